@@ -1,0 +1,31 @@
+# The two commands of README.md. Each installs what it needs first.
+#   make run    install deps, build, run `mulenet doctor` (succeeds whatever it finds)
+#   make test   install deps, build, run every test
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc)
+WERROR := $(if $(CI),ON,OFF)
+
+.PHONY: run test build deps clean asan
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMULENET_WERROR=$(WERROR) >/dev/null
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	@$(BUILD_DIR)/bin/mulenet doctor $(ARGS); code=$$?; \
+	  echo "(mulenet doctor exited with $$code: 0 all good, 1 warnings, 2 problems)"
+
+test: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+# The same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+asan: deps
+	@cmake --preset asan >/dev/null
+	@cmake --build build-asan -j $(JOBS)
+	@cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 900
+
+clean:
+	rm -rf $(BUILD_DIR) build-asan

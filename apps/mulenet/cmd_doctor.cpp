@@ -1,0 +1,97 @@
+// mulenet doctor: ranked findings, each with its evidence and its fix.
+#include <unistd.h>
+
+#include <iostream>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "command.hpp"
+#include "doctor/check.hpp"
+#include "doctor/gather_evidence.hpp"
+#include "exit_codes.hpp"
+#include "json_output.hpp"
+
+namespace mulenet::cli {
+namespace {
+
+const char* label(doctor::Severity s)
+{
+  switch (s) {
+    case doctor::Severity::problem: return "PROBLEM";
+    case doctor::Severity::warning: return "WARNING";
+    case doctor::Severity::info: return "INFO";
+    case doctor::Severity::ok: return "OK";
+  }
+  return "INFO";
+}
+
+// Continuation lines of a multi-line text, indented under the first.
+std::string indent(const std::string& text, const std::string& pad)
+{
+  std::string out;
+  for (const char c : text) {
+    out += c;
+    if (c == '\n') out += pad;
+  }
+  return out;
+}
+
+void print_text(const std::vector<doctor::Finding>& findings, const std::filesystem::path& config)
+{
+  std::cout << "mulenet doctor: " << config.string() << "\n\n";
+  int counts[4] = {0, 0, 0, 0};
+  const std::string pad(9, ' ');
+  for (const doctor::Finding& f : findings) {
+    ++counts[static_cast<int>(f.severity)];
+    std::cout << fmt::format("{:<8} {}\n", label(f.severity), f.title);
+    if (!f.evidence.empty()) std::cout << pad << "evidence: " << indent(f.evidence, pad + "  ") << "\n";
+    if (!f.fix.empty()) std::cout << pad << "fix: " << indent(f.fix, pad + "  ") << "\n";
+  }
+  std::cout << fmt::format("\n{} problem(s), {} warning(s), {} note(s), {} ok\n", counts[0], counts[1], counts[2],
+                           counts[3]);
+}
+
+int run_doctor(const GlobalOptions& g)
+{
+  const std::filesystem::path config = config_path(g);
+  const bool show_progress = !g.json && isatty(STDERR_FILENO) == 1;
+  auto progress = [show_progress](std::string_view step) {
+    if (show_progress) std::cerr << "\r\033[K… " << step << std::flush;
+  };
+  const doctor::Evidence evidence = doctor::gather_evidence(config, progress);
+  if (show_progress) std::cerr << "\r\033[K" << std::flush;
+  const std::vector<doctor::Finding> findings = doctor::run_checks(evidence);
+  const int code = doctor::exit_code_for(findings);
+  if (g.json) {
+    boost::json::array items;
+    for (const doctor::Finding& f : findings) {
+      items.push_back(boost::json::object{{"id", f.id},
+                                          {"severity", doctor::to_string(f.severity)},
+                                          {"title", f.title},
+                                          {"evidence", f.evidence},
+                                          {"fix", f.fix}});
+    }
+    print_json(boost::json::object{{"config", config.string()}, {"findings", items}, {"exit_code", code}});
+  } else {
+    print_text(findings, config);
+  }
+  return code;
+}
+
+}  // namespace
+
+std::vector<Command> make_doctor_commands(CLI::App& root, GlobalOptions& g)
+{
+  CLI::App* app = root.add_subcommand("doctor", "Find out what keeps aMule from being reachable, and how to fix it");
+  add_global_options(*app, g);
+  app->footer(
+      "Each finding has a severity (problem, warning, info, ok), a title, the evidence it rests on and the fix.\n"
+      "Checks now: the config is valid; each port can be bound (and who holds it if not); the local firewall\n"
+      "(nftables/iptables, readable as root) lets each port in; a proxy that cannot carry UDP.\n\n"
+      "Exit code: 0 nothing wrong, 1 warnings, 2 problems.\n"
+      "JSON: {\"findings\":[{\"id\",\"severity\",\"title\",\"evidence\",\"fix\"}]}");
+  return {{app, [&g] { return run_doctor(g); }}};
+}
+
+}  // namespace mulenet::cli

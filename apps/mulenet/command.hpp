@@ -1,0 +1,44 @@
+#pragma once
+// What every subcommand shares: the global options and the way it is added.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "config/config_file.hpp"
+#include "config/validation.hpp"
+
+namespace mulenet::cli {
+
+struct GlobalOptions {
+  std::string config_path;  // empty: ~/.aMule/amule.conf
+  bool json = false;
+};
+
+// A subcommand: its CLI11 node and what runs when it was chosen.
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
+
+// Adds --config and --json to a (sub)command, bound to the shared options,
+// so that both are accepted before or after the subcommand's name.
+void add_global_options(CLI::App& app, GlobalOptions& options);
+
+[[nodiscard]] std::filesystem::path config_path(const GlobalOptions& options);
+
+// Reads the config file; on failure prints why (text or JSON) and returns nullopt.
+[[nodiscard]] std::optional<config::LoadedFile> load_config(const GlobalOptions& options);
+
+// Prints config issues as an error report (stderr, or JSON on stdout).
+void report_config_errors(const GlobalOptions& options, const std::string& message,
+                          const std::vector<config::ConfigIssue>& issues);
+void report_error(const GlobalOptions& options, const std::string& code, const std::string& message);
+
+std::vector<Command> make_ports_commands(CLI::App& root, GlobalOptions& options);
+std::vector<Command> make_config_commands(CLI::App& root, GlobalOptions& options);
+std::vector<Command> make_doctor_commands(CLI::App& root, GlobalOptions& options);
+
+}  // namespace mulenet::cli

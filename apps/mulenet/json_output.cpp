@@ -1,0 +1,32 @@
+#include "json_output.hpp"
+
+#include <iostream>
+
+#include <boost/json/serialize.hpp>
+
+namespace mulenet::cli {
+
+void print_json(const boost::json::value& value) { std::cout << boost::json::serialize(value) << "\n"; }
+
+boost::json::array to_json(const std::vector<config::ConfigIssue>& issues)
+{
+  boost::json::array out;
+  for (const config::ConfigIssue& i : issues) {
+    out.push_back(boost::json::object{{"severity", config::to_string(i.severity)},
+                                      {"key", i.key},
+                                      {"value", i.value},
+                                      {"message", i.message},
+                                      {"fix", i.fix}});
+  }
+  return out;
+}
+
+boost::json::object to_json(const config::PlannedPort& p)
+{
+  return {{"name", p.name},           {"protocol", config::to_string(p.protocol)},
+          {"port", p.port},           {"direction", p.direction},
+          {"purpose", p.purpose},     {"key", p.key},
+          {"upnp", p.upnp},           {"active", p.active}};
+}
+
+}  // namespace mulenet::cli

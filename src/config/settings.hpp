@@ -1,0 +1,46 @@
+#pragma once
+// The typed view of the amule.conf keys mulenet uses, with the defaults of
+// aMule's documentation (shared/seeds) filled in for every key that is absent.
+#include <cstdint>
+#include <string>
+
+namespace mulenet::config {
+
+enum class ProxyType : int { socks5 = 0, socks4 = 1, http = 2, socks4a = 3 };
+
+struct ProxySettings {
+  bool enabled = false;                  // [Proxy] ProxyEnableProxy
+  ProxyType type = ProxyType::socks5;    // [Proxy] ProxyType
+  std::string host;                      // [Proxy] ProxyName
+  std::uint16_t port = 1080;             // [Proxy] ProxyPort
+  bool use_auth = false;                 // [Proxy] ProxyEnablePassword
+  std::string user;                      // [Proxy] ProxyUser
+  std::string password;                  // [Proxy] ProxyPassword -- a secret: never print it
+  bool strict = false;                   // [mulenet] ProxyStrict
+};
+
+struct Settings {
+  std::uint16_t tcp_port = 4662;         // [eMule] Port
+  std::uint16_t udp_port = 4672;         // [eMule] UDPPort (Kad + extended eMule)
+  bool udp_enabled = true;               // [eMule] UDPEnable
+  std::string bind_address;              // [eMule] Address (empty: all interfaces)
+  bool upnp_enabled = false;             // [eMule] UPnPEnabled (master switch)
+  std::uint16_t upnp_tcp_port = 50000;   // [eMule] UPnPTCPPort (control point, never forwarded)
+
+  bool ec_enabled = false;               // [ExternalConnect] AcceptExternalConnections
+  std::uint16_t ec_port = 4712;          // [ExternalConnect] ECPort
+  bool upnp_ec_enabled = false;          // [ExternalConnect] UPnPECEnabled
+
+  bool web_enabled = false;              // [WebServer] Enabled
+  std::uint16_t web_port = 4711;         // [WebServer] Port
+  bool upnp_web_enabled = false;         // [WebServer] UPnPWebServerEnabled
+
+  ProxySettings proxy;
+
+  // The eD2k server UDP socket is always the TCP port + 3 (aMule's Port+3 rule).
+  [[nodiscard]] std::uint32_t server_udp_port() const { return std::uint32_t{tcp_port} + 3; }
+};
+
+[[nodiscard]] const char* to_string(ProxyType type);
+
+}  // namespace mulenet::config

@@ -1,0 +1,50 @@
+// A proxy that cannot carry UDP: Kad and server UDP go around it (Proxy page).
+#include <fmt/format.h>
+
+#include "doctor/check.hpp"
+
+namespace mulenet::doctor {
+namespace {
+
+const char* proxy_name(config::ProxyType type)
+{
+  switch (type) {
+    case config::ProxyType::socks5: return "SOCKS5";
+    case config::ProxyType::socks4: return "SOCKS4";
+    case config::ProxyType::http: return "HTTP";
+    case config::ProxyType::socks4a: return "SOCKS4a";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+std::vector<Finding> check_proxy_udp_leak(const Evidence& ev)
+{
+  const config::ProxySettings& proxy = ev.settings.proxy;
+  if (!proxy.enabled) return {};
+  const std::string where = fmt::format("[Proxy] ProxyEnableProxy=1, ProxyType={} ({}), proxy {}:{}",
+                                        static_cast<int>(proxy.type), proxy_name(proxy.type), proxy.host, proxy.port);
+  if (proxy.type == config::ProxyType::socks5) {
+    return {{"proxy.udp-carried", Severity::ok, "The SOCKS5 proxy can carry UDP (Kad and server UDP)", where, ""}};
+  }
+  std::string udp_users = ev.settings.udp_enabled ? "Kad, extended eMule UDP and eD2k server UDP"
+                                                  : "eD2k server UDP";
+  if (proxy.strict) {
+    return {{"proxy.udp-off-strict", Severity::info,
+             fmt::format("Strict proxy mode: {} is off, because an {} proxy cannot carry UDP", udp_users,
+                         proxy_name(proxy.type)),
+             where + ", [mulenet] ProxyStrict=1",
+             "To use Kad through a proxy, switch to SOCKS5: mulenet config set /Proxy/ProxyType 0"}};
+  }
+  return {{"proxy.udp-leak", Severity::warning,
+           fmt::format("{} goes around the {} proxy and reveals your real IP address", udp_users,
+                       proxy_name(proxy.type)),
+           where + fmt::format(". Only SOCKS5 can tunnel UDP; with {}, aMule's Proxy page says that UDP goes out "
+                               "directly (aMule 2.3.3 itself silently drops it instead, so Kad cannot work at all).",
+                               proxy_name(proxy.type)),
+           "Use a SOCKS5 proxy (mulenet config set /Proxy/ProxyType 0) or a VPN; or make mulenet refuse every "
+           "direct connection: mulenet config set /mulenet/ProxyStrict 1"}};
+}
+
+}  // namespace mulenet::doctor

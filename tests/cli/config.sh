@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# `mulenet config`: read and change a real amule.conf without disturbing it.
+source "$(dirname "$0")/lib.bash"
+conf=$TMP/amule.conf
+
+# A real amule.conf, written by amuled 2.3.3 itself when it is installed
+# (else the copy in fixtures/ that amuled wrote).
+if command -v amuled >/dev/null 2>&1; then
+  mkdir -p "$TMP/cfg"
+  # Unusual ports so that this run does not collide with anything else; amuled
+  # exits by itself because external connections are off.
+  printf '[eMule]\nPort=34662\nUDPPort=34672\n[ExternalConnect]\nECPort=34712\n' >"$TMP/cfg/amule.conf"
+  timeout 60 amuled -c "$TMP/cfg" >/dev/null 2>&1 </dev/null
+  cp "$TMP/cfg/amule.conf" "$conf"
+  expect_contains "$(cat "$conf")" "AppVersion=2.3.3" "amuled wrote its config"
+else
+  echo "note: amuled not installed; using the fixture amuled wrote" >&2
+  cp "$FIXTURES/amuled-2.3.3-default.conf" "$conf"
+fi
+cp "$conf" "$TMP/original"
+
+run --config "$conf" config set /eMule/Port 4811
+expect_code 0 "set Port"
+expect_contains "$out" "/eMule/Port = 4811" "set reports the change"
+changed=$(diff "$TMP/original" "$conf" | grep -c '^[<>]')
+[ "$changed" -eq 2 ] && pass || fail "set changed $changed lines, expected exactly 1 replaced: $(diff "$TMP/original" "$conf")"
+grep -q '^> Port=4811$' <(diff "$TMP/original" "$conf") && pass || fail "the new line is Port=4811"
+[ "$(stat -c %a "$conf")" = 600 ] && pass || fail "mode is $(stat -c %a "$conf"), expected 600"
+run --config "$conf" config get /eMule/Port
+expect_code 0 "get"
+[ "$out" = 4811 ] && pass || fail "get printed '$out'"
+run --config "$conf" ports --json
+expect_json '.ports[] | select(.name=="server-udp") | .port==4814' "the plan follows the new port"
+
+# Setting the same value again writes nothing.
+before=$(stat -c %Y.%i "$conf")
+run --config "$conf" config set /eMule/Port 4811
+expect_code 0 "set same"
+[ "$(stat -c %Y.%i "$conf")" = "$before" ] && pass || fail "an unchanged set rewrote the file"
+
+# A new key in the [mulenet] section lands at the end, everything else untouched.
+cp "$conf" "$TMP/before-new"
+run --config "$conf" config set /mulenet/ProxyStrict 1
+expect_code 0 "set new section"
+[ "$(head -c "$(stat -c %s "$TMP/before-new")" "$conf")" = "$(cat "$TMP/before-new")" ] && pass || fail "new key disturbed earlier lines"
+expect_contains "$(tail -n 2 "$conf")" "[mulenet]" "new section appended"
+
+# Invalid values are refused and leave the file as it was.
+cp "$conf" "$TMP/before-bad"
+for kv in "/eMule/Port 70000" "/eMule/Port 65533" "/eMule/Port abc" "/ExternalConnect/ECPort 4811" \
+          "/eMule/UDPPort 4814" "/Proxy/ProxyType 7" "/eMule/UPnPEnabled yes"; do
+  run --config "$conf" config set $kv
+  expect_code 3 "refuse $kv"
+  expect_contains "$err" "${kv%% *}" "refusal names the key ($kv)"
+  cmp -s "$conf" "$TMP/before-bad" && pass || fail "refused set $kv changed the file"
+done
+run --config "$conf" config set /Proxy/ProxyEnableProxy 1
+expect_code 3 "proxy without host refused"
+expect_contains "$err" "ProxyName" "names the missing host key"
+
+# Secrets: stored, never shown.
+echo 'hunter2-secret' | "$MULENET" --config "$conf" config set /Proxy/ProxyPassword --stdin >"$TMP/o" 2>&1
+grep -q hunter2 "$TMP/o" && fail "set printed the password" || pass
+grep -q '^ProxyPassword=hunter2-secret$' "$conf" && pass || fail "password not stored as aMule does"
+run --config "$conf" config get /Proxy/ProxyPassword
+expect_not_contains "$out" "hunter2" "get masks the password"
+expect_contains "$out" "********" "get shows a mask"
+run --config "$conf" config show
+expect_not_contains "$out" "hunter2" "show masks the password"
+run --config "$conf" config show --all --json
+expect_not_contains "$out" "hunter2" "show --all --json masks the password"
+expect_json '.keys[] | select(.key=="/Proxy/ProxyPassword") | .value=="********"' "masked in JSON"
+expect_json '[.keys[] | select(.key=="/eMule/Nick")] | length == 1' "--all lists other keys"
+run --config "$conf" config set /Proxy/ProxyPassword newsecret --json
+expect_not_contains "$out" "newsecret" "set --json masks the password"
+expect_not_contains "$out" "hunter2" "set --json masks the previous password"
+
+# Not found, bad paths, usage.
+run --config "$conf" config get /eMule/NoSuchKey
+expect_code 5 "unknown key"
+run --config "$conf" config get Port
+expect_code 64 "bad key path"
+run --config "$conf" config set /eMule/Port
+expect_code 64 "set without value"
+run --config "$conf" config
+expect_code 64 "config without subcommand"
+run --config "$TMP" config show
+expect_code 4 "a directory is not a config file"
+
+# A missing file is created with mode 0600 in a new directory.
+run --config "$TMP/new/dir/amule.conf" config set /eMule/Port 4700
+expect_code 0 "create"
+[ "$(cat "$TMP/new/dir/amule.conf")" = "$(printf '[eMule]\nPort=4700')" ] && pass || fail "created file: $(cat "$TMP/new/dir/amule.conf")"
+[ "$(stat -c %a "$TMP/new/dir/amule.conf")" = 600 ] && pass || fail "created file mode"
+finish
