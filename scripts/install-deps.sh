@@ -12,7 +12,10 @@ packages=(
   # what the doctor reads, and what the tests drive
   nftables iptables iproute2
   # used by the CLI tests
-  jq netcat-openbsd
+  jq netcat-openbsd iputils-ping procps
+  # the lab (tests/lab): a router, proxies and a STUN server, stock clients
+  miniupnpd miniupnpd-nftables miniupnpc natpmpc coturn
+  dante-server microsocks tinyproxy squid openssh-server openssh-client socat curl
   # real aMule 2.3.3, whose own amule.conf the config tests use
   amule-daemon amule-utils
 )
@@ -36,6 +39,13 @@ run_as_root() {
 
 echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+# Daemons the tests start themselves (squid, tinyproxy, danted, miniupnpd, sshd,
+# coturn) must not be started as system services by their packages: Debian's
+# policy-rc.d hook says "no" for the time of the install.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  run_as_root sh -c 'printf "#!/bin/sh\nexit 101\n" >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d'
+  trap 'run_as_root rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 # A fresh machine has no package lists yet; refresh them once when an install fails.
 if ! run_as_root apt-get install -y -q --no-install-recommends "${missing[@]}" >/tmp/mulenet-apt.log 2>&1; then
   run_as_root apt-get update -q >/tmp/mulenet-apt.log 2>&1

@@ -90,8 +90,8 @@ class Evaluator {
     if (!suffix_cache_[chain]) {
       in_progress_[chain] = true;
       const auto& rules = graph_.chains[chain].rules;
-      std::vector<Outcomes> from(rules.size() + 1);
-      from[rules.size()] = only(End::leave);
+      // from[i]: the outcomes from rule i on; past the last rule, the chain is left.
+      std::vector<Outcomes> from(rules.size() + 1, only(End::leave));
       for (std::size_t i = rules.size(); i-- > 0;) {
         if (!spend()) {
           from[i] = Outcomes::all();

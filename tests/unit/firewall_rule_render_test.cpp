@@ -111,7 +111,7 @@ Opened opened_by(FirewallKind kind, const std::string& text)
         static const std::regex rule(R"(firewall-cmd --permanent --add-port=(\d+)/(tcp|udp))");
         static const std::regex source_port(R"(firewall-cmd --permanent --add-source-port=(\d+)/(tcp|udp))");
         static const std::regex rich(
-            R"(firewall-cmd --permanent --add-rich-rule='rule family="ipv[46]" source address="(\S+)" source-port port="(\d+)" protocol="(udp|tcp)" accept')");
+            R"re(firewall-cmd --permanent --add-rich-rule='rule family="ipv[46]" source address="(\S+)" source-port port="(\d+)" protocol="(udp|tcp)" accept')re");
         if (line == "firewall-cmd --reload") continue;
         if (std::regex_match(line, m, rule)) {
           opened.ports.insert(m[2].str() + "/" + m[1].str());
