@@ -65,8 +65,14 @@ std::optional<LoadedFile> read_config_file(const std::filesystem::path& path, Fi
   return LoadedFile{IniDocument::parse(buffer.str()), true};
 }
 
-bool write_config_file_atomically(const std::filesystem::path& path, const std::string& bytes, FileError& error)
+bool write_config_file_atomically(const std::filesystem::path& link_or_file, const std::string& bytes,
+                                  FileError& error)
 {
+  // Through a symlink, replace the file it points to and keep the link.
+  std::error_code link_ec;
+  const std::filesystem::path path = std::filesystem::is_symlink(link_or_file, link_ec)
+                                         ? std::filesystem::weakly_canonical(link_or_file, link_ec)
+                                         : link_or_file;
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   std::error_code ec;
   if (!std::filesystem::exists(dir, ec)) {

@@ -11,17 +11,17 @@ PortPlan make_port_plan(const Settings& s)
 
   // The three eD2k/Kad ports: all mapped by the master switch alone.
   add({"ed2k-tcp", Protocol::tcp, s.tcp_port, "incoming+outgoing",
-       "eD2k client connections (transfers, Hello); must be reachable for a High ID", "/eMule/Port",
+       "eD2k client connections (transfers, Hello), must be reachable for a High ID", "/eMule/Port",
        s.upnp_enabled, true});
   // The server UDP socket is always TCP+3: it follows /eMule/Port.
   if (s.server_udp_port() <= 65535) {
     add({"server-udp", Protocol::udp, static_cast<std::uint16_t>(s.server_udp_port()), "incoming+outgoing",
-         "eD2k server UDP (TCP port + 3): global searches and source queries; recommended", "/eMule/Port",
+         "eD2k server UDP (TCP port + 3): global searches and source queries, recommended", "/eMule/Port",
          s.upnp_enabled, true});
   }
   if (s.udp_enabled) {
     add({"kad-udp", Protocol::udp, s.udp_port, "incoming+outgoing",
-         "Kademlia and extended eMule UDP; must be reachable for Kad 'open'", "/eMule/UDPPort", s.upnp_enabled,
+         "Kademlia and extended eMule UDP, must be reachable for Kad to be open", "/eMule/UDPPort", s.upnp_enabled,
          true});
   }
   // EC is forwarded only when both the master switch and its own toggle are on.
@@ -32,7 +32,7 @@ PortPlan make_port_plan(const Settings& s)
        s.upnp_web_enabled, s.web_enabled});
   // The control point's own port: the router's event callbacks arrive here; never forwarded.
   add({"upnp-control-tcp", Protocol::tcp, s.upnp_tcp_port, "incoming from the router",
-       "UPnP control point (event callbacks from the router); never forwarded", "/eMule/UPnPTCPPort", false,
+       "UPnP control point (event callbacks from the router), never forwarded", "/eMule/UPnPTCPPort", false,
        s.upnp_enabled || s.upnp_web_enabled});
   return plan;
 }

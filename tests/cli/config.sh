@@ -87,6 +87,13 @@ expect_code 64 "config without subcommand"
 run --config "$TMP" config show
 expect_code 4 "a directory is not a config file"
 
+# Through a symlink (a shared config), the target changes and the link stays.
+ln -s "$conf" "$TMP/link.conf"
+run --config "$TMP/link.conf" config set /eMule/Port 4812
+expect_code 0 "set through a symlink"
+[ -L "$TMP/link.conf" ] && pass || fail "the symlink was replaced by a file"
+grep -q '^Port=4812$' "$conf" && pass || fail "the symlink's target was not changed"
+
 # A missing file is created with mode 0600 in a new directory.
 run --config "$TMP/new/dir/amule.conf" config set /eMule/Port 4700
 expect_code 0 "create"
