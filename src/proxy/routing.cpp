@@ -1,0 +1,106 @@
+#include "proxy/routing.hpp"
+
+#include <array>
+
+#include <fmt/format.h>
+
+namespace mulenet::proxy {
+namespace {
+
+const char* type_name(config::ProxyType type)
+{
+  switch (type) {
+    case config::ProxyType::socks5: return "SOCKS5";
+    case config::ProxyType::socks4: return "SOCKS4";
+    case config::ProxyType::http: return "HTTP";
+    case config::ProxyType::socks4a: return "SOCKS4a";
+  }
+  return "unknown";
+}
+
+// The Proxy page's table, before strict mode.
+RouteDecision documented_route(TrafficKind kind, config::ProxyType type)
+{
+  const std::string name = type_name(type);
+  switch (kind) {
+    case TrafficKind::server_tcp:
+    case TrafficKind::client_tcp:
+      return {Route::via_proxy, fmt::format("TCP goes through any proxy type ({})", name)};
+    case TrafficKind::server_udp:
+    case TrafficKind::kad_udp:
+      if (type == config::ProxyType::socks5) return {Route::via_proxy, "UDP goes through SOCKS5 (UDP ASSOCIATE)"};
+      return {Route::direct, fmt::format("an {} proxy cannot carry UDP, so it goes out directly", name)};
+    case TrafficKind::http_download:
+      if (type == config::ProxyType::http) return {Route::via_proxy, "HTTP downloads go through an HTTP proxy"};
+      return {Route::direct, fmt::format("HTTP downloads use only an HTTP proxy, not {}", name)};
+    case TrafficKind::incoming:
+      return {Route::direct, "incoming connections never go through a proxy (they need port forwarding)"};
+  }
+  return {Route::direct, ""};
+}
+
+}  // namespace
+
+RouteDecision route_for(TrafficKind kind, const ProxyMode& mode)
+{
+  if (!mode.type) return {Route::direct, "no proxy is enabled"};
+  RouteDecision d = documented_route(kind, *mode.type);
+  // Incoming connections are not "leaving the host": strict mode leaves them alone.
+  if (mode.strict && d.route == Route::direct && kind != TrafficKind::incoming) {
+    return {Route::refused, "strict mode: " + d.reason + " -- so it is not sent at all"};
+  }
+  return d;
+}
+
+ProxyMode proxy_mode_from(const config::ProxySettings& settings)
+{
+  ProxyMode mode;
+  if (settings.enabled) mode.type = settings.type;
+  mode.strict = settings.strict;
+  return mode;
+}
+
+std::span<const TrafficKind> all_traffic_kinds()
+{
+  static constexpr std::array kinds{TrafficKind::server_tcp, TrafficKind::client_tcp, TrafficKind::server_udp,
+                                    TrafficKind::kad_udp,    TrafficKind::http_download, TrafficKind::incoming};
+  return kinds;
+}
+
+const char* to_string(TrafficKind kind)
+{
+  switch (kind) {
+    case TrafficKind::server_tcp: return "server-tcp";
+    case TrafficKind::client_tcp: return "client-tcp";
+    case TrafficKind::server_udp: return "server-udp";
+    case TrafficKind::kad_udp: return "kad-udp";
+    case TrafficKind::http_download: return "http-download";
+    case TrafficKind::incoming: return "incoming";
+  }
+  return "unknown";
+}
+
+const char* describe(TrafficKind kind)
+{
+  switch (kind) {
+    case TrafficKind::server_tcp: return "TCP to eD2k servers";
+    case TrafficKind::client_tcp: return "TCP to other eD2k clients";
+    case TrafficKind::server_udp: return "UDP to eD2k servers";
+    case TrafficKind::kad_udp: return "Kad and extended eMule UDP";
+    case TrafficKind::http_download: return "auxiliary HTTP downloads (server.met, nodes.dat, IP filter)";
+    case TrafficKind::incoming: return "incoming connections from other clients";
+  }
+  return "unknown";
+}
+
+const char* to_string(Route route)
+{
+  switch (route) {
+    case Route::via_proxy: return "proxy";
+    case Route::direct: return "direct";
+    case Route::refused: return "refused";
+  }
+  return "unknown";
+}
+
+}  // namespace mulenet::proxy
