@@ -40,5 +40,6 @@ void report_error(const GlobalOptions& options, const std::string& code, const s
 std::vector<Command> make_ports_commands(CLI::App& root, GlobalOptions& options);
 std::vector<Command> make_config_commands(CLI::App& root, GlobalOptions& options);
 std::vector<Command> make_doctor_commands(CLI::App& root, GlobalOptions& options);
+std::vector<Command> make_proxy_commands(CLI::App& root, GlobalOptions& options);
 
 }  // namespace mulenet::cli

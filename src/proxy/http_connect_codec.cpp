@@ -80,6 +80,7 @@ Parsed<Reply> parse_reply(ByteView in, bool sent_credentials)
   const std::string what = fmt::format("HTTP {} {}", status, reply.reason);
   if (status >= 200 && status < 300) return Parsed<Reply>::done(std::move(reply), used);
   switch (status) {
+    case 401:  // tinyproxy answers a wrong password with 401 instead of 407
     case 407:
       return Parsed<Reply>::fail(sent_credentials ? ProxyErrc::auth_failed : ProxyErrc::no_acceptable_auth,
                                  what + (sent_credentials ? ": the user name or password was rejected"
