@@ -14,6 +14,7 @@
 #include "firewall/inbound_verdict.hpp"
 #include "net/port_holder.hpp"
 #include "net/port_probe.hpp"
+#include "proxy/proxy_probe.hpp"
 
 namespace mulenet::doctor {
 
@@ -39,12 +40,20 @@ struct FirewallEvidence {
   firewall::FirewallKind kind = firewall::FirewallKind::nft;  // what manages it, for the fix
 };
 
+// The configured proxy, tried for real: reachable, and accepting our login.
+struct ProxyEvidence {
+  bool probed = false;  // a proxy is enabled and was tried
+  std::string url;      // redacted: never the password
+  proxy::ProbeReport report;
+};
+
 struct Evidence {
   ConfigEvidence config;
   config::Settings settings;
   config::PortPlan plan;
   std::vector<PortEvidence> ports;  // the active ports of the plan
   FirewallEvidence firewall;
+  ProxyEvidence proxy;
 };
 
 }  // namespace mulenet::doctor

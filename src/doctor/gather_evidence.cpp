@@ -5,6 +5,10 @@
 #include "config/config_file.hpp"
 #include "config/load_settings.hpp"
 #include "net/run_command.hpp"
+#include "proxy/proxy_spec.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
 
 namespace mulenet::doctor {
 namespace {
@@ -74,6 +78,25 @@ void gather_firewall(Evidence& ev)
   }
 }
 
+// Tries the configured proxy: reach it and, for SOCKS5, log in. No target:
+// the doctor does not send traffic anywhere but to the user's own proxy.
+void gather_proxy(Evidence& ev)
+{
+  const auto spec = proxy::proxy_from_settings(ev.settings.proxy);
+  if (!spec) return;
+  proxy::ProbeRequest request;
+  request.proxy = *spec;
+  request.strict = ev.settings.proxy.strict;
+  request.timeouts = {5s, 5s};
+  boost::asio::io_context io;
+  boost::asio::co_spawn(io, proxy::probe_proxy(request), [&ev](std::exception_ptr e, proxy::ProbeReport r) {
+    if (!e) ev.proxy.report = std::move(r);
+  });
+  io.run();
+  ev.proxy.probed = true;
+  ev.proxy.url = spec->redacted_url();
+}
+
 }  // namespace
 
 Evidence gather_evidence(const std::filesystem::path& config_path, const ProgressFn& progress)
@@ -94,6 +117,10 @@ Evidence gather_evidence(const std::filesystem::path& config_path, const Progres
   }
   step("reading the local firewall");
   gather_firewall(ev);
+  if (ev.settings.proxy.enabled) {
+    step("trying the proxy");
+    gather_proxy(ev);
+  }
   return ev;
 }
 

@@ -15,11 +15,14 @@ expect_json ".exit_code == $code" "exit code matches the JSON"
 expect_json '[.findings[] | select(.id=="config.valid")] | length == 1' "valid config found ok"
 expect_json '[.findings[] | select(.id=="port.bindable")] | length == 1' "ports bindable"
 
-write_conf "[Proxy]\nProxyEnableProxy=1\nProxyType=2\nProxyName=proxy.example\nProxyPassword=topsecret"
+write_conf "[Proxy]\nProxyEnableProxy=1\nProxyType=2\nProxyName=127.0.0.1\nProxyPort=9\nProxyPassword=topsecret\nProxyEnablePassword=1\nProxyUser=me"
 run --config "$conf" doctor --json
 expect_json '[.findings[] | select(.id=="proxy.udp-leak" and .severity=="warning")] | length == 1' "HTTP proxy leaks UDP"
 expect_not_contains "$out" "topsecret" "doctor never prints the password"
 [ "$code" -ge 1 ] && pass || fail "warnings give exit code >= 1, got $code"
+# The proxy is tried for real: nothing listens on 127.0.0.1:9.
+expect_json '[.findings[] | select(.id=="proxy.proxy-unreachable" and .severity=="problem")] | length == 1' "dead proxy found"
+expect_code 2 "a dead proxy is a problem"
 
 printf '[eMule]\nPort=99999\n' >"$conf"
 run --config "$conf" doctor --json

@@ -182,3 +182,26 @@ TEST(DoctorChecks, RankingAndExitCodes)
   fs.erase(fs.begin());
   EXPECT_EQ(doctor::exit_code_for(fs), 0);
 }
+
+TEST(DoctorChecks, ProxyTriedForReal)
+{
+  Evidence ev = evidence_for("[Proxy]\nProxyEnableProxy=1\nProxyName=p\nProxyType=0\n");
+  EXPECT_EQ(find(doctor::run_checks(ev), "proxy.works"), nullptr);  // not probed: no verdict
+  ev.proxy.probed = true;
+  ev.proxy.url = "socks5://u:***@p:1080";
+  proxy::ProbeCheck reach{"reach proxy", true, false, std::chrono::microseconds(300), "p:1080", {}, {}};
+  proxy::ProbeCheck auth{"authenticate", false, false, std::chrono::microseconds(900), "status 1", {},
+                         proxy::ProxyErrc::auth_failed};
+  ev.proxy.report.tcp = {reach, auth};
+  ev.proxy.report.first_failure = auth;
+  auto findings = doctor::run_checks(ev);
+  const Finding* f = find(findings, "proxy.auth-failed");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->severity, Severity::problem);
+  EXPECT_NE(f->fix.find("/Proxy/ProxyPassword"), std::string::npos);
+  ev.proxy.report.first_failure.reset();
+  ev.proxy.report.tcp[1].ok = true;
+  findings = doctor::run_checks(ev);
+  EXPECT_EQ(find(findings, "proxy.works")->severity, Severity::ok);
+  EXPECT_NE(find(findings, "proxy.http-downloads-direct"), nullptr);
+}
