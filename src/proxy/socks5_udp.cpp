@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <fmt/format.h>
 
@@ -25,8 +26,20 @@ struct Socks5UdpAssociation::State {
   udp::endpoint relay;
   bool alive = true;
   std::size_t dropped = 0;
+  asio::steady_timer lost;  // never expires; cancelled when the association ends
 
-  State(tcp::socket c, udp::socket s, udp::endpoint r) : control(std::move(c)), socket(std::move(s)), relay(r) {}
+  State(tcp::socket c, udp::socket s, udp::endpoint r)
+      : control(std::move(c)), socket(std::move(s)), relay(r), lost(control.get_executor(),
+                                                                    asio::steady_timer::time_point::max())
+  {
+  }
+  void end()
+  {
+    alive = false;
+    boost::system::error_code ignored;
+    socket.cancel(ignored);  // wakes a pending receive
+    lost.cancel();
+  }
 };
 
 namespace {
@@ -41,9 +54,7 @@ asio::awaitable<void> watch_control(std::shared_ptr<Socks5UdpAssociation::State>
     auto [ec, n] = co_await state->control.async_read_some(asio::buffer(sink), use_tuple);
     if (ec) break;
   }
-  state->alive = false;
-  boost::system::error_code ignored;
-  state->socket.cancel(ignored);  // wakes a pending receive
+  state->end();
 }
 
 // 0.0.0.0, :: or a name in the reply mean "the proxy's own address".
@@ -172,6 +183,13 @@ asio::awaitable<std::optional<Socks5UdpAssociation::Received>> Socks5UdpAssociat
   co_return std::nullopt;
 }
 
+asio::awaitable<void> Socks5UdpAssociation::wait_until_lost()
+{
+  const auto state = state_;
+  if (!state->alive) co_return;
+  co_await state->lost.async_wait(use_tuple);
+}
+
 bool Socks5UdpAssociation::alive() const { return state_->alive; }
 udp::endpoint Socks5UdpAssociation::relay() const { return state_->relay; }
 std::size_t Socks5UdpAssociation::dropped() const { return state_->dropped; }
@@ -181,6 +199,7 @@ void Socks5UdpAssociation::close()
   if (!state_) return;
   boost::system::error_code ignored;
   state_->control.close(ignored);
+  state_->end();
   state_->socket.close(ignored);
 }
 

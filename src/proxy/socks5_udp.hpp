@@ -36,6 +36,9 @@ class Socks5UdpAssociation {
   // The next datagram from the relay; nullopt on timeout or once the association is lost.
   boost::asio::awaitable<std::optional<Received>> receive(std::chrono::milliseconds timeout);
 
+  // Completes when the association is lost (its control connection closed) or closed.
+  boost::asio::awaitable<void> wait_until_lost();
+
   [[nodiscard]] bool alive() const;
   [[nodiscard]] boost::asio::ip::udp::endpoint relay() const;
   [[nodiscard]] std::size_t dropped() const;  // datagrams not from the relay, malformed or fragments

@@ -1,0 +1,60 @@
+#pragma once
+// Keeps UDP through a SOCKS5 proxy working: opens the association, notices
+// when the proxy ends it (its control connection closes), reports that, and
+// re-associates with exponential back-off (1 s, 2 s, 4 s ... 60 s). While it
+// is down, sends fail with udp_association_lost instead of vanishing silently
+// as in aMule.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include "proxy/socks5_udp.hpp"
+
+namespace mulenet::proxy {
+
+class ProxiedUdpLink {
+ public:
+  enum class State { connecting, up, down, stopped };
+  struct Event {
+    State state = State::connecting;
+    std::error_code error;               // why it is down
+    std::string detail;
+    std::chrono::milliseconds retry_in{0};  // when down: the next attempt
+    int attempt = 0;
+  };
+  struct Backoff {
+    std::chrono::milliseconds first{1000};
+    std::chrono::milliseconds max{60000};
+    std::chrono::milliseconds stable{60000};  // up this long: the next loss starts from `first` again
+  };
+
+  ProxiedUdpLink(boost::asio::any_io_executor executor, ProxySpec proxy, DialTimeouts timeouts,
+                 std::function<void(const Event&)> on_event, Backoff backoff);
+  ProxiedUdpLink(boost::asio::any_io_executor executor, ProxySpec proxy, DialTimeouts timeouts,
+                 std::function<void(const Event&)> on_event);
+  ~ProxiedUdpLink();
+
+  void start();
+  void stop();
+
+  boost::asio::awaitable<std::error_code> send_to(const Target& destination, std::span<const std::uint8_t> payload);
+  // nullopt on timeout or while the link is down.
+  boost::asio::awaitable<std::optional<Socks5UdpAssociation::Received>> receive(std::chrono::milliseconds timeout);
+
+  [[nodiscard]] State state() const;
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+[[nodiscard]] const char* to_string(ProxiedUdpLink::State state);
+
+}  // namespace mulenet::proxy
