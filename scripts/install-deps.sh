@@ -15,7 +15,7 @@ packages=(
   jq netcat-openbsd iputils-ping procps
   # the lab (tests/lab): a router, proxies and a STUN server, stock clients
   miniupnpd miniupnpd-nftables miniupnpc natpmpc coturn
-  dante-server microsocks tinyproxy squid openssh-server openssh-client socat curl
+  dante-server microsocks tinyproxy squid openssh-server openssh-client socat curl openssl conntrack
   # real aMule 2.3.3, whose own amule.conf the config tests use
   amule-daemon amule-utils
 )
