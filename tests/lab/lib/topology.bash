@@ -25,9 +25,12 @@ topology_link() {
 
 topology_hosts_file() {
   local i
+  # The machine's own name too: amuled looks it up at start, and without it
+  # that lookup would go to a resolver the lab does not have.
   cat <<HOSTS
-127.0.0.1 localhost
+127.0.0.1 localhost $(hostname 2>/dev/null)
 $LAB_WAN_IP wan.lab echo.lab proxy.lab stun.lab
+203.0.113.11 stun2.lab
 $LAB_ROUTER_WAN_IP router.lab
 $LAB_ROUTER_LAN_IP gateway.lab
 $LAB_LAN_IP lan.lab
