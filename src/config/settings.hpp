@@ -41,6 +41,7 @@ struct Settings {
   [[nodiscard]] std::uint32_t server_udp_port() const { return std::uint32_t{tcp_port} + 3; }
 };
 
-[[nodiscard]] const char* to_string(ProxyType type);
+[[nodiscard]] const char* to_string(ProxyType type);     // "socks5", ... (URL schemes, JSON)
+[[nodiscard]] const char* display_name(ProxyType type);  // "SOCKS5", ... (for people)
 
 }  // namespace mulenet::config

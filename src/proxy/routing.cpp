@@ -7,21 +7,11 @@
 namespace mulenet::proxy {
 namespace {
 
-const char* type_name(config::ProxyType type)
-{
-  switch (type) {
-    case config::ProxyType::socks5: return "SOCKS5";
-    case config::ProxyType::socks4: return "SOCKS4";
-    case config::ProxyType::http: return "HTTP";
-    case config::ProxyType::socks4a: return "SOCKS4a";
-  }
-  return "unknown";
-}
 
 // The Proxy page's table, before strict mode.
 RouteDecision documented_route(TrafficKind kind, config::ProxyType type)
 {
-  const std::string name = type_name(type);
+  const std::string name = config::display_name(type);
   switch (kind) {
     case TrafficKind::server_tcp:
     case TrafficKind::client_tcp:
