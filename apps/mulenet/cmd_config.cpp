@@ -138,7 +138,7 @@ int run_set(const GlobalOptions& g, ConfigOptions o)
   }
   if (changed || !loaded->exists) {
     config::FileError error;
-    if (!config::write_config_file_atomically(config_path(g), after.serialize(), error)) {
+    if (!config::write_file_atomically(config_path(g), after.serialize(), error)) {
       report_error(g, "config-unwritable", error.message);
       return kExitFileError;
     }

@@ -65,7 +65,7 @@ std::optional<LoadedFile> read_config_file(const std::filesystem::path& path, Fi
   return LoadedFile{IniDocument::parse(buffer.str()), true};
 }
 
-bool write_config_file_atomically(const std::filesystem::path& link_or_file, const std::string& bytes,
+bool write_file_atomically(const std::filesystem::path& link_or_file, const std::string& bytes,
                                   FileError& error)
 {
   // Through a symlink, replace the file it points to and keep the link.

@@ -26,9 +26,10 @@ struct FileError {
 // file, or larger than 16 MiB: an error.
 [[nodiscard]] std::optional<LoadedFile> read_config_file(const std::filesystem::path& path, FileError& error);
 
-// Writes `bytes` to `path` atomically with mode 0600, creating the directory
+// Writes `bytes` to `path` atomically with mode 0600 (amule.conf, the mapping
+// journal: both hold what others must not read or half-read), creating the directory
 // (mode 0700) when needed.
-[[nodiscard]] bool write_config_file_atomically(const std::filesystem::path& path, const std::string& bytes,
+[[nodiscard]] bool write_file_atomically(const std::filesystem::path& path, const std::string& bytes,
                                                 FileError& error);
 
 }  // namespace mulenet::config
