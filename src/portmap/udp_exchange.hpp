@@ -1,0 +1,32 @@
+#pragma once
+// One request/response exchange with the router over UDP, as NAT-PMP and PCP
+// do it (RFC 6886 §3.1, RFC 6887 §8.1.1): send, wait for a matching answer from
+// the router's address and port, resend after 250 ms, 500 ms, 1 s ... up to a
+// total time limit. Answers from anyone else, or that do not match, are ignored.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/udp.hpp>
+
+namespace mulenet::portmap {
+
+struct UdpExchangeResult {
+  std::optional<std::vector<std::uint8_t>> reply;  // nullopt: no matching answer in time
+  int sends = 0;
+  std::chrono::microseconds elapsed{0};
+  std::string error;  // a socket error, if any
+};
+
+// `matches` tells a reply to this request from stray datagrams.
+boost::asio::awaitable<UdpExchangeResult> udp_exchange(
+    boost::asio::ip::udp::socket& socket, boost::asio::ip::udp::endpoint router, std::span<const std::uint8_t> request,
+    std::function<bool(std::span<const std::uint8_t>)> matches, std::chrono::milliseconds total_timeout,
+    std::chrono::milliseconds first_retry = std::chrono::milliseconds(250));
+
+}  // namespace mulenet::portmap
