@@ -5,7 +5,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 WERROR := $(if $(CI),ON,OFF)
 
-.PHONY: run test build deps clean asan
+.PHONY: run test build deps clean asan bench
 
 deps:
 	@bash scripts/install-deps.sh
@@ -26,6 +26,10 @@ asan: deps
 	@cmake --preset asan >/dev/null
 	@cmake --build build-asan -j $(JOBS)
 	@cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 900
+
+# Side-by-side benchmarks against the tools a user would otherwise use (root: it builds a lab).
+bench: deps
+	@bash bench/run.sh
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan

@@ -16,6 +16,8 @@ packages=(
   # the lab (tests/lab): a router, proxies and a STUN server, stock clients
   miniupnpd miniupnpd-nftables miniupnpc natpmpc coturn
   dante-server microsocks tinyproxy squid openssh-server openssh-client socat curl openssl conntrack
+  # benchmarks (bench/run.sh)
+  hyperfine tcpdump python3
   # real aMule 2.3.3, whose own amule.conf the config tests use
   amule-daemon amule-utils
 )

@@ -89,6 +89,13 @@ struct Resolved {
 asio::awaitable<Resolved> resolve(const std::string& host, std::uint16_t port, std::chrono::milliseconds timeout,
                                   bool ipv4_only = false)
 {
+  // An address needs no lookup (Asio's resolver would run it on a thread of its own).
+  boost::system::error_code literal_ec;
+  const auto literal = asio::ip::make_address(host, literal_ec);
+  if (!literal_ec) {
+    if (ipv4_only && !literal.is_v4()) co_return Resolved{asio::error::host_not_found, {}};
+    co_return Resolved{{}, {tcp::endpoint(literal, port)}};
+  }
   tcp::resolver resolver(co_await asio::this_coro::executor);
   auto op = [&]() -> asio::awaitable<std::tuple<boost::system::error_code, tcp::resolver::results_type>> {
     co_return co_await resolver.async_resolve(host, std::to_string(port), tcp::resolver::numeric_service,

@@ -238,7 +238,7 @@ User nobody
 Group nogroup
 Timeout 60
 MaxClients 50
-LogLevel Info
+LogLevel Warning
 DisableViaHeader Yes
 BasicAuth $LAB_PROXY_USER $LAB_PROXY_PASS
 CONF
