@@ -1,0 +1,107 @@
+// mulenet igd: what the router answers to (NAT-PMP, PCP), and its external address.
+#include <iostream>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "command.hpp"
+#include "exit_codes.hpp"
+#include "json_output.hpp"
+#include "portmap/gateway_probe.hpp"
+
+namespace mulenet::cli {
+namespace {
+
+struct IgdOptions {
+  std::string gateway;
+  int timeout_ms = 3000;
+};
+
+boost::json::object to_json(const portmap::ProtocolAnswer& a)
+{
+  boost::json::object o{{"answered", a.answered},
+                        {"ms", static_cast<double>(a.elapsed.count()) / 1000.0},
+                        {"detail", a.detail},
+                        {"error", a.error}};
+  o["external_ip"] = a.external_ip ? boost::json::value(*a.external_ip) : boost::json::value(nullptr);
+  o["epoch"] = a.epoch ? boost::json::value(*a.epoch) : boost::json::value(nullptr);
+  return o;
+}
+
+void print_answer(const char* name, const portmap::ProtocolAnswer& a)
+{
+  if (a.answered && a.error.empty()) {
+    std::cout << fmt::format("  {:<8} answered in {:.1f} ms{}{}\n", name, static_cast<double>(a.elapsed.count()) / 1000.0,
+                             a.external_ip ? ", external address " + *a.external_ip : "",
+                             a.epoch ? fmt::format(", epoch {} s", *a.epoch) : "");
+  } else {
+    std::cout << fmt::format("  {:<8} {}\n", name, a.error.empty() ? "no answer" : a.error);
+  }
+}
+
+int run_igd(const GlobalOptions& g, const IgdOptions& o)
+{
+  portmap::ProbeOptions options;
+  options.timeout = std::chrono::milliseconds(o.timeout_ms);
+  if (!o.gateway.empty()) options.gateway_override = o.gateway;
+  if (!g.json) std::cerr << "Asking the router (NAT-PMP, PCP)..." << std::endl;
+  boost::asio::io_context io;
+  portmap::GatewayReport report;
+  boost::asio::co_spawn(io, portmap::probe_gateway(options), [&](std::exception_ptr e, portmap::GatewayReport r) {
+    if (e) std::rethrow_exception(e);
+    report = std::move(r);
+  });
+  io.run();
+
+  std::optional<std::string> external = report.natpmp.external_ip;
+  const bool any = report.natpmp.answered || report.pcp.answered;
+  const bool double_nat = external && portmap::is_private_or_cgnat(*external);
+  if (g.json) {
+    boost::json::object out;
+    out["gateway"] = report.gateway ? boost::json::value(boost::json::object{{"address", report.gateway->address},
+                                                                             {"interface", report.gateway->interface}})
+                                    : boost::json::value(nullptr);
+    out["local_address"] = report.local_address;
+    out["protocols"] = boost::json::object{{"natpmp", to_json(report.natpmp)}, {"pcp", to_json(report.pcp)}};
+    out["external_ip"] = external ? boost::json::value(*external) : boost::json::value(nullptr);
+    out["double_nat"] = double_nat;
+    out["error"] = report.error.empty() ? boost::json::value(nullptr) : boost::json::value(report.error);
+    print_json(out);
+  } else if (!report.error.empty()) {
+    std::cout << "mulenet: " << report.error << "\n";
+  } else {
+    std::cout << fmt::format("Gateway {} ({}), our address {}\n", report.gateway->address, report.gateway->interface,
+                             report.local_address);
+    print_answer("NAT-PMP", report.natpmp);
+    print_answer("PCP", report.pcp);
+    if (double_nat) {
+      std::cout << fmt::format("The router's external address {} is private or CGNAT: another NAT sits in front "
+                               "of it (double NAT); mappings on this router alone will not make you reachable.\n",
+                               *external);
+    }
+  }
+  return any ? kExitOk : kExitProblems;
+}
+
+}  // namespace
+
+std::vector<Command> make_igd_commands(CLI::App& root, GlobalOptions& g)
+{
+  auto o = std::make_shared<IgdOptions>();
+  CLI::App* app = root.add_subcommand("igd", "Ask the router what port-mapping protocols it speaks");
+  add_global_options(*app, g);
+  app->add_option("--gateway", o->gateway, "ask this router address instead of the default gateway")
+      ->type_name("IP");
+  app->add_option("--timeout", o->timeout_ms, "how long to wait for each protocol, in ms (default 3000)")
+      ->check(CLI::Range(100, 60000));
+  app->footer(
+      "Asks NAT-PMP and PCP at once (UPnP IGD discovery is being added) and reports which answered,\n"
+      "how fast, the router's external address and its epoch, and whether the external address is\n"
+      "private or CGNAT (double NAT).\n\n"
+      "Exit code: 0 when at least one protocol answered, 2 when none did.");
+  return {{app, [&g, o] { return run_igd(g, *o); }}};
+}
+
+}  // namespace mulenet::cli

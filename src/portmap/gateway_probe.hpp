@@ -1,0 +1,45 @@
+#pragma once
+// "What does the router speak?": asks it over NAT-PMP, PCP and UPnP IGD at
+// the same time and reports what answered, each with its external address.
+// Answers are taken as they arrive; the slowest protocol only costs its own
+// timeout, not the others'.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "net/default_gateway.hpp"
+
+namespace mulenet::portmap {
+
+struct ProtocolAnswer {
+  bool answered = false;
+  std::string error;                       // why not (no answer, refused, ...)
+  std::chrono::microseconds elapsed{0};
+  std::optional<std::string> external_ip;  // as the router reports it
+  std::optional<std::uint32_t> epoch;      // NAT-PMP/PCP: seconds since the router's epoch
+  std::string detail;                      // e.g. result code names
+};
+
+struct GatewayReport {
+  std::optional<net::DefaultGateway> gateway;
+  std::string local_address;  // ours, toward the gateway
+  std::string error;          // no gateway, no route
+  ProtocolAnswer natpmp;
+  ProtocolAnswer pcp;
+};
+
+struct ProbeOptions {
+  std::chrono::milliseconds timeout{3000};
+  std::optional<std::string> gateway_override;  // tests / odd setups: ask this address instead
+};
+
+boost::asio::awaitable<GatewayReport> probe_gateway(ProbeOptions options);
+
+// Private (RFC 1918), CGNAT (100.64/10), loopback or link-local: behind
+// another NAT, so a mapping on this router alone does not make us reachable.
+[[nodiscard]] bool is_private_or_cgnat(const std::string& ipv4);
+
+}  // namespace mulenet::portmap

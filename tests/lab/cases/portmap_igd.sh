@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `mulenet igd` against the lab's miniupnpd: NAT-PMP and PCP answer from the
+# LAN with the router's real outside address; a host with no gateway gets a
+# clear "no router" and exit code 2.
+set -uo pipefail
+LAB=${1:?usage: $0 LAB_SCRIPT}
+source "$(dirname "$LAB")/lib/common.bash"
+MULENET=${MULENET:?the ctest environment names the mulenet binary}
+passed=0 failed=0
+check() {  # DESCRIPTION JQ_FILTER JSON
+  if echo "$3" | jq -e "$2" >/dev/null 2>&1; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); echo "FAIL: $1: jq '$2' on: $3" >&2; fi
+}
+
+out=$("$LAB" exec lan "$MULENET" igd --json 2>/dev/null); code=$?
+check "exit code 0 from the LAN" '. != null' "$out"
+[ "$code" -eq 0 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: exit code $code" >&2; }
+check "gateway" ".gateway.address == \"$LAB_ROUTER_LAN_IP\" and .local_address == \"$LAB_LAN_IP\"" "$out"
+check "NAT-PMP answers with the outside address" \
+  ".protocols.natpmp.answered and .protocols.natpmp.external_ip == \"$LAB_ROUTER_WAN_IP\"" "$out"
+check "PCP answers" '.protocols.pcp.answered and .protocols.pcp.error == ""' "$out"
+check "no double NAT" ".external_ip == \"$LAB_ROUTER_WAN_IP\" and .double_nat == false" "$out"
+
+out=$("$LAB" exec direct "$MULENET" igd --json --timeout 500 2>/dev/null); code=$?
+[ "$code" -eq 2 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: direct: exit code $code" >&2; }
+check "no gateway on the WAN host" '.gateway == null and (.error | contains("no IPv4 default gateway"))' "$out"
+
+# Asking a host that is no router: nothing answers, within the timeout.
+out=$("$LAB" exec lan "$MULENET" igd --json --gateway "$LAB_LAN2_IP" --timeout 700 2>/dev/null); code=$?
+[ "$code" -eq 2 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: not a router: exit code $code" >&2; }
+check "a host that is no router" '(.protocols.natpmp.answered | not) and (.protocols.pcp.answered | not)' "$out"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
