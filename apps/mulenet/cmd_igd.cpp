@@ -1,4 +1,4 @@
-// mulenet igd: what the router answers to (NAT-PMP, PCP), and its external address.
+// mulenet igd: what the router answers to (NAT-PMP, PCP, UPnP), and its external address.
 #include <iostream>
 
 #include <boost/asio/co_spawn.hpp>
@@ -46,7 +46,7 @@ int run_igd(const GlobalOptions& g, const IgdOptions& o)
   portmap::ProbeOptions options;
   options.timeout = std::chrono::milliseconds(o.timeout_ms);
   if (!o.gateway.empty()) options.gateway_override = o.gateway;
-  if (!g.json) std::cerr << "Asking the router (NAT-PMP, PCP)..." << std::endl;
+  if (!g.json) std::cerr << "Asking the router (NAT-PMP, PCP, UPnP)..." << std::endl;
   boost::asio::io_context io;
   portmap::GatewayReport report;
   boost::asio::co_spawn(io, portmap::probe_gateway(options), [&](std::exception_ptr e, portmap::GatewayReport r) {
@@ -56,7 +56,8 @@ int run_igd(const GlobalOptions& g, const IgdOptions& o)
   io.run();
 
   std::optional<std::string> external = report.natpmp.external_ip;
-  const bool any = report.natpmp.answered || report.pcp.answered;
+  if (!external) external = report.upnp.external_ip;
+  const bool any = report.natpmp.answered || report.pcp.answered || report.upnp.answered;
   const bool double_nat = external && portmap::is_private_or_cgnat(*external);
   if (g.json) {
     boost::json::object out;
@@ -64,7 +65,21 @@ int run_igd(const GlobalOptions& g, const IgdOptions& o)
                                                                              {"interface", report.gateway->interface}})
                                     : boost::json::value(nullptr);
     out["local_address"] = report.local_address;
-    out["protocols"] = boost::json::object{{"natpmp", to_json(report.natpmp)}, {"pcp", to_json(report.pcp)}};
+    boost::json::object upnp = to_json(report.upnp);
+    if (report.upnp_info) {
+      const auto& i = *report.upnp_info;
+      boost::json::array refused;
+      for (const auto& r : i.refused) refused.push_back(boost::json::value(r));
+      upnp["location"] = i.location;
+      upnp["server"] = i.server;
+      upnp["friendly_name"] = i.friendly_name;
+      upnp["service_type"] = i.service_type;
+      upnp["control_url"] = i.control_url;
+      upnp["connection_status"] = i.connection_status;
+      upnp["refused"] = refused;
+    }
+    out["protocols"] =
+        boost::json::object{{"natpmp", to_json(report.natpmp)}, {"pcp", to_json(report.pcp)}, {"upnp", upnp}};
     out["external_ip"] = external ? boost::json::value(*external) : boost::json::value(nullptr);
     out["double_nat"] = double_nat;
     out["error"] = report.error.empty() ? boost::json::value(nullptr) : boost::json::value(report.error);
@@ -76,6 +91,13 @@ int run_igd(const GlobalOptions& g, const IgdOptions& o)
                              report.local_address);
     print_answer("NAT-PMP", report.natpmp);
     print_answer("PCP", report.pcp);
+    print_answer("UPnP", report.upnp);
+    if (report.upnp_info && report.upnp.answered) {
+      const auto& i = *report.upnp_info;
+      std::cout << fmt::format("           {} at {}\n           service {}{}\n", i.friendly_name, i.location,
+                               i.service_type,
+                               i.connection_status.empty() ? "" : ", connection " + i.connection_status);
+    }
     if (double_nat) {
       std::cout << fmt::format("The router's external address {} is private or CGNAT: another NAT sits in front "
                                "of it (double NAT); mappings on this router alone will not make you reachable.\n",
@@ -97,9 +119,10 @@ std::vector<Command> make_igd_commands(CLI::App& root, GlobalOptions& g)
   app->add_option("--timeout", o->timeout_ms, "how long to wait for each protocol, in ms (default 3000)")
       ->check(CLI::Range(100, 60000));
   app->footer(
-      "Asks NAT-PMP and PCP at once (UPnP IGD discovery is being added) and reports which answered,\n"
-      "how fast, the router's external address and its epoch, and whether the external address is\n"
-      "private or CGNAT (double NAT).\n\n"
+      "Asks NAT-PMP, PCP and UPnP IGD at once (SSDP unicast to the gateway and multicast; only\n"
+      "description and control URLs on the gateway's subnet are used) and reports which answered,\n"
+      "how fast, the router's external address, its epoch, the UPnP device and WAN service, and\n"
+      "whether the external address is private or CGNAT (double NAT).\n\n"
       "Exit code: 0 when at least one protocol answered, 2 when none did.");
   return {{app, [&g, o] { return run_igd(g, *o); }}};
 }

@@ -5,9 +5,16 @@
 #include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
 
+#include "net/interface_prefix.hpp"
 #include "net/local_address.hpp"
 #include "portmap/natpmp/natpmp_client.hpp"
 #include "portmap/pcp/pcp_client.hpp"
+#include "portmap/upnp/description.hpp"
+#include "portmap/upnp/http_fetch.hpp"
+#include "portmap/upnp/soap_request.hpp"
+#include "portmap/upnp/soap_response.hpp"
+#include "portmap/upnp/soap_results.hpp"
+#include "portmap/upnp/ssdp_discovery.hpp"
 
 namespace mulenet::portmap {
 namespace {
@@ -67,6 +74,91 @@ asio::awaitable<ProtocolAnswer> ask_pcp(udp::endpoint router, asio::ip::address 
   co_return out;
 }
 
+struct UpnpAnswer {
+  ProtocolAnswer answer;
+  std::optional<UpnpInfo> info;
+};
+
+// One SOAP action on the WAN service; the parsed response or why not.
+asio::awaitable<upnp::soap::Response> call(const upnp::HttpUrl& control, const std::string& service_type,
+                                           const upnp::soap::Action& action, std::chrono::milliseconds timeout,
+                                           std::string& error)
+{
+  const auto request = upnp::soap::encode_request(control, service_type, action);
+  if (!request) {
+    error = "cannot build the SOAP request (odd service type from the router)";
+    co_return upnp::soap::Response{};
+  }
+  const upnp::HttpResponse http = co_await upnp::http_exchange(control, request->to_http(), {timeout, 64 * 1024});
+  if (!http.ok) {
+    error = http.error;
+    co_return upnp::soap::Response{};
+  }
+  auto parsed = upnp::soap::parse_response(http.body, action.name);
+  if (!parsed) {
+    error = "HTTP " + std::to_string(http.status) + ", " + parsed.detail;
+    co_return upnp::soap::Response{};
+  }
+  co_return std::move(parsed.value);
+}
+
+asio::awaitable<UpnpAnswer> ask_upnp(upnp::GatewayScope scope, std::string local, std::chrono::milliseconds timeout)
+{
+  UpnpAnswer out;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto finish = [&](std::string error) {
+    out.answer.error = std::move(error);
+    out.answer.elapsed =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
+    return std::move(out);
+  };
+  upnp::Discovery found = co_await upnp::discover_igd(scope, local, timeout);
+  UpnpInfo info;
+  info.refused = found.refused;
+  if (!found.location) {
+    out.info = info;
+    co_return finish(found.error);
+  }
+  info.location = found.location->str();
+  info.server = found.answer->server;
+  out.info = info;
+  const upnp::HttpResponse desc = co_await upnp::http_exchange(*found.location, upnp::http_get_text(*found.location),
+                                                               {timeout, 256 * 1024});
+  if (!desc.ok || desc.status != 200)
+    co_return finish("fetching " + info.location + ": " + (desc.ok ? "HTTP " + std::to_string(desc.status) : desc.error));
+  const auto description = upnp::parse_description(desc.body);
+  if (!description) co_return finish("the device description at " + info.location + " is unusable: " + description.detail);
+  const auto service = upnp::select_wan_service(description.value);
+  if (!service) co_return finish("the device at " + info.location + " has no WANIPConnection or WANPPPConnection service");
+  out.info->friendly_name = service->root_friendly_name;
+  out.info->service_type = service->service.service_type;
+  // Control URLs are relative to URLBase when there is one, else to the description's URL.
+  upnp::HttpUrl base = *found.location;
+  if (!description.value.url_base.empty()) {
+    if (auto b = upnp::accept_url(description.value.url_base, scope)) base = b.value;
+  }
+  const auto control = upnp::accept_url(base, service->service.control_url, scope);
+  if (!control) co_return finish("the control URL " + service->service.control_url + " is refused: " + control.detail);
+  out.info->control_url = control.value.str();
+
+  std::string error;
+  const auto ip = co_await call(control.value, service->service.service_type,
+                                upnp::soap::get_external_ip_address(), timeout, error);
+  if (!error.empty()) co_return finish("GetExternalIPAddress: " + error);
+  if (ip.fault) co_return finish("GetExternalIPAddress: UPnP error " + std::to_string(ip.fault->error_code) + " " +
+                                 ip.fault->error_description);
+  const auto address = upnp::soap::external_ip_address(ip);
+  out.answer.answered = true;
+  if (address && !address.value.empty() && address.value != "0.0.0.0") out.answer.external_ip = address.value;
+  const auto status = co_await call(control.value, service->service.service_type, upnp::soap::get_status_info(),
+                                    timeout, error);
+  if (error.empty() && !status.fault) {
+    if (const auto s = upnp::soap::status_info(status)) out.info->connection_status = s.value.connection_status;
+  }
+  out.answer.detail = std::string(upnp::to_string(service->kind));
+  co_return finish("");
+}
+
 }  // namespace
 
 bool is_private_or_cgnat(const std::string& ipv4)
@@ -106,10 +198,14 @@ asio::awaitable<GatewayReport> probe_gateway(ProbeOptions options)
     co_return report;
   }
   const udp::endpoint router(router_ip, natpmp::kServerPort);
-  auto [natpmp_answer, pcp_answer] =
-      co_await (ask_natpmp(router, options.timeout) && ask_pcp(router, asio::ip::make_address(*local), options.timeout));
+  const upnp::GatewayScope scope{report.gateway->address, net::prefix_length_of(*local).value_or(24)};
+  auto [natpmp_answer, pcp_answer, upnp_answer] =
+      co_await (ask_natpmp(router, options.timeout) && ask_pcp(router, asio::ip::make_address(*local), options.timeout) &&
+                ask_upnp(scope, *local, options.timeout));
   report.natpmp = std::move(natpmp_answer);
   report.pcp = std::move(pcp_answer);
+  report.upnp = std::move(upnp_answer.answer);
+  report.upnp_info = std::move(upnp_answer.info);
   co_return report;
 }
 

@@ -23,12 +23,25 @@ struct ProtocolAnswer {
   std::string detail;                      // e.g. result code names
 };
 
+// What UPnP discovery found, when it found something.
+struct UpnpInfo {
+  std::string location;        // the description URL
+  std::string server;          // the SSDP SERVER header ("... MiniUPnPd/2.3.1")
+  std::string friendly_name;   // of the root device
+  std::string service_type;    // the WAN service chosen
+  std::string control_url;
+  std::string connection_status;  // GetStatusInfo: "Connected", ...
+  std::vector<std::string> refused;  // SSDP answers ignored, and why
+};
+
 struct GatewayReport {
   std::optional<net::DefaultGateway> gateway;
   std::string local_address;  // ours, toward the gateway
   std::string error;          // no gateway, no route
   ProtocolAnswer natpmp;
   ProtocolAnswer pcp;
+  ProtocolAnswer upnp;
+  std::optional<UpnpInfo> upnp_info;
 };
 
 struct ProbeOptions {
