@@ -28,8 +28,7 @@ out=$("$LAB" exec direct "$MULENET" igd --json --timeout 500 2>/dev/null); code=
 check "no gateway on the WAN host" '.gateway == null and (.error | contains("no IPv4 default gateway"))' "$out"
 
 # Asking a host that is no router: nothing answers, within the timeout.
-out=$("$LAB" exec lan "$MULENET" igd --json --gateway "$LAB_LAN2_IP" --timeout 700 2>/dev/null); code=$?
-[ "$code" -eq 2 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: not a router: exit code $code" >&2; }
+out=$("$LAB" exec lan "$MULENET" igd --json --gateway "$LAB_LAN2_IP" --timeout 700 2>/dev/null)
 check "a host that is no router" '(.protocols.natpmp.answered | not) and (.protocols.pcp.answered | not)' "$out"
 # (UPnP may still be found by multicast: the real router answers that wherever we ask.)
 echo "$passed passed, $failed failed"
