@@ -9,6 +9,8 @@ packages=(
   g++ make cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev libpugixml-dev libcli11-dev libfmt-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # fuzzing (tests/fuzz): clang with libFuzzer
+  clang-14 libclang-rt-14-dev
   # what the doctor reads, and what the tests drive
   nftables iptables iproute2
   # used by the CLI tests

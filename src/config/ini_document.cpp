@@ -170,8 +170,11 @@ std::optional<std::size_t> IniDocument::insertion_point(std::string_view section
 
 std::string IniDocument::default_eol() const
 {
+  // CRLF when the file uses it, else "\n" (as wxFileConfig writes on Unix).
+  // Never a lone CR: before a blank "\n" line it would read back as one CRLF
+  // and the blank line would vanish.
   for (const Line& line : lines_)
-    if (!line.eol.empty()) return line.eol;
+    if (!line.eol.empty()) return line.eol == "\r\n" ? "\r\n" : "\n";
   return "\n";
 }
 

@@ -75,6 +75,9 @@ Parsed<Reply> parse_reply(ByteView in, bool sent_credentials)
                                fmt::format("the proxy's reply is not HTTP ({})", ec.message()));
   }
   if (!parser.is_header_done()) return Parsed<Reply>::need_more();
+  // Beast enforces header_limit loosely; make the limit the same however the bytes arrived.
+  if (used > kMaxHeaderBytes)
+    return Parsed<Reply>::fail(ProxyErrc::protocol_violation, "the proxy's reply header is larger than 16 KiB");
   const unsigned status = parser.get().result_int();
   Reply reply{status, std::string(parser.get().reason())};
   const std::string what = fmt::format("HTTP {} {}", status, reply.reason);

@@ -123,6 +123,14 @@ std::optional<ProxySpec> parse_proxy_url(std::string_view url, std::string& erro
     error = "the proxy URL has no host";
     return std::nullopt;
   }
+  // An IPv6 address only in brackets, and nothing else with ':' or brackets.
+  const bool bracketed = !rest.empty() && rest.front() == '[';
+  if (bracketed ? !parse_ipv6(host).has_value()
+                : host.find_first_of(std::string_view(":[]\0", 4)) != std::string_view::npos) {
+    error = bracketed ? "the address in brackets is not an IPv6 address"
+                      : "the proxy host is not a name or address (an IPv6 address needs brackets: [::1]:1080)";
+    return std::nullopt;
+  }
   spec.host = std::string(host);
   if (!port_text.empty()) {
     unsigned port = 0;

@@ -8,7 +8,8 @@ namespace mulenet::proxy {
 
 std::optional<Ipv4> parse_ipv4(std::string_view text)
 {
-  if (text.size() > 15) return std::nullopt;
+  // inet_pton reads a C string: a NUL inside would cut the text short.
+  if (text.size() > 15 || text.find('\0') != std::string_view::npos) return std::nullopt;
   const std::string s(text);
   Ipv4 a{};
   if (inet_pton(AF_INET, s.c_str(), a.data()) != 1) return std::nullopt;
@@ -17,7 +18,7 @@ std::optional<Ipv4> parse_ipv4(std::string_view text)
 
 std::optional<Ipv6> parse_ipv6(std::string_view text)
 {
-  if (text.size() > 45) return std::nullopt;
+  if (text.size() > 45 || text.find('\0') != std::string_view::npos) return std::nullopt;
   const std::string s(text);
   Ipv6 a{};
   if (inet_pton(AF_INET6, s.c_str(), a.data()) != 1) return std::nullopt;
@@ -33,6 +34,7 @@ Target make_target(std::string_view host, std::uint16_t port)
 
 std::optional<Target> parse_target(std::string_view text)
 {
+  if (text.find('\0') != std::string_view::npos) return std::nullopt;
   std::string_view host, port_text;
   if (!text.empty() && text.front() == '[') {
     const auto close = text.find(']');

@@ -133,3 +133,12 @@ TEST(ConfigIniDocument, KeyPaths)
   EXPECT_FALSE(parse_key_path("Port").has_value());
   EXPECT_FALSE(parse_key_path("").has_value());
 }
+
+TEST(ConfigIniDocument, NewLinesAfterLoneCrEndingsKeepBlankLines)
+{
+  IniDocument doc = IniDocument::parse("[eMule]\rPort=4662\n\n[Proxy]\nX=1\n");
+  doc.set("eMule", "UDPPort", "4672");
+  const IniDocument back = IniDocument::parse(doc.serialize());
+  EXPECT_EQ(back.serialize(), doc.serialize());
+  EXPECT_EQ(doc.serialize(), "[eMule]\rPort=4662\nUDPPort=4672\n\n[Proxy]\nX=1\n");
+}

@@ -112,3 +112,20 @@ TEST(ProxyError, StableCodesAndFixes)
     EXPECT_FALSE(fix_for(static_cast<ProxyErrc>(e)).empty()) << e;
   }
 }
+
+TEST(ProxySpec, HostsWithColonsOrBracketsAreRefused)
+{
+  std::string error;
+  for (const char* bad : {"socks5://::1", "socks5://2001:db8::1", "http://:]:", "socks4://[[]", "socks5://[zz]:1"})
+    EXPECT_FALSE(parse_proxy_url(bad, error).has_value()) << bad;
+  // user:pass without '@' is a host "user" with port "pass": refused, and never echoed back.
+  EXPECT_FALSE(parse_proxy_url("socks5://user:pass:1080", error).has_value());
+  EXPECT_EQ(parse_proxy_url("socks5://[::1]:1080", error)->redacted_url(), "socks5://[::1]:1080");
+}
+
+TEST(ProxyTarget, NulBytesNeverShortenAnAddress)
+{
+  EXPECT_FALSE(parse_target(std::string("[::\0]:80", 8)).has_value());
+  EXPECT_FALSE(parse_target(std::string("1.2.3.4\0x:80", 12)).has_value());
+  EXPECT_FALSE(parse_ipv4(std::string("1.2.3.4\0", 8)).has_value());
+}

@@ -22,10 +22,6 @@ constexpr std::array kSearchTargets{ssdp::st::kIgd2, ssdp::st::kIgd1, ssdp::st::
                                     ssdp::st::kWanIpConnection1, ssdp::st::kWanPppConnection1};
 }  // namespace
 
-// GCC 12 reports a false -Wmismatched-new-delete on this coroutine's frame
-// (Asio's frame allocator pairs its own operator new and delete).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 asio::awaitable<Discovery> discover_igd(const GatewayScope& scope, const std::string& local_address,
                                         std::chrono::milliseconds timeout)
 {
@@ -90,6 +86,5 @@ asio::awaitable<Discovery> discover_igd(const GatewayScope& scope, const std::st
   out.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0);
   co_return out;
 }
-#pragma GCC diagnostic pop
 
 }  // namespace mulenet::portmap::upnp
