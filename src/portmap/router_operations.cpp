@@ -1,0 +1,249 @@
+#include "portmap/router_operations.hpp"
+
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <fmt/format.h>
+
+#include "portmap/natpmp/natpmp_client.hpp"
+#include "portmap/pcp/pcp_client.hpp"
+#include "portmap/upnp/http_fetch.hpp"
+#include "portmap/upnp/soap_request.hpp"
+#include "portmap/upnp/soap_response.hpp"
+#include "portmap/upnp/soap_results.hpp"
+#include "portmap/upnp/upnp_error.hpp"
+
+namespace mulenet::portmap {
+namespace {
+
+namespace asio = boost::asio;
+using udp = asio::ip::udp;
+
+struct Endpoint {
+  std::optional<udp::endpoint> router;
+  std::string error;
+};
+
+Endpoint router_endpoint(const Mapping& m)
+{
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(m.gateway, ec);
+  if (ec) return {std::nullopt, "the gateway address '" + m.gateway + "' is not an IP address"};
+  return {udp::endpoint(address, natpmp::kServerPort), {}};
+}
+
+std::optional<udp::socket> open_socket(const asio::any_io_executor& ex, std::string& error)
+{
+  udp::socket socket(ex);
+  boost::system::error_code ec;
+  socket.open(udp::v4(), ec);
+  if (!ec) socket.bind(udp::endpoint(udp::v4(), 0), ec);
+  if (ec) {
+    error = "cannot open a UDP socket: " + ec.message();
+    return std::nullopt;
+  }
+  return socket;
+}
+
+// --- NAT-PMP -----------------------------------------------------------------
+natpmp::Protocol natpmp_protocol(config::Protocol p)
+{
+  return p == config::Protocol::tcp ? natpmp::Protocol::tcp : natpmp::Protocol::udp;
+}
+
+asio::awaitable<AddOutcome> natpmp_add(Mapping m, std::chrono::milliseconds timeout)
+{
+  AddOutcome out{false, m, {}, {}};
+  const Endpoint e = router_endpoint(m);
+  if (!e.router) co_return AddOutcome{false, m, e.error, {}};
+  auto socket = open_socket(co_await asio::this_coro::executor, out.error);
+  if (!socket) co_return out;
+  const natpmp::MapRequest request{natpmp_protocol(m.protocol), m.internal_port, m.external_port, m.lease_seconds};
+  const natpmp::Answer a = co_await natpmp::request_map(*socket, *e.router, request, timeout);
+  if (!a.response) co_return AddOutcome{false, m, a.error, {}};
+  if (!a.response->ok())
+    co_return AddOutcome{false, m, "NAT-PMP: " + std::string(natpmp::result_message(a.response->result)), {}};
+  out.ok = true;
+  out.mapping.external_port = a.response->external_port;
+  out.mapping.lease_seconds = a.response->lifetime_seconds;
+  co_return out;
+}
+
+asio::awaitable<std::string> natpmp_delete(const Mapping& m, std::chrono::milliseconds timeout)
+{
+  const Endpoint e = router_endpoint(m);
+  if (!e.router) co_return e.error;
+  std::string error;
+  auto socket = open_socket(co_await asio::this_coro::executor, error);
+  if (!socket) co_return error;
+  const natpmp::Answer a =
+      co_await natpmp::request_map(*socket, *e.router, natpmp::delete_request(natpmp_protocol(m.protocol), m.internal_port),
+                                   timeout);
+  if (!a.response) co_return a.error;
+  if (!a.response->ok()) co_return "NAT-PMP: " + std::string(natpmp::result_message(a.response->result));
+  co_return std::string{};
+}
+
+// --- PCP ---------------------------------------------------------------------
+std::optional<pcp::MapRequest> pcp_request(const Mapping& m, std::uint32_t lifetime, std::string& error)
+{
+  const auto nonce = pcp::nonce_from_hex(m.pcp_nonce_hex);
+  boost::system::error_code ec;
+  const auto client = asio::ip::make_address(m.internal_client, ec);
+  if (!nonce || ec) {
+    error = !nonce ? "no valid PCP nonce for this mapping" : "bad internal client address " + m.internal_client;
+    return std::nullopt;
+  }
+  pcp::MapRequest r;
+  r.nonce = *nonce;
+  r.protocol = m.protocol == config::Protocol::tcp ? pcp::Protocol::tcp : pcp::Protocol::udp;
+  r.internal_port = m.internal_port;
+  r.suggested_external_port = m.external_port;
+  r.lifetime_seconds = lifetime;
+  r.client = pcp::client_address(client);
+  return r;
+}
+
+asio::awaitable<AddOutcome> pcp_add(Mapping m, std::chrono::milliseconds timeout)
+{
+  AddOutcome out{false, m, {}, {}};
+  if (m.pcp_nonce_hex.empty()) {
+    const auto nonce = pcp::make_nonce();
+    if (!nonce) co_return AddOutcome{false, m, "cannot make a random PCP nonce", {}};
+    m.pcp_nonce_hex = pcp::nonce_to_hex(*nonce);
+    out.mapping = m;
+  }
+  const Endpoint e = router_endpoint(m);
+  if (!e.router) co_return AddOutcome{false, m, e.error, {}};
+  const auto request = pcp_request(m, m.lease_seconds, out.error);
+  if (!request) co_return out;
+  auto socket = open_socket(co_await asio::this_coro::executor, out.error);
+  if (!socket) co_return out;
+  const pcp::Answer a = co_await pcp::request_map(*socket, *e.router, *request, timeout);
+  if (!a.response) co_return AddOutcome{false, m, a.error, {}};
+  if (!a.response->ok() || !a.response->map)
+    co_return AddOutcome{false, m, "PCP: " + std::string(pcp::result_message(a.response->result)), {}};
+  out.ok = true;
+  out.mapping.external_port = a.response->map->external_port;
+  out.mapping.lease_seconds = a.response->lifetime_seconds;
+  co_return out;
+}
+
+asio::awaitable<std::string> pcp_delete(const Mapping& m, std::chrono::milliseconds timeout)
+{
+  const Endpoint e = router_endpoint(m);
+  if (!e.router) co_return e.error;
+  std::string error;
+  const auto request = pcp_request(m, 0, error);  // lifetime 0 deletes; the same nonce proves it is ours
+  if (!request) co_return error;
+  auto socket = open_socket(co_await asio::this_coro::executor, error);
+  if (!socket) co_return error;
+  const pcp::Answer a = co_await pcp::request_map(*socket, *e.router, *request, timeout);
+  if (!a.response) co_return a.error;
+  if (!a.response->ok()) co_return "PCP: " + std::string(pcp::result_message(a.response->result));
+  co_return std::string{};
+}
+
+// --- UPnP IGD ----------------------------------------------------------------
+struct SoapCall {
+  std::optional<upnp::soap::Response> response;
+  std::string error;
+};
+
+asio::awaitable<SoapCall> soap_call(const Mapping& m, const upnp::soap::Action& action,
+                                    std::chrono::milliseconds timeout)
+{
+  const auto url = upnp::parse_http_url(m.upnp_control_url);
+  if (!url) co_return SoapCall{std::nullopt, "bad UPnP control URL " + m.upnp_control_url};
+  const auto request = upnp::soap::encode_request(url.value, m.upnp_service_type, action);
+  if (!request) co_return SoapCall{std::nullopt, "cannot build the SOAP request"};
+  const upnp::HttpResponse http = co_await upnp::http_exchange(url.value, request->to_http(), {timeout, 64 * 1024});
+  if (!http.ok) co_return SoapCall{std::nullopt, http.error};
+  auto parsed = upnp::soap::parse_response(http.body, action.name);
+  if (!parsed) co_return SoapCall{std::nullopt, "HTTP " + std::to_string(http.status) + ": " + parsed.detail};
+  co_return SoapCall{std::move(parsed.value), {}};
+}
+
+std::string fault_text(const upnp::soap::Fault& f)
+{
+  return upnp::upnp_error_message(f.error_code, f.error_description);
+}
+
+asio::awaitable<AddOutcome> upnp_add(Mapping m, std::chrono::milliseconds timeout)
+{
+  upnp::soap::PortMapping pm{"", m.external_port, m.protocol, m.internal_port, m.internal_client, true,
+                             "mulenet " + m.name, m.lease_seconds};
+  SoapCall add = co_await soap_call(m, upnp::soap::add_port_mapping(pm), timeout);
+  // 725 OnlyPermanentLeasesSupported: some IGDv1 routers take only lease 0.
+  if (add.response && add.response->fault && add.response->fault->error_code == 725) {
+    pm.lease_seconds = 0;
+    add = co_await soap_call(m, upnp::soap::add_port_mapping(pm), timeout);
+  }
+  if (!add.response) co_return AddOutcome{false, m, add.error, {}};
+  const upnp::soap::PortMappingKey key{"", m.external_port, m.protocol};
+  if (add.response->fault) {
+    AddOutcome out{false, m, "UPnP: " + fault_text(*add.response->fault), {}};
+    if (add.response->fault->error_code == 718) {
+      // Ask the router who holds it.
+      const SoapCall who = co_await soap_call(m, upnp::soap::get_specific_port_mapping_entry(key), timeout);
+      if (who.response && !who.response->fault) {
+        if (const auto entry = upnp::soap::port_mapping_entry(*who.response, &key))
+          out.holder = fmt::format("{}:{} (\"{}\")", entry.value.internal_client, entry.value.internal_port,
+                                   entry.value.description);
+      }
+    }
+    co_return out;
+  }
+  // Read it back: some routers answer OK and keep nothing.
+  const SoapCall back = co_await soap_call(m, upnp::soap::get_specific_port_mapping_entry(key), timeout);
+  if (!back.response || back.response->fault) {
+    co_return AddOutcome{false, m,
+                         "the router accepted the mapping but does not list it (" +
+                             (back.response ? fault_text(*back.response->fault) : back.error) + ")",
+                         {}};
+  }
+  const auto entry = upnp::soap::port_mapping_entry(*back.response, &key);
+  AddOutcome out{true, m, {}, {}};
+  if (entry) {
+    if (entry.value.internal_client != m.internal_client || entry.value.internal_port != m.internal_port) {
+      co_return AddOutcome{false, m, "the router maps the port to " + entry.value.internal_client + ":" +
+                                         std::to_string(entry.value.internal_port) + " instead",
+                           entry.value.internal_client};
+    }
+    out.mapping.lease_seconds = entry.value.lease_seconds == 0 ? pm.lease_seconds : entry.value.lease_seconds;
+  }
+  co_return out;
+}
+
+asio::awaitable<std::string> upnp_delete(const Mapping& m, std::chrono::milliseconds timeout)
+{
+  const SoapCall r =
+      co_await soap_call(m, upnp::soap::delete_port_mapping({"", m.external_port, m.protocol}), timeout);
+  if (!r.response) co_return r.error;
+  if (r.response->fault && r.response->fault->error_code != 714)  // 714: no such entry, already gone
+    co_return "UPnP: " + fault_text(*r.response->fault);
+  co_return std::string{};
+}
+
+}  // namespace
+
+asio::awaitable<AddOutcome> add_mapping(Mapping wanted, std::chrono::milliseconds timeout)
+{
+  switch (wanted.via) {
+    case Via::natpmp: co_return co_await natpmp_add(std::move(wanted), timeout);
+    case Via::pcp: co_return co_await pcp_add(std::move(wanted), timeout);
+    case Via::upnp: co_return co_await upnp_add(std::move(wanted), timeout);
+  }
+  co_return AddOutcome{false, wanted, "unknown protocol", {}};
+}
+
+asio::awaitable<std::string> delete_mapping(const Mapping& mapping, std::chrono::milliseconds timeout)
+{
+  switch (mapping.via) {
+    case Via::natpmp: co_return co_await natpmp_delete(mapping, timeout);
+    case Via::pcp: co_return co_await pcp_delete(mapping, timeout);
+    case Via::upnp: co_return co_await upnp_delete(mapping, timeout);
+  }
+  co_return std::string("unknown protocol");
+}
+
+}  // namespace mulenet::portmap

@@ -1,0 +1,27 @@
+#pragma once
+// Adding and deleting one mapping on the router, by each protocol. The
+// `Mapping` carries everything a later delete needs (PCP nonce, UPnP control
+// URL), so deletes also work from the journal after a crash.
+#include <chrono>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "portmap/mapping.hpp"
+
+namespace mulenet::portmap {
+
+struct AddOutcome {
+  bool ok = false;
+  Mapping mapping;      // as granted: external port, lease
+  std::string error;    // why not, with the router's own words
+  std::string holder;   // a conflict: who holds the port, as far as the router tells
+};
+
+// `wanted` names protocol, ports, internal client, gateway, lease, name; for
+// PCP a nonce (made here when empty); for UPnP the control URL and service type.
+boost::asio::awaitable<AddOutcome> add_mapping(Mapping wanted, std::chrono::milliseconds timeout);
+// Empty string on success (a mapping already gone counts as success).
+boost::asio::awaitable<std::string> delete_mapping(const Mapping& mapping, std::chrono::milliseconds timeout);
+
+}  // namespace mulenet::portmap
