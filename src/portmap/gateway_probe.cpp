@@ -142,16 +142,16 @@ asio::awaitable<UpnpAnswer> ask_upnp(upnp::GatewayScope scope, std::string local
   out.info->control_url = control.value.str();
 
   std::string error;
-  const auto ip = co_await call(control.value, service->service.service_type,
-                                upnp::soap::get_external_ip_address(), timeout, error);
+  const upnp::soap::Action get_ip = upnp::soap::get_external_ip_address();
+  const auto ip = co_await call(control.value, service->service.service_type, get_ip, timeout, error);
   if (!error.empty()) co_return finish("GetExternalIPAddress: " + error);
   if (ip.fault) co_return finish("GetExternalIPAddress: UPnP error " + std::to_string(ip.fault->error_code) + " " +
                                  ip.fault->error_description);
   const auto address = upnp::soap::external_ip_address(ip);
   out.answer.answered = true;
   if (address && !address.value.empty() && address.value != "0.0.0.0") out.answer.external_ip = address.value;
-  const auto status = co_await call(control.value, service->service.service_type, upnp::soap::get_status_info(),
-                                    timeout, error);
+  const upnp::soap::Action get_status = upnp::soap::get_status_info();
+  const auto status = co_await call(control.value, service->service.service_type, get_status, timeout, error);
   if (error.empty() && !status.fault) {
     if (const auto s = upnp::soap::status_info(status)) out.info->connection_status = s.value.connection_status;
   }

@@ -172,11 +172,13 @@ asio::awaitable<AddOutcome> upnp_add(Mapping m, std::chrono::milliseconds timeou
 {
   upnp::soap::PortMapping pm{"", m.external_port, m.protocol, m.internal_port, m.internal_client, true,
                              "mulenet " + m.name, m.lease_seconds};
-  SoapCall add = co_await soap_call(m, upnp::soap::add_port_mapping(pm), timeout);
+  upnp::soap::Action action = upnp::soap::add_port_mapping(pm);
+  SoapCall add = co_await soap_call(m, action, timeout);
   // 725 OnlyPermanentLeasesSupported: some IGDv1 routers take only lease 0.
   if (add.response && add.response->fault && add.response->fault->error_code == 725) {
     pm.lease_seconds = 0;
-    add = co_await soap_call(m, upnp::soap::add_port_mapping(pm), timeout);
+    action = upnp::soap::add_port_mapping(pm);
+    add = co_await soap_call(m, action, timeout);
   }
   if (!add.response) co_return AddOutcome{false, m, add.error, {}};
   const upnp::soap::PortMappingKey key{"", m.external_port, m.protocol};
@@ -184,7 +186,8 @@ asio::awaitable<AddOutcome> upnp_add(Mapping m, std::chrono::milliseconds timeou
     AddOutcome out{false, m, "UPnP: " + fault_text(*add.response->fault), {}};
     if (add.response->fault->error_code == 718) {
       // Ask the router who holds it.
-      const SoapCall who = co_await soap_call(m, upnp::soap::get_specific_port_mapping_entry(key), timeout);
+      const upnp::soap::Action query = upnp::soap::get_specific_port_mapping_entry(key);
+      const SoapCall who = co_await soap_call(m, query, timeout);
       if (who.response && !who.response->fault) {
         if (const auto entry = upnp::soap::port_mapping_entry(*who.response, &key))
           out.holder = fmt::format("{}:{} (\"{}\")", entry.value.internal_client, entry.value.internal_port,
@@ -194,7 +197,8 @@ asio::awaitable<AddOutcome> upnp_add(Mapping m, std::chrono::milliseconds timeou
     co_return out;
   }
   // Read it back: some routers answer OK and keep nothing.
-  const SoapCall back = co_await soap_call(m, upnp::soap::get_specific_port_mapping_entry(key), timeout);
+  const upnp::soap::Action read_back = upnp::soap::get_specific_port_mapping_entry(key);
+  const SoapCall back = co_await soap_call(m, read_back, timeout);
   if (!back.response || back.response->fault) {
     co_return AddOutcome{false, m,
                          "the router accepted the mapping but does not list it (" +
@@ -216,8 +220,11 @@ asio::awaitable<AddOutcome> upnp_add(Mapping m, std::chrono::milliseconds timeou
 
 asio::awaitable<std::string> upnp_delete(const Mapping& m, std::chrono::milliseconds timeout)
 {
-  const SoapCall r =
-      co_await soap_call(m, upnp::soap::delete_port_mapping({"", m.external_port, m.protocol}), timeout);
+  // Named, not a temporary inside the co_await: GCC 12 destroys such
+  // temporaries twice when they hold a braced initializer.
+  const upnp::soap::PortMappingKey key{"", m.external_port, m.protocol};
+  const upnp::soap::Action action = upnp::soap::delete_port_mapping(key);
+  const SoapCall r = co_await soap_call(m, action, timeout);
   if (!r.response) co_return r.error;
   if (r.response->fault && r.response->fault->error_code != 714)  // 714: no such entry, already gone
     co_return "UPnP: " + fault_text(*r.response->fault);

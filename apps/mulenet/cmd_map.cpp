@@ -1,0 +1,248 @@
+// mulenet map / unmap: forward the plan's ports on the router, and remove them.
+#include <iostream>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "command.hpp"
+#include "config/load_settings.hpp"
+#include "exit_codes.hpp"
+#include "json_output.hpp"
+#include "portmap/journal.hpp"
+#include "portmap/mapper.hpp"
+#include "text_table.hpp"
+
+namespace mulenet::cli {
+namespace {
+
+namespace asio = boost::asio;
+
+struct MapOptions {
+  std::string via = "auto";
+  unsigned lease = 3600;
+  bool once = false;
+  bool keep = false;
+  std::string gateway;
+  int timeout_ms = 3000;
+};
+
+template <typename T>
+T run_sync(asio::io_context& io, asio::awaitable<T> op)
+{
+  T result{};
+  asio::co_spawn(io, std::move(op), [&result](std::exception_ptr e, T r) {
+    if (e) std::rethrow_exception(e);
+    result = std::move(r);
+  });
+  io.restart();
+  io.run();
+  return result;
+}
+
+boost::json::object to_json(const portmap::MappingOutcome& o)
+{
+  boost::json::object j{{"name", o.port.name},
+                        {"protocol", config::to_string(o.port.protocol)},
+                        {"internal_port", o.port.port},
+                        {"state", portmap::to_string(o.state)},
+                        {"error", o.error},
+                        {"holder", o.holder}};
+  j["external_port"] = o.mapping ? boost::json::value(o.mapping->external_port) : boost::json::value(nullptr);
+  j["via"] = o.mapping ? boost::json::value(portmap::to_string(o.mapping->via)) : boost::json::value(nullptr);
+  j["lease"] = o.mapping ? boost::json::value(o.mapping->lease_seconds) : boost::json::value(nullptr);
+  return j;
+}
+
+void print_report(const portmap::MapReport& r)
+{
+  if (r.gateway.gateway)
+    std::cout << fmt::format("Router {}{}, external address {}{}\n", r.gateway.gateway->address,
+                             r.via ? fmt::format(" via {}", portmap::to_string(*r.via)) : "",
+                             r.external_ip.value_or("unknown"), r.degraded ? " (private or CGNAT: double NAT)" : "");
+  for (const auto& c : r.cleaned) std::cout << "cleaned up from an earlier run: " << c << "\n";
+  if (!r.outcomes.empty()) {
+    TextTable table({"PROTO", "INTERNAL", "EXTERNAL", "VIA", "LEASE", "STATE", "NAME"});
+    for (const auto& o : r.outcomes) {
+      table.add_row({config::to_string(o.port.protocol), std::to_string(o.port.port),
+                     o.mapping ? std::to_string(o.mapping->external_port) : "-",
+                     o.mapping ? portmap::to_string(o.mapping->via) : "-",
+                     o.mapping ? std::to_string(o.mapping->lease_seconds) + " s" : "-", portmap::to_string(o.state),
+                     o.port.name});
+    }
+    table.print(std::cout);
+    for (const auto& o : r.outcomes) {
+      if (o.error.empty()) continue;
+      std::cout << fmt::format("  {} {}: {}{}\n", config::to_string(o.port.protocol), o.port.port, o.error,
+                               o.holder.empty() ? "" : " (held by " + o.holder + ")");
+    }
+  }
+  if (!r.error.empty()) std::cout << "mulenet: " << r.error << "\n";
+  if (r.degraded)
+    std::cout << "The router's own external address is private or CGNAT: a second NAT in front of it (often the "
+                 "ISP's) still blocks incoming connections. Ask the ISP for a public address or forward the ports "
+                 "on that outer router as well.\n";
+  for (const auto& w : r.warnings) std::cerr << "warning: " << w << "\n";
+}
+
+int print_unmap(const GlobalOptions& g, const portmap::UnmapReport& r, bool quiet_when_empty = false)
+{
+  bool ok = r.error.empty();
+  boost::json::array removed;
+  for (const auto& o : r.outcomes) {
+    ok = ok && o.error.empty();
+    removed.push_back({{"mapping", portmap::describe(o.mapping)}, {"removed", o.error.empty()}, {"error", o.error}});
+    if (!g.json)
+      std::cout << portmap::describe(o.mapping) << (o.error.empty() ? ": removed" : ": NOT removed: " + o.error)
+                << "\n";
+  }
+  if (g.json) {
+    print_json(boost::json::object{{"removed", removed},
+                                   {"error", r.error.empty() ? boost::json::value(nullptr) : boost::json::value(r.error)}});
+  } else if (r.outcomes.empty() && !quiet_when_empty) {
+    std::cout << (r.error.empty() ? "Nothing to remove: the journal lists no mappings.\n" : "mulenet: " + r.error + "\n");
+  }
+  return ok ? kExitOk : kExitProblems;
+}
+
+std::optional<portmap::MapperOptions> mapper_options(const GlobalOptions& g, const MapOptions& o)
+{
+  portmap::MapperOptions options;
+  if (o.via != "auto") options.via = portmap::parse_via(o.via);
+  options.lease_seconds = o.lease;
+  options.timeout = std::chrono::milliseconds(o.timeout_ms);
+  options.journal_path = portmap::journal_path_for(config_path(g));
+  if (!o.gateway.empty()) options.gateway_override = o.gateway;
+  return options;
+}
+
+// Stays: renews every mapping every few seconds (which also puts back one the
+// router lost) until SIGINT/SIGTERM, then removes them.
+asio::awaitable<void> stay(config::PortPlan plan, portmap::MapperOptions options, const GlobalOptions& g)
+{
+  asio::signal_set signals(co_await asio::this_coro::executor, SIGINT, SIGTERM);
+  bool stop = false;
+  signals.async_wait([&stop](const boost::system::error_code& ec, int) {
+    if (!ec) stop = true;
+  });
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  const auto period = std::chrono::seconds(std::clamp<unsigned>(options.lease_seconds / 2, 1, 5));
+  for (unsigned long round = 0; !stop && round < 100000000UL; ++round) {
+    timer.expires_after(period);
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (stop) break;
+    const portmap::MapReport again = co_await portmap::map_plan(plan, options);
+    for (const auto& o : again.outcomes)
+      if (o.state != portmap::MappingState::mapped && !g.json)
+        std::cerr << fmt::format("{} {}: {}\n", config::to_string(o.port.protocol), o.port.port, o.error);
+  }
+  signals.cancel();
+}
+
+int run_map(const GlobalOptions& g, const MapOptions& o)
+{
+  const auto loaded = load_config(g);
+  if (!loaded) return kExitFileError;
+  const auto issues = config::validate(loaded->doc);
+  if (config::has_errors(issues)) {
+    report_config_errors(g, config_path(g).string() + " has errors:", issues);
+    return kExitConfigInvalid;
+  }
+  const config::PortPlan plan = config::make_port_plan(config::load_settings(loaded->doc));
+  if (std::none_of(plan.ports.begin(), plan.ports.end(), [](const auto& p) { return p.upnp; })) {
+    report_error(g, "nothing-to-map",
+                 "UPnP is off in " + config_path(g).string() +
+                     ", so no port is to be forwarded: mulenet config set /eMule/UPnPEnabled 1 (EC and web have "
+                     "their own toggles)");
+    return kExitConfigInvalid;
+  }
+  const auto options = mapper_options(g, o);
+  if (!g.json) std::cerr << "Asking the router (PCP, NAT-PMP, UPnP)..." << std::endl;
+  asio::io_context io;
+  const portmap::MapReport report = run_sync(io, portmap::map_plan(plan, *options));
+  if (g.json) {
+    boost::json::array mappings;
+    for (const auto& m : report.outcomes) mappings.push_back(to_json(m));
+    boost::json::array cleaned;
+    for (const auto& c : report.cleaned) cleaned.push_back(boost::json::value(c));
+    print_json(boost::json::object{
+        {"external_ip", report.external_ip ? boost::json::value(*report.external_ip) : boost::json::value(nullptr)},
+        {"via", report.via ? boost::json::value(portmap::to_string(*report.via)) : boost::json::value(nullptr)},
+        {"gateway", report.gateway.gateway ? boost::json::value(report.gateway.gateway->address)
+                                           : boost::json::value(nullptr)},
+        {"degraded", report.degraded},
+        {"mappings", mappings},
+        {"cleaned", cleaned},
+        {"error", report.error.empty() ? boost::json::value(nullptr) : boost::json::value(report.error)},
+        {"journal", options->journal_path.string()}});
+  } else {
+    print_report(report);
+  }
+  const int code = report.all_mapped() ? kExitOk : kExitProblems;
+  if (o.once) {
+    if (o.keep) {
+      if (!g.json) std::cout << "Kept on the router; `mulenet unmap` removes them.\n";
+      return code;
+    }
+    const auto removed = run_sync(io, portmap::unmap_journal(*options));
+    if (!g.json) print_unmap(g, removed, true);
+    return code;
+  }
+  if (!g.json) std::cout << "Keeping them up; Ctrl-C removes them.\n" << std::flush;
+  run_sync(io, [&]() -> asio::awaitable<bool> {
+    co_await stay(plan, *options, g);
+    co_return true;
+  }());
+  const auto removed = run_sync(io, portmap::unmap_journal(*options));
+  if (!g.json) print_unmap(g, removed, true);
+  return code;
+}
+
+int run_unmap(const GlobalOptions& g, const MapOptions& o)
+{
+  const auto options = mapper_options(g, o);
+  asio::io_context io;
+  return print_unmap(g, run_sync(io, portmap::unmap_journal(*options)));
+}
+
+}  // namespace
+
+std::vector<Command> make_map_commands(CLI::App& root, GlobalOptions& g)
+{
+  auto o = std::make_shared<MapOptions>();
+  CLI::App* map = root.add_subcommand("map", "Forward aMule's ports on the router (PCP, NAT-PMP or UPnP IGD)");
+  add_global_options(*map, g);
+  map->add_option("--via", o->via, "auto (the best that answers: PCP, NAT-PMP, UPnP), upnp, natpmp or pcp")
+      ->check(CLI::IsMember({"auto", "upnp", "natpmp", "pcp"}));
+  map->add_option("--lease", o->lease, "lease in seconds (default 3600), renewed while mulenet stays")
+      ->check(CLI::Range(60u, 604800u));
+  map->add_flag("--once", o->once, "map, print, and exit (removing them again unless --keep)");
+  map->add_flag("--keep", o->keep, "with --once: leave the mappings on the router (remove with `mulenet unmap`)");
+  map->add_option("--gateway", o->gateway, "ask this router instead of the default gateway")->type_name("IP");
+  map->add_option("--timeout", o->timeout_ms, "how long to wait for the router each time, in ms (default 3000)")
+      ->check(CLI::Range(100, 60000));
+  map->footer(
+      "Maps the ports amule.conf's UPnP toggles select (see `mulenet ports`): the eD2k TCP port, TCP+3 and\n"
+      "the Kad UDP port with /eMule/UPnPEnabled=1; EC only with /ExternalConnect/UPnPECEnabled=1 as well;\n"
+      "the web port with /WebServer/UPnPWebServerEnabled=1. Each at the same external port; another port\n"
+      "is reported (eD2k cannot announce it). Ports below 1024 are never mapped. Every mapping is written to\n"
+      "a journal next to amule.conf (mulenet-mappings.json) first, so the next run or `mulenet unmap`\n"
+      "removes what a crash left behind.\n\n"
+      "Without --once it stays, renewing the mappings (and putting back any the router lost), until\n"
+      "Ctrl-C, which removes them.\n"
+      "Exit code: 0 every port mapped at its own number, 2 otherwise, 3 nothing to map.\n"
+      "JSON: {\"external_ip\",\"mappings\":[{\"protocol\",\"internal_port\",\"external_port\",\"via\",\"lease\",\"state\"}]}");
+  CLI::App* unmap = root.add_subcommand("unmap", "Remove from the router every mapping mulenet made (its journal)");
+  add_global_options(*unmap, g);
+  unmap->add_option("--timeout", o->timeout_ms, "how long to wait for the router, in ms (default 3000)")
+      ->check(CLI::Range(100, 60000));
+  unmap->footer("Exit code: 0 when every mapping in the journal was removed, 2 otherwise.");
+  return {{map, [&g, o] { return run_map(g, *o); }}, {unmap, [&g, o] { return run_unmap(g, *o); }}};
+}
+
+}  // namespace mulenet::cli

@@ -1,0 +1,175 @@
+#include "portmap/mapper.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "portmap/journal.hpp"
+#include "portmap/pcp/pcp_nonce.hpp"
+#include "portmap/router_operations.hpp"
+
+namespace mulenet::portmap {
+namespace {
+
+namespace asio = boost::asio;
+
+bool usable(const ProtocolAnswer& a) { return a.answered && a.error.empty(); }
+
+std::optional<Via> choose(const GatewayReport& g, const std::optional<Via>& wanted, std::string& error)
+{
+  if (wanted) {
+    const ProtocolAnswer& a = *wanted == Via::pcp ? g.pcp : *wanted == Via::natpmp ? g.natpmp : g.upnp;
+    if (usable(a)) return wanted;
+    error = fmt::format("the router did not answer {}: {}", to_string(*wanted), a.error.empty() ? "no answer" : a.error);
+    return std::nullopt;
+  }
+  // PCP renews and deletes safely (nonce), NAT-PMP is its simpler elder, UPnP the slowest.
+  if (usable(g.pcp)) return Via::pcp;
+  if (usable(g.natpmp)) return Via::natpmp;
+  if (usable(g.upnp)) return Via::upnp;
+  error = "the router answers none of PCP, NAT-PMP and UPnP IGD";
+  return std::nullopt;
+}
+
+void save(const std::filesystem::path& path, const Journal& journal, std::vector<std::string>& warnings)
+{
+  std::string error;
+  if (!write_journal(path, journal, error)) warnings.push_back(error);
+}
+
+void forget(Journal& journal, const Mapping& m)
+{
+  std::erase_if(journal.mappings, [&](const Mapping& j) { return same_mapping(j, m); });
+}
+
+}  // namespace
+
+const char* to_string(MappingState state)
+{
+  switch (state) {
+    case MappingState::mapped: return "mapped";
+    case MappingState::other_port: return "other-port";
+    case MappingState::failed: return "failed";
+    case MappingState::skipped: return "skipped";
+  }
+  return "unknown";
+}
+
+bool MapReport::all_mapped() const
+{
+  return error.empty() && !outcomes.empty() &&
+         std::all_of(outcomes.begin(), outcomes.end(),
+                     [](const MappingOutcome& o) { return o.state == MappingState::mapped; });
+}
+
+std::string describe(const Mapping& m)
+{
+  return fmt::format("{} {} -> {}:{} via {}", config::to_string(m.protocol), m.external_port, m.internal_client,
+                     m.internal_port, to_string(m.via));
+}
+
+asio::awaitable<UnmapReport> unmap_journal(MapperOptions options)
+{
+  UnmapReport report;
+  std::string error;
+  auto journal = read_journal(options.journal_path, error, report.warnings);
+  if (!journal) {
+    report.error = error;
+    co_return report;
+  }
+  Journal left = *journal;
+  for (const Mapping& m : journal->mappings) {
+    const std::string failure = co_await delete_mapping(m, options.timeout);
+    if (failure.empty()) forget(left, m);
+    report.outcomes.push_back({m, failure});
+  }
+  save(options.journal_path, left, report.warnings);
+  co_return report;
+}
+
+asio::awaitable<MapReport> map_plan(config::PortPlan plan, MapperOptions options)
+{
+  MapReport report;
+  // 1. What an earlier run left behind (a crash, a kill -9) goes first.
+  const UnmapReport leftovers = co_await unmap_journal(options);
+  report.warnings = leftovers.warnings;
+  for (const auto& o : leftovers.outcomes) {
+    report.cleaned.push_back(describe(o.mapping) + (o.error.empty() ? ": removed" : ": could not remove: " + o.error));
+  }
+  std::string error;
+  std::vector<std::string> journal_warnings;
+  Journal journal = read_journal(options.journal_path, error, journal_warnings).value_or(Journal{});
+
+  // 2. Ask the router what it speaks.
+  report.gateway = co_await probe_gateway({options.timeout, options.gateway_override});
+  if (!report.gateway.error.empty()) {
+    report.error = report.gateway.error;
+    co_return report;
+  }
+  report.via = choose(report.gateway, options.via, report.error);
+  if (!report.via) co_return report;
+  report.external_ip = report.gateway.natpmp.external_ip ? report.gateway.natpmp.external_ip
+                                                         : report.gateway.upnp.external_ip;
+  report.degraded = report.external_ip && is_private_or_cgnat(*report.external_ip);
+
+  // 3. Each port the toggles select, at its own number.
+  for (const config::PlannedPort& port : plan.ports) {
+    if (!port.upnp) continue;
+    MappingOutcome outcome{port, MappingState::failed, std::nullopt, {}, {}};
+    if (port.port < 1024) {
+      outcome.state = MappingState::skipped;
+      outcome.error = "ports below 1024 are never mapped";
+      report.outcomes.push_back(std::move(outcome));
+      continue;
+    }
+    Mapping wanted;
+    wanted.via = *report.via;
+    wanted.protocol = port.protocol;
+    wanted.internal_port = port.port;
+    wanted.external_port = port.port;
+    wanted.internal_client = report.gateway.local_address;
+    wanted.gateway = report.gateway.gateway->address;
+    wanted.lease_seconds = options.lease_seconds;
+    wanted.name = port.name;
+    if (wanted.via == Via::pcp) {
+      const auto nonce = pcp::make_nonce();
+      if (!nonce) {
+        outcome.error = "cannot make a random PCP nonce";
+        report.outcomes.push_back(std::move(outcome));
+        continue;
+      }
+      wanted.pcp_nonce_hex = pcp::nonce_to_hex(*nonce);
+    }
+    if (wanted.via == Via::upnp && report.gateway.upnp_info) {
+      wanted.upnp_control_url = report.gateway.upnp_info->control_url;
+      wanted.upnp_service_type = report.gateway.upnp_info->service_type;
+    }
+    // Journal first: if we die between the request and its answer, the next start still removes it.
+    journal.mappings.push_back(wanted);
+    save(options.journal_path, journal, report.warnings);
+    AddOutcome added = co_await add_mapping(wanted, options.timeout);
+    forget(journal, wanted);
+    if (added.ok) {
+      journal.mappings.push_back(added.mapping);
+      outcome.mapping = added.mapping;
+      if (added.mapping.external_port == port.port) {
+        outcome.state = MappingState::mapped;
+      } else {
+        outcome.state = MappingState::other_port;
+        outcome.error = fmt::format("the router forwards external port {} instead of {}; eD2k and Kad announce the "
+                                    "local port, so peers cannot use it",
+                                    added.mapping.external_port, port.port);
+      }
+    } else {
+      outcome.error = added.error;
+      outcome.holder = added.holder;
+    }
+    save(options.journal_path, journal, report.warnings);
+    report.outcomes.push_back(std::move(outcome));
+  }
+  if (report.outcomes.empty())
+    report.error = "nothing to map: UPnP is off in amule.conf (mulenet config set /eMule/UPnPEnabled 1)";
+  co_return report;
+}
+
+}  // namespace mulenet::portmap

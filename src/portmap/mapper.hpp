@@ -1,0 +1,75 @@
+#pragma once
+// The mapper: asks the router by whichever protocol answers (PCP, then
+// NAT-PMP, then UPnP IGD, or the one the user chose) to forward every port of
+// the plan that the UPnP toggles select, at the same external port; keeps a
+// journal so that mappings left behind by a crash are removed at the next
+// start; and removes its own mappings when asked.
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "config/port_plan.hpp"
+#include "portmap/gateway_probe.hpp"
+#include "portmap/mapping.hpp"
+
+namespace mulenet::portmap {
+
+struct MapperOptions {
+  std::optional<Via> via;  // nullopt: the best that answers
+  std::uint32_t lease_seconds = 3600;
+  std::chrono::milliseconds timeout{3000};
+  std::filesystem::path journal_path;
+  std::optional<std::string> gateway_override;
+};
+
+enum class MappingState {
+  mapped,      // forwarded at the same external port
+  other_port,  // forwarded, but the router chose another external port (eD2k cannot announce it)
+  failed,      // the router refused or did not answer
+  skipped,     // not asked (a port below 1024)
+};
+[[nodiscard]] const char* to_string(MappingState state);
+
+struct MappingOutcome {
+  config::PlannedPort port;
+  MappingState state = MappingState::failed;
+  std::optional<Mapping> mapping;  // mapped / other_port
+  std::string error;               // failed / skipped / other_port: why, in plain words
+  std::string holder;              // a conflict: who holds the port, as far as the router tells
+};
+
+struct MapReport {
+  GatewayReport gateway;
+  std::optional<Via> via;
+  std::optional<std::string> external_ip;
+  bool degraded = false;  // the router's external address is private or CGNAT: double NAT
+  std::vector<MappingOutcome> outcomes;
+  std::vector<std::string> cleaned;   // mappings of an earlier run (journal) removed first
+  std::vector<std::string> warnings;  // journal trouble
+  std::string error;                  // nothing could be tried at all
+
+  [[nodiscard]] bool all_mapped() const;
+};
+
+// The plan's ports with upnp=true.
+boost::asio::awaitable<MapReport> map_plan(config::PortPlan plan, MapperOptions options);
+
+struct UnmapOutcome {
+  Mapping mapping;
+  std::string error;  // empty: removed
+};
+struct UnmapReport {
+  std::vector<UnmapOutcome> outcomes;
+  std::vector<std::string> warnings;
+  std::string error;
+};
+// Removes every mapping the journal lists (ours, from this or an earlier run).
+boost::asio::awaitable<UnmapReport> unmap_journal(MapperOptions options);
+
+[[nodiscard]] std::string describe(const Mapping& m);  // "tcp 4662 -> 192.168.1.2:4662 via pcp"
+
+}  // namespace mulenet::portmap
