@@ -121,23 +121,25 @@ std::optional<portmap::MapperOptions> mapper_options(const GlobalOptions& g, con
   return options;
 }
 
-// Stays: renews every mapping every few seconds (which also puts back one the
-// router lost) until SIGINT/SIGTERM, then removes them.
-asio::awaitable<void> stay(config::PortPlan plan, portmap::MapperOptions options, const GlobalOptions& g)
+// Stays: asks again for every mapping every few seconds (renewing its lease,
+// and putting back within seconds one the router lost), until SIGINT/SIGTERM.
+asio::awaitable<void> stay(std::vector<portmap::Mapping> live, portmap::MapperOptions options, const GlobalOptions& g)
 {
   asio::signal_set signals(co_await asio::this_coro::executor, SIGINT, SIGTERM);
   bool stop = false;
-  signals.async_wait([&stop](const boost::system::error_code& ec, int) {
-    if (!ec) stop = true;
-  });
   asio::steady_timer timer(co_await asio::this_coro::executor);
+  signals.async_wait([&stop, &timer](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    stop = true;
+    timer.cancel();
+  });
   const auto period = std::chrono::seconds(std::clamp<unsigned>(options.lease_seconds / 2, 1, 5));
   for (unsigned long round = 0; !stop && round < 100000000UL; ++round) {
     timer.expires_after(period);
     co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     if (stop) break;
-    const portmap::MapReport again = co_await portmap::map_plan(plan, options);
-    for (const auto& o : again.outcomes)
+    const auto outcomes = co_await portmap::renew_mappings(live, options);
+    for (const auto& o : outcomes)
       if (o.state != portmap::MappingState::mapped && !g.json)
         std::cerr << fmt::format("{} {}: {}\n", config::to_string(o.port.protocol), o.port.port, o.error);
   }
@@ -194,8 +196,11 @@ int run_map(const GlobalOptions& g, const MapOptions& o)
     return code;
   }
   if (!g.json) std::cout << "Keeping them up; Ctrl-C removes them.\n" << std::flush;
+  std::vector<portmap::Mapping> live;
+  for (const auto& m : report.outcomes)
+    if (m.mapping) live.push_back(*m.mapping);
   run_sync(io, [&]() -> asio::awaitable<bool> {
-    co_await stay(plan, *options, g);
+    co_await stay(live, *options, g);
     co_return true;
   }());
   const auto removed = run_sync(io, portmap::unmap_journal(*options));

@@ -87,6 +87,32 @@ asio::awaitable<UnmapReport> unmap_journal(MapperOptions options)
   co_return report;
 }
 
+asio::awaitable<std::vector<MappingOutcome>> renew_mappings(std::vector<Mapping>& live, MapperOptions options)
+{
+  std::vector<MappingOutcome> outcomes;
+  std::vector<std::string> warnings;
+  std::string error;
+  Journal journal = read_journal(options.journal_path, error, warnings).value_or(Journal{});
+  for (Mapping& m : live) {
+    config::PlannedPort port{m.name, m.protocol, m.internal_port, "", "", "", true, true};
+    MappingOutcome outcome{port, MappingState::failed, std::nullopt, {}, {}};
+    AddOutcome again = co_await add_mapping(m, options.timeout);
+    if (again.ok) {
+      forget(journal, m);
+      m = again.mapping;
+      journal.mappings.push_back(m);
+      outcome.mapping = m;
+      outcome.state = m.external_port == m.internal_port ? MappingState::mapped : MappingState::other_port;
+    } else {
+      outcome.error = again.error;
+      outcome.holder = again.holder;
+    }
+    outcomes.push_back(std::move(outcome));
+  }
+  save(options.journal_path, journal, warnings);
+  co_return outcomes;
+}
+
 asio::awaitable<MapReport> map_plan(config::PortPlan plan, MapperOptions options)
 {
   MapReport report;

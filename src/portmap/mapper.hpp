@@ -58,6 +58,12 @@ struct MapReport {
 // The plan's ports with upnp=true.
 boost::asio::awaitable<MapReport> map_plan(config::PortPlan plan, MapperOptions options);
 
+// Asks again for every live mapping (PCP with the same nonce): renews its
+// lease, and puts back one the router lost (restart, flushed rules). Updates
+// `live` and the journal; returns one outcome per mapping.
+boost::asio::awaitable<std::vector<MappingOutcome>> renew_mappings(std::vector<Mapping>& live,
+                                                                  MapperOptions options);
+
 struct UnmapOutcome {
   Mapping mapping;
   std::string error;  // empty: removed
