@@ -9,6 +9,7 @@
 #include "net/local_address.hpp"
 #include "portmap/natpmp/natpmp_client.hpp"
 #include "portmap/pcp/pcp_client.hpp"
+#include "portmap/udp_exchange.hpp"
 #include "portmap/upnp/description.hpp"
 #include "portmap/upnp/http_fetch.hpp"
 #include "portmap/upnp/soap_request.hpp"
@@ -24,22 +25,13 @@ using udp = asio::ip::udp;
 
 std::string dotted(const std::array<std::uint8_t, 4>& a) { return fmt::format("{}.{}.{}.{}", a[0], a[1], a[2], a[3]); }
 
-udp::socket open_socket(const asio::any_io_executor& ex, std::string& error)
-{
-  udp::socket socket(ex);
-  boost::system::error_code ec;
-  socket.open(udp::v4(), ec);
-  if (!ec) socket.bind(udp::endpoint(udp::v4(), 0), ec);
-  if (ec) error = "cannot open a UDP socket: " + ec.message();
-  return socket;
-}
 
 asio::awaitable<ProtocolAnswer> ask_natpmp(udp::endpoint router, std::chrono::milliseconds timeout)
 {
   ProtocolAnswer out;
-  udp::socket socket = open_socket(co_await asio::this_coro::executor, out.error);
-  if (!out.error.empty()) co_return out;
-  const natpmp::Answer a = co_await natpmp::request_external_address(socket, router, timeout);
+  auto socket = open_router_socket(co_await asio::this_coro::executor, out.error);
+  if (!socket) co_return out;
+  const natpmp::Answer a = co_await natpmp::request_external_address(*socket, router, timeout);
   out.elapsed = a.elapsed;
   if (!a.response) {
     out.error = a.error;
@@ -57,10 +49,10 @@ asio::awaitable<ProtocolAnswer> ask_pcp(udp::endpoint router, asio::ip::address 
                                         std::chrono::milliseconds timeout)
 {
   ProtocolAnswer out;
-  udp::socket socket = open_socket(co_await asio::this_coro::executor, out.error);
-  if (!out.error.empty()) co_return out;
+  auto socket = open_router_socket(co_await asio::this_coro::executor, out.error);
+  if (!socket) co_return out;
   // ANNOUNCE tells whether PCP is there; a MAP of nothing is not needed for that.
-  const pcp::Answer a = co_await pcp::request_announce(socket, router, pcp::client_address(local), timeout);
+  const pcp::Answer a = co_await pcp::request_announce(*socket, router, pcp::client_address(local), timeout);
   out.elapsed = a.elapsed;
   if (!a.response) {
     out.error = a.error;

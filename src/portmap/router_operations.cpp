@@ -10,6 +10,7 @@
 #include "portmap/upnp/soap_request.hpp"
 #include "portmap/upnp/soap_response.hpp"
 #include "portmap/upnp/soap_results.hpp"
+#include "portmap/udp_exchange.hpp"
 #include "portmap/upnp/upnp_error.hpp"
 
 namespace mulenet::portmap {
@@ -31,18 +32,6 @@ Endpoint router_endpoint(const Mapping& m)
   return {udp::endpoint(address, natpmp::kServerPort), {}};
 }
 
-std::optional<udp::socket> open_socket(const asio::any_io_executor& ex, std::string& error)
-{
-  udp::socket socket(ex);
-  boost::system::error_code ec;
-  socket.open(udp::v4(), ec);
-  if (!ec) socket.bind(udp::endpoint(udp::v4(), 0), ec);
-  if (ec) {
-    error = "cannot open a UDP socket: " + ec.message();
-    return std::nullopt;
-  }
-  return socket;
-}
 
 // --- NAT-PMP -----------------------------------------------------------------
 natpmp::Protocol natpmp_protocol(config::Protocol p)
@@ -55,7 +44,7 @@ asio::awaitable<AddOutcome> natpmp_add(Mapping m, std::chrono::milliseconds time
   AddOutcome out{false, m, {}, {}};
   const Endpoint e = router_endpoint(m);
   if (!e.router) co_return AddOutcome{false, m, e.error, {}};
-  auto socket = open_socket(co_await asio::this_coro::executor, out.error);
+  auto socket = open_router_socket(co_await asio::this_coro::executor, out.error);
   if (!socket) co_return out;
   const natpmp::MapRequest request{natpmp_protocol(m.protocol), m.internal_port, m.external_port, m.lease_seconds};
   const natpmp::Answer a = co_await natpmp::request_map(*socket, *e.router, request, timeout);
@@ -73,7 +62,7 @@ asio::awaitable<std::string> natpmp_delete(const Mapping& m, std::chrono::millis
   const Endpoint e = router_endpoint(m);
   if (!e.router) co_return e.error;
   std::string error;
-  auto socket = open_socket(co_await asio::this_coro::executor, error);
+  auto socket = open_router_socket(co_await asio::this_coro::executor, error);
   if (!socket) co_return error;
   const natpmp::Answer a =
       co_await natpmp::request_map(*socket, *e.router, natpmp::delete_request(natpmp_protocol(m.protocol), m.internal_port),
@@ -116,7 +105,7 @@ asio::awaitable<AddOutcome> pcp_add(Mapping m, std::chrono::milliseconds timeout
   if (!e.router) co_return AddOutcome{false, m, e.error, {}};
   const auto request = pcp_request(m, m.lease_seconds, out.error);
   if (!request) co_return out;
-  auto socket = open_socket(co_await asio::this_coro::executor, out.error);
+  auto socket = open_router_socket(co_await asio::this_coro::executor, out.error);
   if (!socket) co_return out;
   const pcp::Answer a = co_await pcp::request_map(*socket, *e.router, *request, timeout);
   if (!a.response) co_return AddOutcome{false, m, a.error, {}};
@@ -135,7 +124,7 @@ asio::awaitable<std::string> pcp_delete(const Mapping& m, std::chrono::milliseco
   std::string error;
   const auto request = pcp_request(m, 0, error);  // lifetime 0 deletes; the same nonce proves it is ours
   if (!request) co_return error;
-  auto socket = open_socket(co_await asio::this_coro::executor, error);
+  auto socket = open_router_socket(co_await asio::this_coro::executor, error);
   if (!socket) co_return error;
   const pcp::Answer a = co_await pcp::request_map(*socket, *e.router, *request, timeout);
   if (!a.response) co_return a.error;

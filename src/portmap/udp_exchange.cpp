@@ -11,6 +11,19 @@ namespace asio = boost::asio;
 using udp = asio::ip::udp;
 using Clock = std::chrono::steady_clock;
 
+std::optional<udp::socket> open_router_socket(const asio::any_io_executor& executor, std::string& error)
+{
+  udp::socket socket(executor);
+  boost::system::error_code ec;
+  socket.open(udp::v4(), ec);
+  if (!ec) socket.bind(udp::endpoint(udp::v4(), 0), ec);
+  if (ec) {
+    error = "cannot open a UDP socket: " + ec.message();
+    return std::nullopt;
+  }
+  return socket;
+}
+
 asio::awaitable<UdpExchangeResult> udp_exchange(udp::socket& socket, udp::endpoint router,
                                                 std::span<const std::uint8_t> request,
                                                 std::function<bool(std::span<const std::uint8_t>)> matches,

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/udp.hpp>
 
@@ -22,6 +23,11 @@ struct UdpExchangeResult {
   std::chrono::microseconds elapsed{0};
   std::string error;  // a socket error, if any
 };
+
+// An IPv4 UDP socket on an ephemeral port, for talking to the router;
+// nullopt (and `error` says why) when the system refuses one.
+[[nodiscard]] std::optional<boost::asio::ip::udp::socket> open_router_socket(const boost::asio::any_io_executor& executor,
+                                                                             std::string& error);
 
 // `matches` tells a reply to this request from stray datagrams.
 boost::asio::awaitable<UdpExchangeResult> udp_exchange(
