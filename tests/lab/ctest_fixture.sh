@@ -35,8 +35,15 @@ case "$action" in
     ;;
   run)
     test_script=$3
-    # The fixture may have failed to come up; say so instead of a confusing failure.
-    "$lab" status >/dev/null 2>&1 || { echo "the lab is not (fully) up:" >&2; "$lab" status >&2; exit 1; }
+    # The fixture may have failed to come up; say so instead of a confusing
+    # failure. A few tries: a status probe (amulecmd, natpmpc) can miss once
+    # on a loaded machine.
+    up=no
+    for _ in 1 2 3 4 5; do
+      if "$lab" status >/dev/null 2>&1; then up=yes; break; fi
+      sleep 1
+    done
+    [ "$up" = yes ] || { echo "the lab is not (fully) up:" >&2; "$lab" status >&2; exit 1; }
     bash "$test_script" "$lab"
     ;;
   *) echo "usage: $0 up|down LAB | run LAB TEST" >&2; exit 64 ;;
