@@ -30,6 +30,7 @@ asan: deps
 # Side-by-side benchmarks against the tools a user would otherwise use (root: it builds a lab).
 bench: deps
 	@bash bench/run.sh
+	@bash bench/portmap_run.sh
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan

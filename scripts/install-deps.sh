@@ -19,7 +19,7 @@ packages=(
   miniupnpd miniupnpd-nftables miniupnpc natpmpc coturn
   dante-server microsocks tinyproxy squid openssh-server openssh-client socat curl openssl conntrack
   # benchmarks (bench/run.sh)
-  hyperfine tcpdump python3
+  hyperfine tcpdump python3 strace
   # real aMule 2.3.3, whose own amule.conf the config tests use
   amule-daemon amule-utils
 )

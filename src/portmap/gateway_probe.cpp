@@ -26,9 +26,13 @@ using udp = asio::ip::udp;
 std::string dotted(const std::array<std::uint8_t, 4>& a) { return fmt::format("{}.{}.{}.{}", a[0], a[1], a[2], a[3]); }
 
 
-asio::awaitable<ProtocolAnswer> ask_natpmp(udp::endpoint router, std::chrono::milliseconds timeout)
+asio::awaitable<ProtocolAnswer> ask_natpmp(bool ask, udp::endpoint router, std::chrono::milliseconds timeout)
 {
   ProtocolAnswer out;
+  if (!ask) {
+    out.error = "not asked";
+    co_return out;
+  }
   auto socket = open_router_socket(co_await asio::this_coro::executor, out.error);
   if (!socket) co_return out;
   const natpmp::Answer a = co_await natpmp::request_external_address(*socket, router, timeout);
@@ -45,10 +49,14 @@ asio::awaitable<ProtocolAnswer> ask_natpmp(udp::endpoint router, std::chrono::mi
   co_return out;
 }
 
-asio::awaitable<ProtocolAnswer> ask_pcp(udp::endpoint router, asio::ip::address local,
+asio::awaitable<ProtocolAnswer> ask_pcp(bool ask, udp::endpoint router, asio::ip::address local,
                                         std::chrono::milliseconds timeout)
 {
   ProtocolAnswer out;
+  if (!ask) {
+    out.error = "not asked";
+    co_return out;
+  }
   auto socket = open_router_socket(co_await asio::this_coro::executor, out.error);
   if (!socket) co_return out;
   // ANNOUNCE tells whether PCP is there; a MAP of nothing is not needed for that.
@@ -94,9 +102,14 @@ asio::awaitable<upnp::soap::Response> call(const upnp::HttpUrl& control, const s
   co_return std::move(parsed.value);
 }
 
-asio::awaitable<UpnpAnswer> ask_upnp(upnp::GatewayScope scope, std::string local, std::chrono::milliseconds timeout)
+asio::awaitable<UpnpAnswer> ask_upnp(bool ask, upnp::GatewayScope scope, std::string local,
+                                     std::chrono::milliseconds timeout)
 {
   UpnpAnswer out;
+  if (!ask) {
+    out.answer.error = "not asked";
+    co_return out;
+  }
   const auto t0 = std::chrono::steady_clock::now();
   auto finish = [&](std::string error) {
     out.answer.error = std::move(error);
@@ -192,8 +205,9 @@ asio::awaitable<GatewayReport> probe_gateway(ProbeOptions options)
   const udp::endpoint router(router_ip, natpmp::kServerPort);
   const upnp::GatewayScope scope{report.gateway->address, net::prefix_length_of(*local).value_or(24)};
   auto [natpmp_answer, pcp_answer, upnp_answer] =
-      co_await (ask_natpmp(router, options.timeout) && ask_pcp(router, asio::ip::make_address(*local), options.timeout) &&
-                ask_upnp(scope, *local, options.timeout));
+      co_await (ask_natpmp(options.ask_natpmp, router, options.timeout) &&
+                ask_pcp(options.ask_pcp, router, asio::ip::make_address(*local), options.timeout) &&
+                ask_upnp(options.ask_upnp, scope, *local, options.timeout));
   report.natpmp = std::move(natpmp_answer);
   report.pcp = std::move(pcp_answer);
   report.upnp = std::move(upnp_answer.answer);

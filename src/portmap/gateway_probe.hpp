@@ -46,6 +46,10 @@ struct GatewayReport {
 
 struct ProbeOptions {
   std::chrono::milliseconds timeout{3000};
+  // Which protocols to ask (a user who chose one does not wait for the others).
+  bool ask_natpmp = true;
+  bool ask_pcp = true;
+  bool ask_upnp = true;
   std::optional<std::string> gateway_override;  // tests / odd setups: ask this address instead
 };
 

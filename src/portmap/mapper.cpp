@@ -127,7 +127,13 @@ asio::awaitable<MapReport> map_plan(config::PortPlan plan, MapperOptions options
   Journal journal = read_journal(options.journal_path, error, journal_warnings).value_or(Journal{});
 
   // 2. Ask the router what it speaks.
-  report.gateway = co_await probe_gateway({options.timeout, options.gateway_override});
+  ProbeOptions probe{options.timeout, true, true, true, options.gateway_override};
+  if (options.via) {
+    probe.ask_natpmp = *options.via == Via::natpmp;
+    probe.ask_pcp = *options.via == Via::pcp;
+    probe.ask_upnp = *options.via == Via::upnp;
+  }
+  report.gateway = co_await probe_gateway(probe);
   if (!report.gateway.error.empty()) {
     report.error = report.gateway.error;
     co_return report;
@@ -176,6 +182,10 @@ asio::awaitable<MapReport> map_plan(config::PortPlan plan, MapperOptions options
     AddOutcome added = co_await add_mapping(wanted, options.timeout);
     forget(journal, wanted);
     if (added.ok) {
+      if (!report.external_ip && !added.external_ip.empty()) {
+        report.external_ip = added.external_ip;
+        report.degraded = is_private_or_cgnat(added.external_ip);
+      }
       journal.mappings.push_back(added.mapping);
       outcome.mapping = added.mapping;
       if (added.mapping.external_port == port.port) {

@@ -16,6 +16,7 @@ struct AddOutcome {
   Mapping mapping;      // as granted: external port, lease
   std::string error;    // why not, with the router's own words
   std::string holder;   // a conflict: who holds the port, as far as the router tells
+  std::string external_ip;  // when the answer names it (PCP, NAT-PMP's address is asked separately)
 };
 
 // `wanted` names protocol, ports, internal client, gateway, lease, name; for
