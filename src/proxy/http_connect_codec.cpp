@@ -32,6 +32,19 @@ bool squid_says_refused(const http::response_parser<http::empty_body>& parser)
   return it != h.end() && it->value().find(" 111") != boost::beast::string_view::npos;  // ECONNREFUSED
 }
 
+// "HTTP/1.1 200 Connection established\r\n..." -> "Connection established".
+std::string status_line_reason(ByteView in)
+{
+  const std::string_view text(reinterpret_cast<const char*>(in.data()), in.size());
+  std::string_view line = text.substr(0, text.find('\n'));
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  const auto first_space = line.find(' ');
+  if (first_space == std::string_view::npos) return {};
+  const auto second_space = line.find(' ', first_space + 1);
+  if (second_space == std::string_view::npos) return {};
+  return std::string(line.substr(second_space + 1));
+}
+
 }  // namespace
 
 std::optional<Bytes> encode_request(const Target& target, const std::optional<Credentials>& credentials)
@@ -79,7 +92,8 @@ Parsed<Reply> parse_reply(ByteView in, bool sent_credentials)
   if (used > kMaxHeaderBytes)
     return Parsed<Reply>::fail(ProxyErrc::protocol_violation, "the proxy's reply header is larger than 16 KiB");
   const unsigned status = parser.get().result_int();
-  Reply reply{status, std::string(parser.get().reason())};
+  // The reason phrase as sent (Beast's reason() would invent "OK" for an empty one).
+  Reply reply{status, status_line_reason(in)};
   const std::string what = fmt::format("HTTP {} {}", status, reply.reason);
   if (status >= 200 && status < 300) return Parsed<Reply>::done(std::move(reply), used);
   switch (status) {
