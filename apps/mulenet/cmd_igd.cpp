@@ -10,6 +10,7 @@
 #include "exit_codes.hpp"
 #include "json_output.hpp"
 #include "portmap/gateway_probe.hpp"
+#include "text_table.hpp"
 
 namespace mulenet::cli {
 namespace {
@@ -30,6 +31,45 @@ boost::json::object to_json(const portmap::ProtocolAnswer& a)
   return o;
 }
 
+boost::json::array table_json(const portmap::UpnpInfo& info)
+{
+  boost::json::array rows;
+  for (const portmap::RouterTableEntry& e : info.table) {
+    rows.push_back(boost::json::object{{"protocol", config::to_string(e.protocol)},
+                                       {"external_port", e.external_port},
+                                       {"internal_client", e.internal_client},
+                                       {"internal_port", e.internal_port},
+                                       {"description", e.description},
+                                       {"enabled", e.enabled},
+                                       {"lease", e.lease_seconds},
+                                       {"remote_host", e.remote_host}});
+  }
+  return rows;
+}
+
+void print_table(const portmap::UpnpInfo& info, const std::string& local_address)
+{
+  if (!info.table_read) return;
+  if (info.table.empty() && info.table_error.empty()) {
+    std::cout << "  The router's UPnP mapping table is empty.\n";
+    return;
+  }
+  if (!info.table.empty()) {
+    std::cout << fmt::format("  The router's UPnP mapping table ({} entr{}{}):\n", info.table.size(),
+                             info.table.size() == 1 ? "y" : "ies", info.table_truncated ? ", more not read" : "");
+    TextTable table({"  protocol", "external", "to", "lease", "description"});
+    for (const portmap::RouterTableEntry& e : info.table) {
+      table.add_row({std::string("  ") + config::to_string(e.protocol), std::to_string(e.external_port),
+                     fmt::format("{}:{}{}{}", e.internal_client, e.internal_port,
+                                 e.internal_client == local_address ? " (this host)" : "",
+                                 e.enabled ? "" : " (disabled)"),
+                     e.lease_seconds == 0 ? "permanent" : std::to_string(e.lease_seconds) + " s", e.description});
+    }
+    table.print(std::cout);
+  }
+  if (!info.table_error.empty()) std::cout << "  Reading the mapping table broke off: " << info.table_error << "\n";
+}
+
 void print_answer(const char* name, const portmap::ProtocolAnswer& a)
 {
   if (a.answered && a.error.empty()) {
@@ -46,6 +86,7 @@ int run_igd(const GlobalOptions& g, const IgdOptions& o)
   portmap::ProbeOptions options;
   options.timeout = std::chrono::milliseconds(o.timeout_ms);
   if (!o.gateway.empty()) options.gateway_override = o.gateway;
+  options.list_mappings = true;
   if (!g.json) std::cerr << "Asking the router (NAT-PMP, PCP, UPnP)..." << std::endl;
   boost::asio::io_context io;
   portmap::GatewayReport report;
@@ -77,6 +118,8 @@ int run_igd(const GlobalOptions& g, const IgdOptions& o)
       upnp["control_url"] = i.control_url;
       upnp["connection_status"] = i.connection_status;
       upnp["refused"] = refused;
+      upnp["mappings"] = i.table_read ? boost::json::value(table_json(i)) : boost::json::value(nullptr);
+      upnp["mappings_error"] = i.table_error;
     }
     out["protocols"] =
         boost::json::object{{"natpmp", to_json(report.natpmp)}, {"pcp", to_json(report.pcp)}, {"upnp", upnp}};
@@ -97,6 +140,7 @@ int run_igd(const GlobalOptions& g, const IgdOptions& o)
       std::cout << fmt::format("           {} at {}\n           service {}{}\n", i.friendly_name, i.location,
                                i.service_type,
                                i.connection_status.empty() ? "" : ", connection " + i.connection_status);
+      print_table(i, report.local_address);
     }
     if (double_nat) {
       std::cout << fmt::format("The router's external address {} is private or CGNAT: another NAT sits in front "
@@ -121,8 +165,12 @@ std::vector<Command> make_igd_commands(CLI::App& root, GlobalOptions& g)
   app->footer(
       "Asks NAT-PMP, PCP and UPnP IGD at once (SSDP unicast to the gateway and multicast; only\n"
       "description and control URLs on the gateway's subnet are used) and reports which answered,\n"
-      "how fast, the router's external address, its epoch, the UPnP device and WAN service, and\n"
-      "whether the external address is private or CGNAT (double NAT).\n\n"
+      "how fast, the router's external address, its epoch, the UPnP device and WAN service, the\n"
+      "router's UPnP mapping table (every entry, whoever made it), and whether the external address\n"
+      "is private or CGNAT (double NAT).\n\n"
+      "JSON: {\"gateway\",\"local_address\",\"protocols\":{\"natpmp\",\"pcp\",\"upnp\":{...,\"mappings\":[{\"protocol\",\n"
+      "\"external_port\",\"internal_client\",\"internal_port\",\"description\",\"enabled\",\"lease\"}]}},\n"
+      "\"external_ip\",\"double_nat\",\"error\"}\n\n"
       "Exit code: 0 when at least one protocol answered, 2 when none did.");
   return {{app, [&g, o] { return run_igd(g, *o); }}};
 }

@@ -12,9 +12,7 @@
 #include "portmap/udp_exchange.hpp"
 #include "portmap/upnp/description.hpp"
 #include "portmap/upnp/http_fetch.hpp"
-#include "portmap/upnp/soap_request.hpp"
-#include "portmap/upnp/soap_response.hpp"
-#include "portmap/upnp/soap_results.hpp"
+#include "portmap/upnp/soap_call.hpp"
 #include "portmap/upnp/ssdp_discovery.hpp"
 
 namespace mulenet::portmap {
@@ -84,25 +82,28 @@ asio::awaitable<upnp::soap::Response> call(const upnp::HttpUrl& control, const s
                                            const upnp::soap::Action& action, std::chrono::milliseconds timeout,
                                            std::string& error)
 {
-  const auto request = upnp::soap::encode_request(control, service_type, action);
-  if (!request) {
-    error = "cannot build the SOAP request (odd service type from the router)";
+  upnp::soap::CallResult r = co_await upnp::soap::call(control, service_type, action, timeout);
+  if (!r.response) {
+    error = r.error;
     co_return upnp::soap::Response{};
   }
-  const upnp::HttpResponse http = co_await upnp::http_exchange(control, request->to_http(), {timeout, 64 * 1024});
-  if (!http.ok) {
-    error = http.error;
-    co_return upnp::soap::Response{};
-  }
-  auto parsed = upnp::soap::parse_response(http.body, action.name);
-  if (!parsed) {
-    error = "HTTP " + std::to_string(http.status) + ", " + parsed.detail;
-    co_return upnp::soap::Response{};
-  }
-  co_return std::move(parsed.value);
+  co_return std::move(*r.response);
 }
 
-asio::awaitable<UpnpAnswer> ask_upnp(bool ask, upnp::GatewayScope scope, std::string local,
+asio::awaitable<void> read_table(const upnp::HttpUrl& control, const std::string& service_type,
+                                 std::chrono::milliseconds timeout, UpnpInfo& info)
+{
+  const upnp::soap::MappingTable table = co_await upnp::soap::list_port_mappings(control, service_type, timeout);
+  info.table_read = true;
+  info.table_truncated = table.truncated;
+  info.table_error = table.error;
+  for (const upnp::soap::PortMappingEntry& e : table.entries) {
+    info.table.push_back(RouterTableEntry{e.protocol, e.external_port, e.internal_client, e.internal_port,
+                                          e.description, e.enabled, e.lease_seconds, e.remote_host});
+  }
+}
+
+asio::awaitable<UpnpAnswer> ask_upnp(bool ask, bool list_mappings, upnp::GatewayScope scope, std::string local,
                                      std::chrono::milliseconds timeout)
 {
   UpnpAnswer out;
@@ -161,7 +162,9 @@ asio::awaitable<UpnpAnswer> ask_upnp(bool ask, upnp::GatewayScope scope, std::st
     if (const auto s = upnp::soap::status_info(status)) out.info->connection_status = s.value.connection_status;
   }
   out.answer.detail = std::string(upnp::to_string(service->kind));
-  co_return finish("");
+  UpnpAnswer answered = finish("");  // the answer time, without the table walk
+  if (list_mappings) co_await read_table(control.value, service->service.service_type, timeout, *answered.info);
+  co_return answered;
 }
 
 }  // namespace
@@ -207,7 +210,7 @@ asio::awaitable<GatewayReport> probe_gateway(ProbeOptions options)
   auto [natpmp_answer, pcp_answer, upnp_answer] =
       co_await (ask_natpmp(options.ask_natpmp, router, options.timeout) &&
                 ask_pcp(options.ask_pcp, router, asio::ip::make_address(*local), options.timeout) &&
-                ask_upnp(options.ask_upnp, scope, *local, options.timeout));
+                ask_upnp(options.ask_upnp, options.list_mappings, scope, *local, options.timeout));
   report.natpmp = std::move(natpmp_answer);
   report.pcp = std::move(pcp_answer);
   report.upnp = std::move(upnp_answer.answer);

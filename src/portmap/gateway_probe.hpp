@@ -10,6 +10,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "config/port_plan.hpp"
 #include "net/default_gateway.hpp"
 
 namespace mulenet::portmap {
@@ -23,6 +24,18 @@ struct ProtocolAnswer {
   std::string detail;                      // e.g. result code names
 };
 
+// One entry of the router's UPnP port-mapping table (GetGenericPortMappingEntry).
+struct RouterTableEntry {
+  config::Protocol protocol = config::Protocol::tcp;
+  std::uint16_t external_port = 0;
+  std::string internal_client;
+  std::uint16_t internal_port = 0;
+  std::string description;
+  bool enabled = true;
+  std::uint32_t lease_seconds = 0;  // remaining; 0 = permanent
+  std::string remote_host;          // "" = any
+};
+
 // What UPnP discovery found, when it found something.
 struct UpnpInfo {
   std::string location;        // the description URL
@@ -32,6 +45,11 @@ struct UpnpInfo {
   std::string control_url;
   std::string connection_status;  // GetStatusInfo: "Connected", ...
   std::vector<std::string> refused;  // SSDP answers ignored, and why
+  // The router's mapping table, when asked for (ProbeOptions::list_mappings).
+  bool table_read = false;
+  std::vector<RouterTableEntry> table;
+  bool table_truncated = false;
+  std::string table_error;
 };
 
 struct GatewayReport {
@@ -50,6 +68,7 @@ struct ProbeOptions {
   bool ask_natpmp = true;
   bool ask_pcp = true;
   bool ask_upnp = true;
+  bool list_mappings = false;  // UPnP: also read the router's whole mapping table
   std::optional<std::string> gateway_override;  // tests / odd setups: ask this address instead
 };
 

@@ -127,7 +127,9 @@ asio::awaitable<MapReport> map_plan(config::PortPlan plan, MapperOptions options
   Journal journal = read_journal(options.journal_path, error, journal_warnings).value_or(Journal{});
 
   // 2. Ask the router what it speaks.
-  ProbeOptions probe{options.timeout, true, true, true, options.gateway_override};
+  ProbeOptions probe;
+  probe.timeout = options.timeout;
+  probe.gateway_override = options.gateway_override;
   if (options.via) {
     probe.ask_natpmp = *options.via == Via::natpmp;
     probe.ask_pcp = *options.via == Via::pcp;

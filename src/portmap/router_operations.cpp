@@ -6,12 +6,8 @@
 
 #include "portmap/natpmp/natpmp_client.hpp"
 #include "portmap/pcp/pcp_client.hpp"
-#include "portmap/upnp/http_fetch.hpp"
-#include "portmap/upnp/soap_request.hpp"
-#include "portmap/upnp/soap_response.hpp"
-#include "portmap/upnp/soap_results.hpp"
+#include "portmap/upnp/soap_call.hpp"
 #include "portmap/udp_exchange.hpp"
-#include "portmap/upnp/upnp_error.hpp"
 
 namespace mulenet::portmap {
 namespace {
@@ -135,28 +131,12 @@ asio::awaitable<std::string> pcp_delete(const Mapping& m, std::chrono::milliseco
 }
 
 // --- UPnP IGD ----------------------------------------------------------------
-struct SoapCall {
-  std::optional<upnp::soap::Response> response;
-  std::string error;
-};
+using upnp::soap::fault_text;
 
-asio::awaitable<SoapCall> soap_call(const Mapping& m, const upnp::soap::Action& action,
-                                    std::chrono::milliseconds timeout)
+asio::awaitable<upnp::soap::CallResult> soap_call(const Mapping& m, const upnp::soap::Action& action,
+                                                  std::chrono::milliseconds timeout)
 {
-  const auto url = upnp::parse_http_url(m.upnp_control_url);
-  if (!url) co_return SoapCall{std::nullopt, "bad UPnP control URL " + m.upnp_control_url};
-  const auto request = upnp::soap::encode_request(url.value, m.upnp_service_type, action);
-  if (!request) co_return SoapCall{std::nullopt, "cannot build the SOAP request"};
-  const upnp::HttpResponse http = co_await upnp::http_exchange(url.value, request->to_http(), {timeout, 64 * 1024});
-  if (!http.ok) co_return SoapCall{std::nullopt, http.error};
-  auto parsed = upnp::soap::parse_response(http.body, action.name);
-  if (!parsed) co_return SoapCall{std::nullopt, "HTTP " + std::to_string(http.status) + ": " + parsed.detail};
-  co_return SoapCall{std::move(parsed.value), {}};
-}
-
-std::string fault_text(const upnp::soap::Fault& f)
-{
-  return upnp::upnp_error_message(f.error_code, f.error_description);
+  co_return co_await upnp::soap::call(m.upnp_control_url, m.upnp_service_type, action, timeout);
 }
 
 asio::awaitable<AddOutcome> upnp_add(Mapping m, std::chrono::milliseconds timeout)
@@ -164,7 +144,7 @@ asio::awaitable<AddOutcome> upnp_add(Mapping m, std::chrono::milliseconds timeou
   upnp::soap::PortMapping pm{"", m.external_port, m.protocol, m.internal_port, m.internal_client, true,
                              "mulenet " + m.name, m.lease_seconds};
   upnp::soap::Action action = upnp::soap::add_port_mapping(pm);
-  SoapCall add = co_await soap_call(m, action, timeout);
+  upnp::soap::CallResult add = co_await soap_call(m, action, timeout);
   // 725 OnlyPermanentLeasesSupported: some IGDv1 routers take only lease 0.
   if (add.response && add.response->fault && add.response->fault->error_code == 725) {
     pm.lease_seconds = 0;
@@ -178,7 +158,7 @@ asio::awaitable<AddOutcome> upnp_add(Mapping m, std::chrono::milliseconds timeou
     if (add.response->fault->error_code == 718) {
       // Ask the router who holds it.
       const upnp::soap::Action query = upnp::soap::get_specific_port_mapping_entry(key);
-      const SoapCall who = co_await soap_call(m, query, timeout);
+      const upnp::soap::CallResult who = co_await soap_call(m, query, timeout);
       if (who.response && !who.response->fault) {
         if (const auto entry = upnp::soap::port_mapping_entry(*who.response, &key))
           out.holder = fmt::format("{}:{} (\"{}\")", entry.value.internal_client, entry.value.internal_port,
@@ -189,7 +169,7 @@ asio::awaitable<AddOutcome> upnp_add(Mapping m, std::chrono::milliseconds timeou
   }
   // Read it back: some routers answer OK and keep nothing.
   const upnp::soap::Action read_back = upnp::soap::get_specific_port_mapping_entry(key);
-  const SoapCall back = co_await soap_call(m, read_back, timeout);
+  const upnp::soap::CallResult back = co_await soap_call(m, read_back, timeout);
   if (!back.response || back.response->fault) {
     co_return AddOutcome{false, m,
                          "the router accepted the mapping but does not list it (" +
@@ -215,7 +195,7 @@ asio::awaitable<std::string> upnp_delete(const Mapping& m, std::chrono::millisec
   // temporaries twice when they hold a braced initializer.
   const upnp::soap::PortMappingKey key{"", m.external_port, m.protocol};
   const upnp::soap::Action action = upnp::soap::delete_port_mapping(key);
-  const SoapCall r = co_await soap_call(m, action, timeout);
+  const upnp::soap::CallResult r = co_await soap_call(m, action, timeout);
   if (!r.response) co_return r.error;
   if (r.response->fault && r.response->fault->error_code != 714)  // 714: no such entry, already gone
     co_return "UPnP: " + fault_text(*r.response->fault);
