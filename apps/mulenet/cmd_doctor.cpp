@@ -52,14 +52,23 @@ void print_text(const std::vector<doctor::Finding>& findings, const std::filesys
                            counts[3]);
 }
 
-int run_doctor(const GlobalOptions& g)
+struct DoctorOptions {
+  bool no_router = false;
+  int router_timeout_ms = 2000;
+};
+
+int run_doctor(const GlobalOptions& g, const DoctorOptions& o)
 {
   const std::filesystem::path config = config_path(g);
   const bool show_progress = !g.json && isatty(STDERR_FILENO) == 1;
   auto progress = [show_progress](std::string_view step) {
     if (show_progress) std::cerr << "\r\033[K… " << step << std::flush;
   };
-  const doctor::Evidence evidence = doctor::gather_evidence(config, progress);
+  doctor::GatherOptions options;
+  options.progress = progress;
+  options.ask_router = !o.no_router;
+  options.router_timeout = std::chrono::milliseconds(o.router_timeout_ms);
+  const doctor::Evidence evidence = doctor::gather_evidence(config, options);
   if (show_progress) std::cerr << "\r\033[K" << std::flush;
   const std::vector<doctor::Finding> findings = doctor::run_checks(evidence);
   const int code = doctor::exit_code_for(findings);
@@ -85,13 +94,20 @@ std::vector<Command> make_doctor_commands(CLI::App& root, GlobalOptions& g)
 {
   CLI::App* app = root.add_subcommand("doctor", "Find out what keeps aMule from being reachable, and how to fix it");
   add_global_options(*app, g);
+  auto o = std::make_shared<DoctorOptions>();
+  app->add_flag("--no-router", o->no_router, "do not ask the router (no packet is sent to the gateway)");
+  app->add_option("--router-timeout", o->router_timeout_ms, "how long to wait for the router, in ms (default 2000)")
+      ->check(CLI::Range(100, 60000));
   app->footer(
       "Each finding has a severity (problem, warning, info, ok), a title, the evidence it rests on and the fix.\n"
       "Checks now: the config is valid; each port can be bound (and who holds it if not); the local firewall\n"
-      "(nftables/iptables, readable as root) lets each port in; a proxy that cannot carry UDP.\n\n"
+      "(nftables/iptables, readable as root) lets each port in; a proxy that cannot carry UDP, and whether\n"
+      "the proxy works; the router: is there one, does it answer UPnP IGD, NAT-PMP or PCP, its external\n"
+      "address, double NAT, and whether it forwards each P2P port to this computer (or to another LAN\n"
+      "address, as after a DHCP change). The doctor only reads the router: `mulenet map` forwards ports.\n\n"
       "Exit code: 0 nothing wrong, 1 warnings, 2 problems.\n"
       "JSON: {\"findings\":[{\"id\",\"severity\",\"title\",\"evidence\",\"fix\"}]}");
-  return {{app, [&g] { return run_doctor(g); }}};
+  return {{app, [&g, o] { return run_doctor(g, *o); }}};
 }
 
 }  // namespace mulenet::cli

@@ -14,6 +14,8 @@
 #include "firewall/inbound_verdict.hpp"
 #include "net/port_holder.hpp"
 #include "net/port_probe.hpp"
+#include "portmap/gateway_probe.hpp"
+#include "portmap/journal.hpp"
 #include "proxy/proxy_probe.hpp"
 
 namespace mulenet::doctor {
@@ -47,6 +49,16 @@ struct ProxyEvidence {
   proxy::ProbeReport report;
 };
 
+// The router, asked over NAT-PMP, PCP and UPnP (with its mapping table), and
+// what our own journal says we mapped.
+struct RouterEvidence {
+  bool asked = false;             // false: the user said --no-router
+  bool upnp_built = true;         // false: this mulenet was built without UPnP
+  portmap::GatewayReport report;  // report.error set: no gateway / no route
+  portmap::Journal journal;       // our mappings (mulenet map --keep, or a running map)
+  std::string journal_error;      // the journal could not be read
+};
+
 struct Evidence {
   ConfigEvidence config;
   config::Settings settings;
@@ -54,6 +66,7 @@ struct Evidence {
   std::vector<PortEvidence> ports;  // the active ports of the plan
   FirewallEvidence firewall;
   ProxyEvidence proxy;
+  RouterEvidence router;
 };
 
 }  // namespace mulenet::doctor

@@ -97,12 +97,34 @@ void gather_proxy(Evidence& ev)
   ev.proxy.url = spec->redacted_url();
 }
 
+// Asks the router what it speaks and which mappings it holds (UPnP lists
+// them all, NAT-PMP and PCP ones included on miniupnpd). Only reads: the
+// doctor never adds or removes a mapping.
+void gather_router(const std::filesystem::path& config_path, std::chrono::milliseconds timeout, Evidence& ev)
+{
+  ev.router.asked = true;
+  ev.router.upnp_built = portmap::upnp_built_in();
+  portmap::ProbeOptions options;
+  options.timeout = timeout;
+  options.list_mappings = true;
+  boost::asio::io_context io;
+  boost::asio::co_spawn(io, portmap::probe_gateway(options),
+                        [&ev](std::exception_ptr e, portmap::GatewayReport r) {
+                          if (!e) ev.router.report = std::move(r);
+                          else ev.router.report.error = "asking the router failed unexpectedly";
+                        });
+  io.run();
+  std::vector<std::string> warnings;
+  if (auto journal = portmap::read_journal(portmap::journal_path_for(config_path), ev.router.journal_error, warnings))
+    ev.router.journal = std::move(*journal);
+}
+
 }  // namespace
 
-Evidence gather_evidence(const std::filesystem::path& config_path, const ProgressFn& progress)
+Evidence gather_evidence(const std::filesystem::path& config_path, const GatherOptions& options)
 {
   auto step = [&](std::string_view what) {
-    if (progress) progress(what);
+    if (options.progress) options.progress(what);
   };
   Evidence ev;
   step("reading the configuration");
@@ -120,6 +142,10 @@ Evidence gather_evidence(const std::filesystem::path& config_path, const Progres
   if (ev.settings.proxy.enabled) {
     step("trying the proxy");
     gather_proxy(ev);
+  }
+  if (options.ask_router) {
+    step("asking the router (NAT-PMP, PCP, UPnP)");
+    gather_router(config_path, options.router_timeout, ev);
   }
   return ev;
 }

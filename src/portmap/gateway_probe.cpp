@@ -169,6 +169,8 @@ asio::awaitable<UpnpAnswer> ask_upnp(bool ask, bool list_mappings, upnp::Gateway
 
 }  // namespace
 
+bool upnp_built_in() { return true; }
+
 bool is_private_or_cgnat(const std::string& ipv4)
 {
   boost::system::error_code ec;

@@ -74,6 +74,10 @@ struct ProbeOptions {
 
 boost::asio::awaitable<GatewayReport> probe_gateway(ProbeOptions options);
 
+// False when mulenet was built with MULENET_WITH_UPNP=OFF: UPnP is then
+// never asked and reported as "not built in".
+[[nodiscard]] bool upnp_built_in();
+
 // Private (RFC 1918), CGNAT (100.64/10), loopback or link-local: behind
 // another NAT, so a mapping on this router alone does not make us reachable.
 [[nodiscard]] bool is_private_or_cgnat(const std::string& ipv4);

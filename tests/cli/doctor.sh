@@ -7,16 +7,17 @@ base=$((20000 + RANDOM % 20000))
 write_conf() { printf '[eMule]\nPort=%s\nUDPPort=%s\n%b\n' "$base" "$((base + 10))" "$1" >"$conf"; }
 
 write_conf ""
-run --config "$conf" doctor --json
+run --config "$conf" doctor --no-router --json
 expect_json '(.findings | type) == "array" and (.findings | length) > 0' "findings"
 expect_json '.findings | all(has("id") and has("severity") and has("title") and has("evidence") and has("fix"))' "shape"
 expect_json '.findings | all(.severity | IN("ok","info","warning","problem"))' "severities"
 expect_json ".exit_code == $code" "exit code matches the JSON"
 expect_json '[.findings[] | select(.id=="config.valid")] | length == 1' "valid config found ok"
 expect_json '[.findings[] | select(.id=="port.bindable")] | length == 1' "ports bindable"
+expect_json '[.findings[] | select(.id | startswith("router."))] | length == 0' "--no-router: the router is not asked"
 
 write_conf "[Proxy]\nProxyEnableProxy=1\nProxyType=2\nProxyName=127.0.0.1\nProxyPort=9\nProxyPassword=topsecret\nProxyEnablePassword=1\nProxyUser=me"
-run --config "$conf" doctor --json
+run --config "$conf" doctor --no-router --json
 expect_json '[.findings[] | select(.id=="proxy.udp-leak" and .severity=="warning")] | length == 1' "HTTP proxy leaks UDP"
 expect_not_contains "$out" "topsecret" "doctor never prints the password"
 [ "$code" -ge 1 ] && pass || fail "warnings give exit code >= 1, got $code"
@@ -25,10 +26,10 @@ expect_json '[.findings[] | select(.id=="proxy.proxy-unreachable" and .severity=
 expect_code 2 "a dead proxy is a problem"
 
 printf '[eMule]\nPort=99999\n' >"$conf"
-run --config "$conf" doctor --json
+run --config "$conf" doctor --no-router --json
 expect_code 2 "invalid config is a problem"
 expect_json '[.findings[] | select(.severity=="problem" and (.title | contains("/eMule/Port")))] | length == 1' "names the key"
-run --config "$conf" doctor
+run --config "$conf" doctor --no-router
 expect_code 2 "text output too"
 expect_contains "$out" "PROBLEM" "text shows the severity"
 expect_contains "$out" "fix:" "text shows the fix"
@@ -38,7 +39,7 @@ write_conf ""
 nc -l -p "$base" >/dev/null 2>&1 </dev/null &
 nc_pid=$!
 for _ in $(seq 50); do ss -Hltn "sport = :$base" | grep -q . && break; sleep 0.1; done
-run --config "$conf" doctor --json
+run --config "$conf" doctor --no-router --json
 kill "$nc_pid" 2>/dev/null; wait "$nc_pid" 2>/dev/null
 expect_code 2 "port in use is a problem"
 expect_json "[.findings[] | select(.id==\"port.in-use.ed2k-tcp\" and .severity==\"problem\")] | length == 1" "in-use finding"

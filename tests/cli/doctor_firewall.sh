@@ -26,6 +26,7 @@ table inet filter {
 NFT
 out=$(ip netns exec "$ns" "$MULENET" --config "$conf" doctor --json 2>"$TMP/stderr"); code=$?; err=$(cat "$TMP/stderr")
 expect_code 2 "blocked port is a problem"
+expect_json '[.findings[] | select(.id=="router.none" and .severity=="info" and (.evidence | contains("no IPv4 default gateway")))] | length == 1' "no gateway in the namespace: said, not a problem"
 expect_json '[.findings[] | select(.id=="firewall.blocked.ed2k-tcp" and .severity=="problem")] | length == 1' "TCP blocked"
 expect_json '[.findings[] | select(.id=="firewall.blocked.server-udp")] | length == 1' "TCP+3 blocked"
 expect_json '[.findings[] | select(.id=="firewall.blocked.kad-udp")] | length == 0' "Kad UDP allowed"
