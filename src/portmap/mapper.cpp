@@ -194,9 +194,10 @@ asio::awaitable<MapReport> map_plan(config::PortPlan plan, MapperOptions options
         outcome.state = MappingState::mapped;
       } else {
         outcome.state = MappingState::other_port;
-        outcome.error = fmt::format("the router forwards external port {} instead of {}; eD2k and Kad announce the "
-                                    "local port, so peers cannot use it",
+        outcome.error = fmt::format("the router forwards external port {} instead of {}; eD2k announces the "
+                                    "local port, so eD2k peers cannot use it (Kad learns the outside port)",
                                     added.mapping.external_port, port.port);
+        outcome.holder = added.holder;
       }
     } else {
       outcome.error = added.error;

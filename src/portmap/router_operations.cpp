@@ -139,6 +139,38 @@ asio::awaitable<upnp::soap::CallResult> soap_call(const Mapping& m, const upnp::
   co_return co_await upnp::soap::call(m.upnp_control_url, m.upnp_service_type, action, timeout);
 }
 
+// GetSpecificPortMappingEntry: the entry at `key`, nullopt when there is none
+// (or the router would not say); `error` set when the router could not be asked.
+asio::awaitable<std::optional<upnp::soap::PortMappingEntry>> upnp_entry(const Mapping& m,
+                                                                        upnp::soap::PortMappingKey key,
+                                                                        std::chrono::milliseconds timeout,
+                                                                        std::string& error)
+{
+  const upnp::soap::Action query = upnp::soap::get_specific_port_mapping_entry(key);
+  const upnp::soap::CallResult r = co_await soap_call(m, query, timeout);
+  if (!r.response) {
+    error = r.error;
+    co_return std::nullopt;
+  }
+  if (r.response->fault) {
+    if (r.response->fault->error_code != 714) error = fault_text(*r.response->fault);  // 714: no such entry
+    co_return std::nullopt;
+  }
+  auto entry = upnp::soap::port_mapping_entry(*r.response, &key);
+  if (!entry) {
+    error = entry.detail;
+    co_return std::nullopt;
+  }
+  co_return std::move(entry.value);
+}
+
+std::string holder_text(const upnp::soap::PortMappingEntry& e)
+{
+  return fmt::format("{}:{} (\"{}\")", e.internal_client, e.internal_port, e.description);
+}
+
+bool is_igd2(const Mapping& m) { return m.upnp_service_type.ends_with(":2"); }
+
 asio::awaitable<AddOutcome> upnp_add(Mapping m, std::chrono::milliseconds timeout)
 {
   upnp::soap::PortMapping pm{"", m.external_port, m.protocol, m.internal_port, m.internal_client, true,
@@ -152,48 +184,58 @@ asio::awaitable<AddOutcome> upnp_add(Mapping m, std::chrono::milliseconds timeou
     add = co_await soap_call(m, action, timeout);
   }
   if (!add.response) co_return AddOutcome{false, m, add.error, {}, {}};
-  const upnp::soap::PortMappingKey key{"", m.external_port, m.protocol};
+  std::string holder;
   if (add.response->fault) {
     AddOutcome out{false, m, "UPnP: " + fault_text(*add.response->fault), {}, {}};
-    if (add.response->fault->error_code == 718) {
-      // Ask the router who holds it.
-      const upnp::soap::Action query = upnp::soap::get_specific_port_mapping_entry(key);
-      const upnp::soap::CallResult who = co_await soap_call(m, query, timeout);
-      if (who.response && !who.response->fault) {
-        if (const auto entry = upnp::soap::port_mapping_entry(*who.response, &key))
-          out.holder = fmt::format("{}:{} (\"{}\")", entry.value.internal_client, entry.value.internal_port,
-                                   entry.value.description);
-      }
-    }
-    co_return out;
+    if (add.response->fault->error_code != 718) co_return out;
+    // 718: another host holds the port. Ask the router who.
+    std::string ignored;
+    const upnp::soap::PortMappingKey key{"", m.external_port, m.protocol};
+    if (const auto who = co_await upnp_entry(m, key, timeout, ignored)) out.holder = holder_text(*who);
+    if (!is_igd2(m)) co_return out;
+    // IGDv2: let the router pick a free external port (the mapper reports it
+    // as "other port": Kad can use it, eD2k cannot announce it).
+    const upnp::soap::Action any = upnp::soap::add_any_port_mapping(pm);
+    const upnp::soap::CallResult granted = co_await soap_call(m, any, timeout);
+    if (!granted.response || granted.response->fault) co_return out;
+    const auto port = upnp::soap::reserved_port(*granted.response);
+    if (!port) co_return out;
+    m.external_port = port.value;
+    holder = out.holder;
   }
   // Read it back: some routers answer OK and keep nothing.
-  const upnp::soap::Action read_back = upnp::soap::get_specific_port_mapping_entry(key);
-  const upnp::soap::CallResult back = co_await soap_call(m, read_back, timeout);
-  if (!back.response || back.response->fault) {
+  std::string error;
+  const upnp::soap::PortMappingKey key{"", m.external_port, m.protocol};
+  const auto entry = co_await upnp_entry(m, key, timeout, error);
+  if (!entry) {
     co_return AddOutcome{false, m,
-                         "the router accepted the mapping but does not list it (" +
-                             (back.response ? fault_text(*back.response->fault) : back.error) + ")",
-                         {}, {}};
+                         "the router accepted the mapping but does not list it" +
+                             (error.empty() ? std::string() : " (" + error + ")"),
+                         holder, {}};
   }
-  const auto entry = upnp::soap::port_mapping_entry(*back.response, &key);
-  AddOutcome out{true, m, {}, {}, {}};
-  if (entry) {
-    if (entry.value.internal_client != m.internal_client || entry.value.internal_port != m.internal_port) {
-      co_return AddOutcome{false, m, "the router maps the port to " + entry.value.internal_client + ":" +
-                                         std::to_string(entry.value.internal_port) + " instead",
-                           entry.value.internal_client, {}};
-    }
-    out.mapping.lease_seconds = entry.value.lease_seconds == 0 ? pm.lease_seconds : entry.value.lease_seconds;
+  if (entry->internal_client != m.internal_client || entry->internal_port != m.internal_port) {
+    co_return AddOutcome{false, m,
+                         "the router maps the port to " + entry->internal_client + ":" +
+                             std::to_string(entry->internal_port) + " instead",
+                         holder_text(*entry), {}};
   }
+  AddOutcome out{true, m, {}, holder, {}};
+  out.mapping.lease_seconds = entry->lease_seconds == 0 ? pm.lease_seconds : entry->lease_seconds;
   co_return out;
 }
 
 asio::awaitable<std::string> upnp_delete(const Mapping& m, std::chrono::milliseconds timeout)
 {
+  // Only ever our own: a router without secure mode would delete another
+  // host's mapping at the same port (one made after ours expired or was lost).
+  std::string error;
+  const upnp::soap::PortMappingKey key{"", m.external_port, m.protocol};
+  const auto entry = co_await upnp_entry(m, key, timeout, error);
+  if (!entry && error.empty()) co_return std::string{};  // already gone
+  if (entry && (entry->internal_client != m.internal_client || entry->internal_port != m.internal_port))
+    co_return std::string{};  // not ours any more: leave it
   // Named, not a temporary inside the co_await: GCC 12 destroys such
   // temporaries twice when they hold a braced initializer.
-  const upnp::soap::PortMappingKey key{"", m.external_port, m.protocol};
   const upnp::soap::Action action = upnp::soap::delete_port_mapping(key);
   const upnp::soap::CallResult r = co_await soap_call(m, action, timeout);
   if (!r.response) co_return r.error;

@@ -158,6 +158,16 @@ smoke_tcp_through() {
   smoke_got "$file" "$(smoke_node_ip "$1")" "$3"
 }
 
+# smoke_tcp_through_to NODE_FROM EXTERNAL_PORT LAN_PORT TOKEN: the same when the
+# router forwards another external port to the LAN port.
+smoke_tcp_through_to() {
+  local file="$SMOKE_TMP/tcp-$3-$4"
+  smoke_listen tcp lan "$LAB_LAN_IP" "$3" "$file" || return 1
+  smoke_tcp_send "$1" "$LAB_ROUTER_WAN_IP" "$2" "$4" || { smoke_stop_listener; return 1; }
+  smoke_listener_done 5 || smoke_stop_listener
+  smoke_got "$file" "$(smoke_node_ip "$1")" "$4"
+}
+
 # smoke_tcp_blocked NODE_FROM PORT TOKEN: while lan listens on PORT, a
 # connection from NODE_FROM to the router's WAN address fails.
 smoke_tcp_blocked() {
