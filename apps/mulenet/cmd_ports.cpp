@@ -12,6 +12,7 @@
 #include "firewall/rule_render.hpp"
 #include "json_output.hpp"
 #include "net/default_gateway.hpp"
+#include "portmap/gateway_probe.hpp"
 #include "text_table.hpp"
 
 namespace mulenet::cli {
@@ -61,9 +62,13 @@ int run_ports(const GlobalOptions& g, const PortsOptions& o)
   if (g.json) {
     boost::json::array ports;
     for (const config::PlannedPort& p : plan.ports) ports.push_back(to_json(p));
-    print_json(boost::json::object{{"ports", ports}});
+    print_json(boost::json::object{{"ports", ports}, {"upnp_built", portmap::upnp_built_in()}});
   } else {
     print_plan(plan);
+    if (!portmap::upnp_built_in()) {
+      std::cout << "\nUPnP IGD is not available: this mulenet was built with MULENET_WITH_UPNP=OFF. The UPnP\n"
+                   "toggles select what `mulenet map` forwards by NAT-PMP or PCP only.\n";
+    }
   }
   return kExitOk;
 }

@@ -103,7 +103,6 @@ void gather_proxy(Evidence& ev)
 void gather_router(const std::filesystem::path& config_path, std::chrono::milliseconds timeout, Evidence& ev)
 {
   ev.router.asked = true;
-  ev.router.upnp_built = portmap::upnp_built_in();
   portmap::ProbeOptions options;
   options.timeout = timeout;
   options.list_mappings = true;
@@ -143,6 +142,7 @@ Evidence gather_evidence(const std::filesystem::path& config_path, const GatherO
     step("trying the proxy");
     gather_proxy(ev);
   }
+  ev.router.upnp_built = portmap::upnp_built_in();
   if (options.ask_router) {
     step("asking the router (NAT-PMP, PCP, UPnP)");
     gather_router(config_path, options.router_timeout, ev);

@@ -10,10 +10,12 @@
 #include "portmap/natpmp/natpmp_client.hpp"
 #include "portmap/pcp/pcp_client.hpp"
 #include "portmap/udp_exchange.hpp"
+#if MULENET_WITH_UPNP
 #include "portmap/upnp/description.hpp"
 #include "portmap/upnp/http_fetch.hpp"
 #include "portmap/upnp/soap_call.hpp"
 #include "portmap/upnp/ssdp_discovery.hpp"
+#endif
 
 namespace mulenet::portmap {
 namespace {
@@ -77,6 +79,8 @@ struct UpnpAnswer {
   std::optional<UpnpInfo> info;
 };
 
+#if MULENET_WITH_UPNP
+
 // One SOAP action on the WAN service; the parsed response or why not.
 asio::awaitable<upnp::soap::Response> call(const upnp::HttpUrl& control, const std::string& service_type,
                                            const upnp::soap::Action& action, std::chrono::milliseconds timeout,
@@ -103,9 +107,10 @@ asio::awaitable<void> read_table(const upnp::HttpUrl& control, const std::string
   }
 }
 
-asio::awaitable<UpnpAnswer> ask_upnp(bool ask, bool list_mappings, upnp::GatewayScope scope, std::string local,
-                                     std::chrono::milliseconds timeout)
+asio::awaitable<UpnpAnswer> ask_upnp(bool ask, bool list_mappings, std::string gateway, unsigned prefix_length,
+                                     std::string local, std::chrono::milliseconds timeout)
 {
+  const upnp::GatewayScope scope{gateway, prefix_length};
   UpnpAnswer out;
   if (!ask) {
     out.answer.error = "not asked";
@@ -166,10 +171,18 @@ asio::awaitable<UpnpAnswer> ask_upnp(bool ask, bool list_mappings, upnp::Gateway
   if (list_mappings) co_await read_table(control.value, service->service.service_type, timeout, *answered.info);
   co_return answered;
 }
+#else
+asio::awaitable<UpnpAnswer> ask_upnp(bool ask, bool, std::string, unsigned, std::string, std::chrono::milliseconds)
+{
+  UpnpAnswer out;
+  out.answer.error = ask ? "not built in (this mulenet was built with MULENET_WITH_UPNP=OFF)" : "not asked";
+  co_return out;
+}
+#endif
 
 }  // namespace
 
-bool upnp_built_in() { return true; }
+bool upnp_built_in() { return MULENET_WITH_UPNP != 0; }
 
 bool is_private_or_cgnat(const std::string& ipv4)
 {
@@ -208,11 +221,12 @@ asio::awaitable<GatewayReport> probe_gateway(ProbeOptions options)
     co_return report;
   }
   const udp::endpoint router(router_ip, natpmp::kServerPort);
-  const upnp::GatewayScope scope{report.gateway->address, net::prefix_length_of(*local).value_or(24)};
+  const unsigned prefix_length = net::prefix_length_of(*local).value_or(24);
   auto [natpmp_answer, pcp_answer, upnp_answer] =
       co_await (ask_natpmp(options.ask_natpmp, router, options.timeout) &&
                 ask_pcp(options.ask_pcp, router, asio::ip::make_address(*local), options.timeout) &&
-                ask_upnp(options.ask_upnp, options.list_mappings, scope, *local, options.timeout));
+                ask_upnp(options.ask_upnp, options.list_mappings, report.gateway->address, prefix_length, *local,
+                         options.timeout));
   report.natpmp = std::move(natpmp_answer);
   report.pcp = std::move(pcp_answer);
   report.upnp = std::move(upnp_answer.answer);

@@ -17,6 +17,10 @@ bool usable(const ProtocolAnswer& a) { return a.answered && a.error.empty(); }
 
 std::optional<Via> choose(const GatewayReport& g, const std::optional<Via>& wanted, std::string& error)
 {
+  if (wanted && *wanted == Via::upnp && !upnp_built_in()) {
+    error = "UPnP is not built into this mulenet (built with MULENET_WITH_UPNP=OFF): use --via pcp or --via natpmp";
+    return std::nullopt;
+  }
   if (wanted) {
     const ProtocolAnswer& a = *wanted == Via::pcp ? g.pcp : *wanted == Via::natpmp ? g.natpmp : g.upnp;
     if (usable(a)) return wanted;

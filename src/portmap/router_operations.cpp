@@ -6,7 +6,9 @@
 
 #include "portmap/natpmp/natpmp_client.hpp"
 #include "portmap/pcp/pcp_client.hpp"
+#if MULENET_WITH_UPNP
 #include "portmap/upnp/soap_call.hpp"
+#endif
 #include "portmap/udp_exchange.hpp"
 
 namespace mulenet::portmap {
@@ -131,6 +133,7 @@ asio::awaitable<std::string> pcp_delete(const Mapping& m, std::chrono::milliseco
 }
 
 // --- UPnP IGD ----------------------------------------------------------------
+#if MULENET_WITH_UPNP
 using upnp::soap::fault_text;
 
 asio::awaitable<upnp::soap::CallResult> soap_call(const Mapping& m, const upnp::soap::Action& action,
@@ -243,6 +246,14 @@ asio::awaitable<std::string> upnp_delete(const Mapping& m, std::chrono::millisec
     co_return "UPnP: " + fault_text(*r.response->fault);
   co_return std::string{};
 }
+#else
+constexpr const char* kNoUpnp = "UPnP is not built into this mulenet (MULENET_WITH_UPNP=OFF)";
+asio::awaitable<AddOutcome> upnp_add(Mapping m, std::chrono::milliseconds)
+{
+  co_return AddOutcome{false, m, kNoUpnp, {}, {}};
+}
+asio::awaitable<std::string> upnp_delete(const Mapping&, std::chrono::milliseconds) { co_return kNoUpnp; }
+#endif
 
 }  // namespace
 

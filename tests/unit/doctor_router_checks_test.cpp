@@ -222,3 +222,27 @@ TEST(DoctorRouter, EcAndWebOnlyWhenTheirTogglesAskForIt)
   EXPECT_NE(f->title.find("ec-tcp"), std::string::npos) << f->title;
   EXPECT_EQ(f->title.find("web-tcp"), std::string::npos) << f->title;
 }
+
+TEST(DoctorRouter, UpnpNotBuiltIsSaidWhenTheConfigWantsUpnp)
+{
+  Evidence ev = routed();
+  ev.router.upnp_built = false;
+  std::vector<Finding> all;
+  for (const auto& c : doctor::all_checks()) {
+    auto f = c.run(ev);
+    all.insert(all.end(), f.begin(), f.end());
+  }
+  const Finding* f = find(all, "upnp.not-built");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->severity, Severity::warning);
+  EXPECT_NE(f->fix.find("MULENET_WITH_UPNP=ON"), std::string::npos);
+
+  Evidence off = routed("[eMule]\nUPnPEnabled=0\n");
+  off.router.upnp_built = false;
+  all.clear();
+  for (const auto& c : doctor::all_checks()) {
+    auto fs = c.run(off);
+    all.insert(all.end(), fs.begin(), fs.end());
+  }
+  EXPECT_EQ(find(all, "upnp.not-built"), nullptr);
+}

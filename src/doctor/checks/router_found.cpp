@@ -59,11 +59,6 @@ std::vector<Finding> check_router_found(const Evidence& ev)
     std::optional<std::string> external = r.natpmp.external_ip ? r.natpmp.external_ip : r.upnp.external_ip;
     out.push_back({"router.portmapping", Severity::ok, "The router answers " + answered,
                    gateway + (external ? ", external address " + *external : ""), ""});
-    if (!router.upnp_built) {
-      out.push_back({"router.upnp-not-built", Severity::info, "UPnP is not available in this build of mulenet",
-                     "mulenet was built with MULENET_WITH_UPNP=OFF; the UPnP toggles in amule.conf are not used",
-                     "NAT-PMP and PCP still work: `mulenet map`. For UPnP, rebuild with -DMULENET_WITH_UPNP=ON."});
-    }
     if (external && portmap::is_private_or_cgnat(*external)) {
       out.push_back(
           {"router.double-nat", Severity::warning,
