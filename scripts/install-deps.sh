@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   # build
   g++ make cmake ninja-build pkg-config
-  libboost1.81-dev libboost-json1.81-dev libpugixml-dev libcli11-dev libfmt-dev libssl-dev
+  libboost1.81-dev libboost-json1.81-dev libpugixml-dev zlib1g-dev libcli11-dev libfmt-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # fuzzing (tests/fuzz): clang with libFuzzer
   clang-14 libclang-rt-14-dev
