@@ -119,8 +119,8 @@ std::optional<Tag> read_tag(WireReader& r, std::string* error)
 std::optional<std::vector<Tag>> read_tags(WireReader& r, std::uint32_t count, std::string* error)
 {
   if (count > r.remaining() / kMinTagSize) {
-    r.fail();
     set_error(error, fmt::format("{} tags announced, but only {} bytes follow", count, r.remaining()));
+    r.fail();
     return std::nullopt;
   }
   std::vector<Tag> tags;

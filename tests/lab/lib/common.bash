@@ -8,7 +8,7 @@ LAB_KAD_NODES=${MULENET_LAB_KAD_NODES:-6}
 
 # The parts of the lab, in the order they come up (and the reverse order they go
 # down). MULENET_LAB_ONLY="topology wan" brings up only some, for development.
-LAB_COMPONENTS=(topology wan stun router kad)
+LAB_COMPONENTS=(topology wan stun router ed2k kad)
 if [ -n "${MULENET_LAB_ONLY:-}" ]; then read -r -a LAB_COMPONENTS <<<"$MULENET_LAB_ONLY"; fi
 
 # Fixed hosts; kad1..kadN are added by lab_all_nodes.

@@ -24,7 +24,7 @@
 #
 # Every proxy that authenticates takes $LAB_PROXY_USER / $LAB_PROXY_PASS. The
 # HTTP proxies CONNECT only to the ports in LAB_HTTP_CONNECT_PORTS (echo, HTTP,
-# aMule's default TCP port 4662); MULENET_LAB_CONNECT_PORTS="P1 P2..."
+# aMule's default TCP port 4662, the lab's eD2k servers 4661 and 4671); MULENET_LAB_CONNECT_PORTS="P1 P2..."
 # replaces the list. Tests get all of this by sourcing common.bash and this file.
 #
 # Nothing is written outside $LAB_DIR/wan. Three daemons need system files
@@ -53,7 +53,7 @@ export LAB_DANTE_OPEN_UDP_PORTS=40100-40199
 export LAB_PROXY_USER=labuser
 export LAB_PROXY_PASS=mulenet-lab-pw
 export LAB_HTTP_MARKER=mulenet-lab-http-ok
-read -r -a LAB_HTTP_CONNECT_PORTS <<<"${MULENET_LAB_CONNECT_PORTS:-$LAB_ECHO_PORT $LAB_HTTP_PORT 4662}"
+read -r -a LAB_HTTP_CONNECT_PORTS <<<"${MULENET_LAB_CONNECT_PORTS:-$LAB_ECHO_PORT $LAB_HTTP_PORT 4662 4661 4671}"
 
 WAN_DIR=$LAB_DIR/wan
 WAN_SQUID_AUTH=/usr/lib/squid/basic_ncsa_auth

@@ -1,0 +1,207 @@
+// mulenet ed2k login [HOST:PORT...]: log in to eD2k servers and report High
+// ID or Low ID, with the evidence (did the server's connect-back reach us,
+// what did it say, does UDP to it work).
+#include <unistd.h>
+
+#include <iostream>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "command.hpp"
+#include "config/load_settings.hpp"
+#include "ed2k/ed2k_check.hpp"
+#include "ed2k/server_met.hpp"
+#include "ed2k/user_hash.hpp"
+#include "exit_codes.hpp"
+#include "json_output.hpp"
+#include "text_table.hpp"
+
+namespace mulenet::cli {
+namespace {
+
+struct LoginOptions {
+  std::vector<std::string> servers;
+  int timeout_s = 25;
+  bool no_listen = false;
+  bool no_udp = false;
+};
+
+std::string public_ip(const ed2k::LoginResult& r)
+{
+  if (!r.id) return "";
+  if (r.high_id()) return ed2k::dotted_text(r.id->id);
+  return r.id->reported_ip && *r.id->reported_ip != 0 ? ed2k::dotted_text(*r.id->reported_ip) : "";
+}
+
+boost::json::object to_json(const ed2k::ServerCheck& s)
+{
+  const ed2k::LoginResult& r = s.login;
+  boost::json::array messages;
+  for (const auto& m : r.messages) messages.push_back(boost::json::value(m));
+  boost::json::object o{{"address", r.server.str()},
+                        {"name", r.name},
+                        {"connected", r.connected},
+                        {"high_id", r.high_id()},
+                        {"messages", messages},
+                        {"connect_back_seen", s.connect_back_seen},
+                        {"route", proxy::to_string(r.route)},
+                        {"ms", r.elapsed.count()}};
+  o["id"] = r.id ? boost::json::value(r.id->id) : boost::json::value(nullptr);
+  const std::string ip = public_ip(r);
+  o["public_ip"] = ip.empty() ? boost::json::value(nullptr) : boost::json::value(ip);
+  o["reported_ip"] = r.id && r.id->reported_ip ? boost::json::value(ed2k::dotted_text(*r.id->reported_ip))
+                                               : boost::json::value(nullptr);
+  o["users"] = r.status ? boost::json::value(r.status->users) : boost::json::value(nullptr);
+  o["files"] = r.status ? boost::json::value(r.status->files) : boost::json::value(nullptr);
+  if (s.udp) {
+    o["udp_ok"] = s.udp->answered;
+    o["udp_path"] = s.udp->path;
+    o["udp_error"] = s.udp->error;
+  } else {
+    o["udp_ok"] = nullptr;
+  }
+  o["error"] = r.error.empty() ? boost::json::value(nullptr) : boost::json::value(r.error);
+  return o;
+}
+
+std::string result_text(const ed2k::ServerCheck& s)
+{
+  const ed2k::LoginResult& r = s.login;
+  if (!r.id) return "failed";
+  return r.high_id() ? "High ID" : "Low ID";
+}
+
+void print_text(const ed2k::Ed2kCheckReport& report, const std::string& user_hash)
+{
+  TextTable table({"SERVER", "NAME", "RESULT", "ID", "PUBLIC IP", "CONNECT-BACK", "UDP"});
+  for (const ed2k::ServerCheck& s : report.servers) {
+    const ed2k::LoginResult& r = s.login;
+    table.add_row({r.server.str(), r.name.empty() ? "-" : r.name, result_text(s), r.id ? std::to_string(r.id->id) : "-",
+                   public_ip(r).empty() ? "-" : public_ip(r),
+                   !report.listening ? "not watched" : s.connect_back_seen ? "reached us" : "none arrived",
+                   !s.udp ? "-" : s.udp->answered ? fmt::format("ok ({} ms)", s.udp->rtt.count()) : "no answer"});
+  }
+  table.print(std::cout);
+  for (const ed2k::ServerCheck& s : report.servers) {
+    const ed2k::LoginResult& r = s.login;
+    if (!r.error.empty()) std::cout << fmt::format("  {}: {}\n", r.server.str(), r.error);
+    for (const std::string& m : r.messages) std::cout << fmt::format("  {} says: {}\n", r.server.str(), m);
+    if (s.udp && !s.udp->answered) std::cout << fmt::format("  {}: UDP: {}\n", r.server.str(), s.udp->error);
+    if (s.udp && !s.udp->note.empty()) std::cout << fmt::format("  {}: UDP: {}\n", r.server.str(), s.udp->note);
+  }
+  if (!report.listening)
+    std::cout << "Not listening on the TCP port ourselves: " << report.listen_error
+              << "\n(whatever holds the port, e.g. aMule, answered the servers' connect-back)\n";
+  std::cout << "User hash " << user_hash << " (preferences.dat, shared with aMule)\n";
+}
+
+int run_login(const GlobalOptions& g, const LoginOptions& o)
+{
+  const auto loaded = load_config(g);
+  if (!loaded) return kExitFileError;
+  const auto issues = config::validate(loaded->doc);
+  if (config::has_errors(issues)) {
+    report_config_errors(g, config_path(g).string() + " has errors:", issues);
+    return kExitConfigInvalid;
+  }
+  ed2k::Ed2kCheckOptions options;
+  options.settings = config::load_settings(loaded->doc);
+  for (const std::string& text : o.servers) {
+    const auto target = proxy::parse_target(text);
+    if (!target) {
+      report_error(g, "bad-server", "'" + text + "' is not HOST:PORT (e.g. 203.0.113.10:4661)");
+      return kExitUsage;
+    }
+    options.servers.push_back(*target);
+  }
+  if (options.servers.empty()) {
+    const auto path = ed2k::server_met_path_for(config_path(g));
+    const auto met = ed2k::read_server_met(path);
+    if (!met) {
+      report_error(g, "server-met-unreadable", met.error);
+      return kExitFileError;
+    }
+    for (const auto& e : met.value->servers) options.servers.push_back(proxy::make_target(ed2k::dotted_text(e.ip), e.port));
+    if (options.servers.empty()) {
+      report_error(g, "no-servers",
+                   "no eD2k server to log in to: name one (mulenet ed2k login HOST:PORT) or keep a server.met at " +
+                       path.string());
+      return kExitUsage;
+    }
+  }
+  const ed2k::UserHash hash = ed2k::load_or_create_user_hash(config_path(g));
+  if (!hash.error.empty()) {
+    report_error(g, "user-hash", hash.error);
+    return kExitFileError;
+  }
+  options.user_hash = hash.hash;
+  options.login_timeout = std::chrono::seconds(o.timeout_s);
+  options.listen = !o.no_listen;
+  options.udp_ping = !o.no_udp;
+  const bool progress = !g.json && isatty(STDERR_FILENO) == 1;
+  options.progress = [progress, &g](std::string_view step) {
+    if (progress) std::cerr << "… " << step << std::endl;
+    else if (!g.json) std::cerr << step << std::endl;
+  };
+  boost::asio::io_context io;
+  ed2k::Ed2kCheckReport report;
+  boost::asio::co_spawn(io, ed2k::check_ed2k(options), [&report](std::exception_ptr e, ed2k::Ed2kCheckReport r) {
+    if (e) std::rethrow_exception(e);
+    report = std::move(r);
+  });
+  io.run();
+
+  bool any_high = false, any_id = false;
+  for (const auto& s : report.servers) {
+    any_id = any_id || s.login.id.has_value();
+    any_high = any_high || s.login.high_id();
+  }
+  const int code = any_high ? kExitOk : any_id ? kExitWarnings : kExitProblems;
+  if (g.json) {
+    boost::json::array servers;
+    for (const auto& s : report.servers) servers.push_back(to_json(s));
+    print_json(boost::json::object{
+        {"servers", servers},
+        {"listening", report.listening},
+        {"listen_error", report.listen_error},
+        {"tcp_port", options.settings.tcp_port},
+        {"user_hash", ed2k::hash_hex(hash.hash)},
+        {"exit_code", code}});
+  } else {
+    print_text(report, ed2k::hash_hex(hash.hash));
+  }
+  return code;
+}
+
+}  // namespace
+
+std::vector<Command> make_ed2k_commands(CLI::App& root, GlobalOptions& g)
+{
+  CLI::App* ed2k = root.add_subcommand("ed2k", "eD2k: log in to servers and find out High ID or Low ID");
+  add_global_options(*ed2k, g);
+  ed2k->require_subcommand(1);
+  auto o = std::make_shared<LoginOptions>();
+  CLI::App* login = ed2k->add_subcommand("login", "Log in to eD2k servers and report High ID or Low ID, and why");
+  add_global_options(*login, g);
+  login->add_option("servers", o->servers, "servers to log in to (default: those of server.met next to amule.conf)")
+      ->type_name("HOST:PORT");
+  login->add_option("--timeout", o->timeout_s, "seconds to wait for each server's ID (default 25, as aMule)")
+      ->check(CLI::Range(1, 300));
+  login->add_flag("--no-listen", o->no_listen, "do not answer the servers' connect-back ourselves (aMule runs)");
+  login->add_flag("--no-udp", o->no_udp, "skip the UDP status ping");
+  login->footer(
+      "A server gives a High ID when it can connect back to your TCP port (/eMule/Port) and your client\n"
+      "answers its Hello; else a Low ID. mulenet listens on that port while it logs in (two servers at\n"
+      "a time, as aMule), through the proxy of amule.conf if one is set, with aMule's user hash\n"
+      "(preferences.dat, created if missing). Then it pings each server over UDP from port TCP+3.\n\n"
+      "Exit code: 0 a High ID from at least one server; 1 only Low IDs; 2 no server gave an ID;\n"
+      "3 invalid configuration; 4 a file cannot be read; 64 no server to try.\n"
+      "JSON: {\"servers\":[{\"address\",\"name\",\"connected\",\"id\",\"high_id\",\"public_ip\",\"messages\",\n"
+      "\"udp_ok\",\"error\",\"connect_back_seen\",\"reported_ip\",\"route\",...}],\"listening\",\"user_hash\",...}");
+  return {{login, [&g, o] { return run_login(g, *o); }}};
+}
+
+}  // namespace mulenet::cli

@@ -1,0 +1,137 @@
+#include "ed2k/client_listener.hpp"
+
+#include <list>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "ed2k/packet_stream.hpp"
+
+namespace mulenet::ed2k {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+struct ClientListener::State {
+  explicit State(tcp::acceptor a) : acceptor(std::move(a)) {}
+  tcp::acceptor acceptor;
+  Identity me;
+  ListenerLimits limits;
+  HelloFn hello_fn;
+  PacketFn packet_fn;
+  ListenerCounters counters;
+  std::list<std::shared_ptr<PacketStream>> open;
+  bool stopped = false;
+};
+
+namespace {
+
+asio::awaitable<void> serve_one(std::shared_ptr<ClientListener::State> state, std::shared_ptr<PacketStream> stream,
+                                std::string peer_ip, std::uint16_t peer_port)
+{
+  const ListenerLimits limits = state->limits;
+  ReadOutcome first = co_await stream->read(limits.hello_timeout, limits.max_hello_size, kProtoEmule);
+  std::optional<Hello> hello;
+  if (first.packet && first.packet->protocol == kProtoEdonkey && first.packet->opcode == OP_HELLO) {
+    if (auto d = decode_hello(*first.packet)) hello = std::move(*d.value);
+  }
+  if (!hello) {  // "asks for something without saying hello", garbage, too slow, too large
+    ++state->counters.refused;
+    co_return;
+  }
+  const Packet answer = encode_hello_answer(make_hello(state->me));
+  const std::string sent = co_await stream->write(answer, limits.hello_timeout);
+  if (!sent.empty()) {
+    ++state->counters.refused;
+    co_return;
+  }
+  ++state->counters.hellos_answered;
+  if (state->hello_fn) state->hello_fn(IncomingHello{peer_ip, peer_port, *hello});
+  // Then listen until the peer leaves or idles out; report what it sends.
+  for (int i = 0; i < 1000 && !state->stopped; ++i) {
+    ReadOutcome next = co_await stream->read(limits.idle_timeout, limits.max_packet_size, kProtoEmule);
+    if (!next.packet) break;
+    if (state->packet_fn) state->packet_fn(peer_ip, *next.packet);
+  }
+}
+
+asio::awaitable<void> accept_loop(std::shared_ptr<ClientListener::State> state)
+{
+  // Bounded like every loop; a listener that accepted a billion connections may stop.
+  for (std::uint64_t n = 0; n < 1'000'000'000ULL && !state->stopped; ++n) {
+    auto [ec, socket] = co_await state->acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      if (ec == asio::error::operation_aborted || state->stopped) co_return;
+      continue;  // e.g. too many open files: try again with the next
+    }
+    ++state->counters.accepted;
+    if (state->open.size() >= state->limits.max_connections) {
+      ++state->counters.refused;
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    boost::system::error_code pec;
+    const tcp::endpoint peer = socket.remote_endpoint(pec);
+    auto stream = std::make_shared<PacketStream>(std::move(socket));
+    state->open.push_back(stream);
+    const auto it = std::prev(state->open.end());
+    asio::co_spawn(state->acceptor.get_executor(),
+                   serve_one(state, stream, pec ? std::string() : peer.address().to_string(), pec ? 0 : peer.port()),
+                   [state, it, stream](std::exception_ptr) {
+                     stream->close();
+                     if (!state->stopped) state->open.erase(it);
+                   });
+  }
+}
+
+}  // namespace
+
+ClientListener::ClientListener(std::shared_ptr<State> state) : state_(std::move(state)) {}
+ClientListener::~ClientListener() { stop(); }
+
+std::shared_ptr<ClientListener> ClientListener::start(asio::any_io_executor executor, const std::string& address,
+                                                      std::uint16_t port, Identity me, ListenerLimits limits,
+                                                      std::string& error)
+{
+  boost::system::error_code ec;
+  const auto ip = address.empty() ? asio::ip::address(asio::ip::address_v4::any()) : asio::ip::make_address(address, ec);
+  if (ec) {
+    error = "not an IP address: " + address;
+    return nullptr;
+  }
+  tcp::acceptor acceptor(executor);
+  const tcp::endpoint endpoint(ip, port);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    error = "cannot listen on TCP " + endpoint.address().to_string() + ":" + std::to_string(port) + ": " + ec.message();
+    return nullptr;
+  }
+  auto state = std::make_shared<State>(std::move(acceptor));
+  state->me = std::move(me);
+  state->limits = limits;
+  asio::co_spawn(executor, accept_loop(state), asio::detached);
+  return std::make_shared<ClientListener>(state);
+}
+
+void ClientListener::on_hello(HelloFn fn) { state_->hello_fn = std::move(fn); }
+void ClientListener::on_packet(PacketFn fn) { state_->packet_fn = std::move(fn); }
+ListenerCounters ClientListener::counters() const { return state_->counters; }
+
+void ClientListener::stop()
+{
+  if (!state_ || state_->stopped) return;
+  state_->stopped = true;
+  boost::system::error_code ignored;
+  state_->acceptor.close(ignored);
+  for (auto& s : state_->open) s->close();
+  state_->open.clear();
+}
+
+}  // namespace mulenet::ed2k

@@ -1,0 +1,112 @@
+#include "ed2k/ed2k_check.hpp"
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <fmt/format.h>
+
+#include "proxy/proxy_spec.hpp"
+#include "proxy/routing.hpp"
+
+namespace mulenet::ed2k {
+
+namespace asio = boost::asio;
+
+namespace {
+
+struct Shared {
+  Ed2kCheckOptions* options = nullptr;
+  proxy::Dialer* dialer = nullptr;
+  std::vector<ServerCheck>* results = nullptr;
+  std::size_t next = 0;
+};
+
+void say(const Ed2kCheckOptions& o, const std::string& text)
+{
+  if (o.progress) o.progress(text);
+}
+
+asio::awaitable<void> login_worker(Shared* shared)
+{
+  Ed2kCheckOptions& o = *shared->options;
+  // Bounded by the number of servers.
+  while (shared->next < o.servers.size()) {
+    const std::size_t i = shared->next++;
+    const proxy::Target server = o.servers[i];
+    say(o, "logging in to " + server.str());
+    LoginRequest login;
+    login.user_hash = o.user_hash;
+    login.tcp_port = o.settings.tcp_port;
+    login.nick = o.nick;
+    LoginResult r = co_await login_to_server(*shared->dialer, server, login, o.login_timeout);
+    if (r.id)
+      say(o, fmt::format("{}: {} ID {}", server.str(), r.high_id() ? "High" : "Low", r.id->id));
+    else
+      say(o, server.str() + ": " + r.error);
+    (*shared->results)[i].login = std::move(r);
+  }
+}
+
+}  // namespace
+
+asio::awaitable<Ed2kCheckReport> check_ed2k(Ed2kCheckOptions options)
+{
+  using namespace asio::experimental::awaitable_operators;
+  Ed2kCheckReport report;
+  const auto executor = co_await asio::this_coro::executor;
+  std::shared_ptr<ClientListener> listener;
+  if (options.listen) {
+    Identity me;
+    me.user_hash = options.user_hash;
+    me.tcp_port = options.settings.tcp_port;
+    me.udp_port = options.settings.udp_enabled ? options.settings.udp_port : 0;
+    me.nick = options.nick;
+    listener = ClientListener::start(executor, options.settings.bind_address, options.settings.tcp_port, me, {},
+                                     report.listen_error);
+    if (listener) {
+      report.listening = true;
+      listener->on_hello([&report](const IncomingHello& h) {
+        if (report.hellos_from.size() < 256) report.hellos_from.push_back(h.peer_ip);
+      });
+    }
+  }
+  const auto spec = proxy::proxy_from_settings(options.settings.proxy);
+  proxy::Dialer dialer(executor, spec, options.settings.proxy.strict);
+  report.servers.resize(options.servers.size());
+  Shared shared{&options, &dialer, &report.servers, 0};
+  if (options.parallel >= 2 && options.servers.size() >= 2) {
+    co_await (login_worker(&shared) && login_worker(&shared));
+  } else {
+    co_await login_worker(&shared);
+  }
+  for (ServerCheck& s : report.servers) {
+    const auto* ip = std::get_if<proxy::Ipv4>(&s.login.server.host);
+    if (ip) {
+      const std::string text = fmt::format("{}.{}.{}.{}", (*ip)[0], (*ip)[1], (*ip)[2], (*ip)[3]);
+      for (const std::string& from : report.hellos_from)
+        if (from == text) s.connect_back_seen = true;
+    }
+  }
+  if (options.udp_ping) {
+    const proxy::RouteDecision route =
+        proxy::route_for(proxy::TrafficKind::server_udp, proxy::proxy_mode_from(options.settings.proxy));
+    for (ServerCheck& s : report.servers) {
+      const auto* ip = std::get_if<proxy::Ipv4>(&s.login.server.host);
+      if (!s.login.id || !ip) continue;  // only servers we logged in to, by address
+      say(options, "UDP status ping to " + s.login.server.str());
+      UdpPingOptions ping;
+      ping.server_ip = *ip;
+      ping.server_tcp_port = s.login.server.port;
+      ping.local_port = static_cast<std::uint16_t>(options.settings.server_udp_port() & 0xFFFF);
+      ping.route = route.route;
+      ping.proxy = spec;
+      s.udp = co_await ping_server_udp(ping);
+    }
+  }
+  if (listener) {
+    report.listener = listener->counters();
+    listener->stop();
+  }
+  co_return report;
+}
+
+}  // namespace mulenet::ed2k

@@ -1,0 +1,118 @@
+#include "ed2k/server_login.hpp"
+
+#include <fmt/format.h>
+
+#include "ed2k/packet_stream.hpp"
+
+namespace mulenet::ed2k {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+namespace {
+
+// One server packet into the result; false when the login is over (refused
+// or broken: aMule drops the connection on a packet it cannot parse).
+bool absorb(const Packet& p, LoginResult& r)
+{
+  switch (p.opcode) {
+    case OP_SERVERMESSAGE: {
+      auto m = decode_server_message(p);
+      if (!m) {
+        r.error = m.error;
+        return false;
+      }
+      for (auto& line : *m.value)
+        if (r.messages.size() < 64) r.messages.push_back(std::move(line));
+      return true;
+    }
+    case OP_IDCHANGE: {
+      auto id = decode_id_change(p);
+      if (!id) {
+        r.error = id.error;
+        return false;
+      }
+      if (id.value->id != 0) r.id = *id.value;  // ID 0: aMule keeps waiting
+      return true;
+    }
+    case OP_SERVERSTATUS: {
+      if (auto s = decode_server_status(p)) r.status = *s.value;
+      else {
+        r.error = s.error;
+        return false;
+      }
+      return true;
+    }
+    case OP_SERVERIDENT: {
+      auto ident = decode_server_ident(p);
+      if (!ident) {
+        r.error = ident.error;
+        return false;
+      }
+      r.name = ident.value->name;
+      r.description = ident.value->description;
+      return true;
+    }
+    case OP_REJECT:
+      r.rejected = true;
+      r.error = "the server rejected the login (OP_REJECT)";
+      return false;
+    default: return true;  // server lists, callbacks, search results: not ours to judge here
+  }
+}
+
+}  // namespace
+
+asio::awaitable<LoginResult> login_to_server(proxy::Dialer& dialer, proxy::Target server, LoginRequest login,
+                                             std::chrono::milliseconds timeout)
+{
+  LoginResult r;
+  r.server = server;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  };
+  proxy::DialResult dial = co_await dialer.connect(server, proxy::TrafficKind::server_tcp);
+  r.route = dial.route;
+  if (!dial.ok()) {
+    r.error = dial.detail.empty() ? dial.error.message() : dial.detail;
+    r.elapsed = elapsed();
+    co_return r;
+  }
+  r.connected = true;
+  PacketStream stream(std::move(*dial.socket), std::move(dial.early_bytes));
+  const Packet request = encode_login(login);
+  const std::string sent = co_await stream.write(request, 10s);
+  if (!sent.empty()) {
+    r.error = sent;
+    r.elapsed = elapsed();
+    co_return r;
+  }
+  const auto deadline = t0 + timeout;
+  std::optional<std::chrono::steady_clock::time_point> id_at;
+  for (int i = 0; i < 256; ++i) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (id_at) left = std::min(left, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         *id_at + kAfterIdWait - std::chrono::steady_clock::now()));
+    if (left <= 0ms) break;
+    ReadOutcome in = co_await stream.read(left, kMaxPacketSize, kProtoEdonkey);
+    if (!in.packet) {
+      if (!r.id) {
+        r.error = in.timed_out ? fmt::format("no ID from the server within {} s", timeout.count() / 1000)
+                  : in.closed  ? "the server closed the connection before giving an ID (full, or it refused us)"
+                               : "the server's answer is broken: " + in.error;
+      }
+      break;
+    }
+    if (!absorb(*in.packet, r)) break;
+    if (r.id && !id_at) id_at = std::chrono::steady_clock::now();
+    if (r.id && r.status && !r.name.empty()) break;  // all we wait for
+  }
+  if (r.id) r.error.clear();  // an ID was given: later trouble does not undo it
+  else if (r.error.empty()) r.error = fmt::format("no ID from the server within {} s", timeout.count() / 1000);
+  stream.close();
+  r.elapsed = elapsed();
+  co_return r;
+}
+
+}  // namespace mulenet::ed2k
