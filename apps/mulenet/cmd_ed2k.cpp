@@ -13,6 +13,8 @@
 #include "command.hpp"
 #include "config/load_settings.hpp"
 #include "ed2k/ed2k_check.hpp"
+#include "ed2k/hello_probe.hpp"
+#include "proxy/proxy_spec.hpp"
 #include "ed2k/server_met.hpp"
 #include "ed2k/user_hash.hpp"
 #include "exit_codes.hpp"
@@ -176,6 +178,65 @@ int run_login(const GlobalOptions& g, const LoginOptions& o)
   return code;
 }
 
+int run_hello(const GlobalOptions& g, const std::string& peer_text, int timeout_s)
+{
+  const auto loaded = load_config(g);
+  if (!loaded) return kExitFileError;
+  const auto peer = proxy::parse_target(peer_text);
+  if (!peer) {
+    report_error(g, "bad-peer", "'" + peer_text + "' is not HOST:PORT");
+    return kExitUsage;
+  }
+  const config::Settings settings = config::load_settings(loaded->doc);
+  const ed2k::UserHash hash = ed2k::load_or_create_user_hash(config_path(g));
+  if (!hash.error.empty()) {
+    report_error(g, "user-hash", hash.error);
+    return kExitFileError;
+  }
+  ed2k::Identity me;
+  me.user_hash = hash.hash;
+  me.tcp_port = settings.tcp_port;
+  me.udp_port = settings.udp_enabled ? settings.udp_port : 0;
+  boost::asio::io_context io;
+  proxy::Dialer dialer(io.get_executor(), proxy::proxy_from_settings(settings.proxy), settings.proxy.strict);
+  ed2k::HelloProbe probe;
+  boost::asio::co_spawn(io, ed2k::say_hello(dialer, *peer, me, std::chrono::seconds(timeout_s)),
+                        [&probe](std::exception_ptr e, ed2k::HelloProbe r) {
+                          if (e) std::rethrow_exception(e);
+                          probe = std::move(r);
+                        });
+  io.run();
+  const int code = probe.answer ? kExitOk : kExitProblems;
+  if (g.json) {
+    boost::json::object o{{"peer", peer->str()}, {"connected", probe.connected}, {"ms", probe.elapsed.count()}};
+    if (probe.answer) {
+      const ed2k::Hello& h = *probe.answer;
+      o["answer"] = boost::json::object{{"user_hash", ed2k::hash_hex(h.user_hash)},
+                                        {"nick", h.nick()},
+                                        {"user_id", h.user_id},
+                                        {"tcp_port", h.announced_tcp_port()},
+                                        {"udp_port", h.ed2k_udp_port()},
+                                        {"kad_udp_port", h.kad_udp_port()},
+                                        {"kad_version", h.kad_version()},
+                                        {"server", h.server_ip == 0 ? std::string() : fmt::format("{}:{}", ed2k::dotted_text(h.server_ip), h.server_port)}};
+    } else {
+      o["answer"] = nullptr;
+    }
+    o["error"] = probe.error.empty() ? boost::json::value(nullptr) : boost::json::value(probe.error);
+    print_json(o);
+  } else if (probe.answer) {
+    const ed2k::Hello& h = *probe.answer;
+    std::cout << fmt::format("{} answered in {} ms: \"{}\", user hash {}, TCP port {}, UDP port {}, Kad port {} "
+                             "(Kad version {}){}\n",
+                             peer->str(), probe.elapsed.count(), h.nick(), ed2k::hash_hex(h.user_hash),
+                             h.announced_tcp_port(), h.ed2k_udp_port(), h.kad_udp_port(), h.kad_version(),
+                             h.server_ip == 0 ? "" : fmt::format(", on server {}:{}", ed2k::dotted_text(h.server_ip), h.server_port));
+  } else {
+    std::cout << (probe.error.starts_with(peer->str()) ? probe.error : peer->str() + ": " + probe.error) << "\n";
+  }
+  return code;
+}
+
 }  // namespace
 
 std::vector<Command> make_ed2k_commands(CLI::App& root, GlobalOptions& g)
@@ -201,7 +262,19 @@ std::vector<Command> make_ed2k_commands(CLI::App& root, GlobalOptions& g)
       "3 invalid configuration; 4 a file cannot be read; 64 no server to try.\n"
       "JSON: {\"servers\":[{\"address\",\"name\",\"connected\",\"id\",\"high_id\",\"public_ip\",\"messages\",\n"
       "\"udp_ok\",\"error\",\"connect_back_seen\",\"reported_ip\",\"route\",...}],\"listening\",\"user_hash\",...}");
-  return {{login, [&g, o] { return run_login(g, *o); }}};
+  auto peer = std::make_shared<std::string>();
+  auto hello_timeout = std::make_shared<int>(10);
+  CLI::App* hello = ed2k->add_subcommand("hello", "Say Hello to an eD2k client and show who answers");
+  add_global_options(*hello, g);
+  hello->add_option("peer", *peer, "the client's TCP address")->type_name("HOST:PORT")->required();
+  hello->add_option("--timeout", *hello_timeout, "seconds to wait for the answer (default 10)")->check(CLI::Range(1, 120));
+  hello->footer(
+      "Connects to an eD2k client (through the proxy of amule.conf, if any), sends OP_HELLO with aMule's\n"
+      "user hash and shows the OP_HELLOANSWER: nick, user hash, ports, Kad version, server. Use it to see\n"
+      "whether a client's port is reachable from here, and who listens there.\n\n"
+      "Exit code: 0 it answered; 2 no answer (refused, timeout, not eD2k); 4 a file cannot be read.");
+  return {{login, [&g, o] { return run_login(g, *o); }},
+          {hello, [&g, peer, hello_timeout] { return run_hello(g, *peer, *hello_timeout); }}};
 }
 
 }  // namespace mulenet::cli

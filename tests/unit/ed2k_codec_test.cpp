@@ -3,6 +3,9 @@
 // against a real amuled in tests/lab/cases/ed2k_*.sh), plus hostile input.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "ed2k/hello.hpp"
 #include "ed2k/packet.hpp"
 #include "ed2k/server_messages.hpp"
@@ -322,4 +325,29 @@ TEST(Ed2kServerUdp, StatusPing)
   EXPECT_FALSE(s.value->soft_files);
   EXPECT_FALSE(decode_status_response(bytes({0xE3, 0x97, 1, 2})));
   EXPECT_FALSE(decode_status_response(bytes({0xE4, 0x97, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})));
+}
+
+TEST(Ed2kHello, DecodesTheAnswerOfARealAmuled)
+{
+  std::ifstream in(std::string(MULENET_FIXTURES_DIR) + "/ed2k/amuled-2.3.3-hello-answer.bin", std::ios::binary);
+  const Bytes wire((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const Frame f = parse_frame(wire);
+  ASSERT_EQ(f.status, FrameStatus::complete);
+  EXPECT_EQ(f.consumed, wire.size());
+  const auto h = decode_hello(f.packet);
+  ASSERT_TRUE(h) << h.error;
+  EXPECT_EQ(f.packet.opcode, OP_HELLOANSWER);
+  EXPECT_EQ(h.value->nick(), "lab-amuled");
+  EXPECT_EQ(h.value->tcp_port, 4851);
+  EXPECT_EQ(h.value->ed2k_udp_port(), 4861);
+  EXPECT_EQ(h.value->kad_udp_port(), 0);  // Kad off in that amuled
+  EXPECT_EQ(h.value->kad_version(), 8u);  // aMule 2.3.3 announces its Kad version anyway
+  EXPECT_EQ(h.value->user_hash[5], 14);   // an eMule-style hash
+  EXPECT_EQ(h.value->user_hash[14], 111);
+  EXPECT_EQ(h.value->tags.size(), 7u);
+  const Tag* version = find_tag(h.value->tags, CT_EMULE_VERSION);
+  ASSERT_NE(version, nullptr);
+  EXPECT_EQ(version->integer, kAmuleVersion);
+  // Re-encoded from what we decoded: the same bytes (old tag layout, as aMule).
+  EXPECT_EQ(encode_packet(encode_hello_answer(*h.value)), wire);
 }

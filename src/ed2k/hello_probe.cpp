@@ -1,0 +1,49 @@
+#include "ed2k/hello_probe.hpp"
+
+#include <fmt/format.h>
+
+#include "ed2k/packet_stream.hpp"
+
+namespace mulenet::ed2k {
+
+namespace asio = boost::asio;
+
+asio::awaitable<HelloProbe> say_hello(proxy::Dialer& dialer, proxy::Target peer, Identity me,
+                                      std::chrono::milliseconds timeout)
+{
+  HelloProbe out;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto finish = [&]() {
+    out.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+    return out;
+  };
+  proxy::DialResult dial = co_await dialer.connect(peer, proxy::TrafficKind::client_tcp);
+  if (!dial.ok()) {
+    out.error = dial.detail.empty() ? dial.error.message() : dial.detail;
+    co_return finish();
+  }
+  out.connected = true;
+  PacketStream stream(std::move(*dial.socket), std::move(dial.early_bytes));
+  const Packet hello = encode_hello(make_hello(me));
+  out.error = co_await stream.write(hello, timeout);
+  if (!out.error.empty()) co_return finish();
+  // The answer may follow other packets (OP_EMULEINFO); a few at most.
+  for (int i = 0; i < 4; ++i) {
+    ReadOutcome in = co_await stream.read(timeout, 256 * 1024, kProtoEmule);
+    if (!in.packet) {
+      out.error = "no Hello answer: " + in.error;
+      break;
+    }
+    if (in.packet->protocol == kProtoEdonkey && in.packet->opcode == OP_HELLOANSWER) {
+      auto decoded = decode_hello(*in.packet);
+      if (decoded) out.answer = std::move(*decoded.value);
+      else out.error = "a broken Hello answer: " + decoded.error;
+      break;
+    }
+  }
+  if (!out.answer && out.error.empty()) out.error = "no Hello answer among the first packets";
+  stream.close();
+  co_return finish();
+}
+
+}  // namespace mulenet::ed2k
