@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# A real amuled 2.3.3 on the LAN host, logging in to the lab's eD2k test
+# server: Low ID at first; High ID after `mulenet map` forwards its ports
+# (same amule.conf) and it reconnects. While it holds the port,
+# `mulenet ed2k login --no-listen` gets a High ID too, because amuled answers
+# the server's connect-back with the user hash both share (preferences.dat);
+# a mulenet with another preferences.dat gets a Low ID for the wrong hash.
+# `mulenet ed2k hello` from the other LAN host is answered by amuled.
+# This also shows that the test server treats a real aMule as real servers do.
+set -uo pipefail
+LAB=${1:?usage: $0 LAB_SCRIPT}
+# shellcheck source=../router/smoke.bash
+source "$(dirname "$LAB")/router/smoke.bash"
+MULENET=${MULENET:?the ctest environment names the mulenet binary}
+smoke_init
+smoke_require_lab
+command -v amuled >/dev/null && command -v amulecmd >/dev/null || {
+  smoke_fail "amuled and amulecmd are installed (Debian packages amule-daemon, amule-utils)"
+  smoke_finish
+  exit 1
+}
+dir="$SMOKE_TMP/amuled"
+mkdir -p "$dir/home" "$dir/Temp" "$dir/Incoming"
+ec_pw=mulenet-lab-ec
+cat >"$dir/amule.conf" <<CONF
+[eMule]
+Nick=lab-amuled
+Port=4851
+UDPPort=4861
+UDPEnable=1
+ConnectToKad=0
+ConnectToED2K=1
+Autoconnect=1
+Reconnect=1
+SmartIdCheck=0
+NewVersionCheck=0
+Serverlist=0
+AddServerListFromServer=0
+AddServerListFromClient=0
+Ed2kServersUrl=
+IPFilterAutoLoad=0
+IPFilterURL=
+KadNodesUrl=
+GeoIPEnabled=0
+OnlineSignature=0
+UPnPEnabled=1
+TempDir=$dir/Temp
+IncomingDir=$dir/Incoming
+[ExternalConnect]
+AcceptExternalConnections=1
+ECAddress=$LAB_LAN_IP
+ECPort=4852
+ECPassword=$(printf '%s' "$ec_pw" | md5sum | cut -c1-32)
+IpFilterClients=0
+IpFilterServers=0
+[WebServer]
+Enabled=0
+CONF
+printf '%s:4661,1,lab\n' "$LAB_WAN_IP" >"$dir/staticservers.dat"
+jqt() { jq -e "$@" >/dev/null; }
+amulecmd_lan() { "$LAB" exec lan env HOME="$dir/home" timeout 5 amulecmd -h "$LAB_LAN_IP" -p 4852 -P "$ec_pw" "$@" 2>/dev/null; }
+ed2k_state() { amulecmd_lan -c status | sed -n 's/^[> ]*eD2k: *//p' | head -n1; }
+state_is() { [[ $(ed2k_state) == *"$1"* ]]; }
+wait_state() {  # WORDS SECONDS
+  local i
+  for ((i = 0; i < $2; i++)); do state_is "$1" && return 0; sleep 1; done
+  echo "eD2k state after $2 s: '$(ed2k_state)'" >&2
+  return 1
+}
+"$LAB" exec lan env HOME="$dir/home" amuled -c "$dir/" -o >"$dir/amuled.log" 2>&1 </dev/null &
+amuled_pid=$!
+SMOKE_PIDS+=("$amuled_pid")
+smoke_on_exit "$LAB" exec lan "$MULENET" --config "$dir/amule.conf" unmap
+
+smoke_check "amuled logs in to the test server with a Low ID (nothing forwarded)" wait_state "with LowID" 40
+"$LAB" exec lan "$MULENET" --config "$dir/amule.conf" map --once --keep >/dev/null 2>&1
+amulecmd_lan -c "disconnect ed2k" >/dev/null
+amulecmd_lan -c "connect ed2k" >/dev/null
+smoke_check "after mulenet map and a reconnect: amuled has a High ID" wait_state "with HighID" 40
+
+out=$("$LAB" exec lan "$MULENET" --config "$dir/amule.conf" ed2k login "$LAB_WAN_IP:4661" --no-listen --json 2>/dev/null)
+smoke_check "mulenet --no-listen beside amuled: High ID (amuled answered with the shared user hash)" \
+  jqt '.listening == false and .servers[0].high_id and .servers[0].public_ip == "'"$LAB_ROUTER_WAN_IP"'"' <<<"$out"
+out=$("$LAB" exec lan "$MULENET" --config "$dir/amule.conf" ed2k login "$LAB_WAN_IP:4661" --json 2>/dev/null)
+smoke_check "mulenet cannot listen on amuled's port, and says so" \
+  jqt '.listening == false and (.listen_error | contains("in use"))' <<<"$out"
+mkdir -p "$SMOKE_TMP/other"
+cp "$dir/amule.conf" "$SMOKE_TMP/other/amule.conf"
+out=$("$LAB" exec lan "$MULENET" --config "$SMOKE_TMP/other/amule.conf" ed2k login "$LAB_WAN_IP:4661" --json 2>/dev/null)
+smoke_check "another preferences.dat (another user hash): Low ID, and the server says why" \
+  jqt '(.servers[0].high_id | not) and (.servers[0].messages | any(contains("another user hash")))' <<<"$out"
+
+hash=$(xxd -p -s 1 -l 16 "$dir/preferences.dat" | tr a-f A-F)
+marked="${hash:0:10}0E${hash:12:16}6F${hash:30:2}"
+out=$("$LAB" exec lan2 "$MULENET" --config "$SMOKE_TMP/other/amule.conf" ed2k hello "$LAB_LAN_IP:4851" --json 2>/dev/null)
+smoke_check "ed2k hello: amuled answers with its nick, ports and (marked) user hash" \
+  jqt '.answer.nick == "lab-amuled" and .answer.tcp_port == 4851 and .answer.udp_port == 4861 and .answer.user_hash == "'"$marked"'"' <<<"$out"
+"$LAB" exec lan2 "$MULENET" --config "$SMOKE_TMP/other/amule.conf" ed2k hello "$LAB_LAN_IP:4999" --timeout 2 >/dev/null 2>&1
+smoke_check "ed2k hello to a closed port: exit code 2" test $? -eq 2
+
+kill -TERM "$amuled_pid" 2>/dev/null
+for _ in $(seq 50); do kill -0 "$amuled_pid" 2>/dev/null || break; sleep 0.1; done
+smoke_finish
