@@ -55,6 +55,9 @@ void print_text(const std::vector<doctor::Finding>& findings, const std::filesys
 struct DoctorOptions {
   bool no_router = false;
   int router_timeout_ms = 2000;
+  bool no_ed2k = false;
+  std::vector<std::string> ed2k_servers;
+  int ed2k_timeout_s = 25;
 };
 
 int run_doctor(const GlobalOptions& g, const DoctorOptions& o)
@@ -68,6 +71,9 @@ int run_doctor(const GlobalOptions& g, const DoctorOptions& o)
   options.progress = progress;
   options.ask_router = !o.no_router;
   options.router_timeout = std::chrono::milliseconds(o.router_timeout_ms);
+  options.ask_ed2k = !o.no_ed2k;
+  options.ed2k_servers = o.ed2k_servers;
+  options.ed2k_timeout = std::chrono::seconds(o.ed2k_timeout_s);
   const doctor::Evidence evidence = doctor::gather_evidence(config, options);
   if (show_progress) std::cerr << "\r\033[K" << std::flush;
   const std::vector<doctor::Finding> findings = doctor::run_checks(evidence);
@@ -98,13 +104,21 @@ std::vector<Command> make_doctor_commands(CLI::App& root, GlobalOptions& g)
   app->add_flag("--no-router", o->no_router, "do not ask the router (no packet is sent to the gateway)");
   app->add_option("--router-timeout", o->router_timeout_ms, "how long to wait for the router, in ms (default 2000)")
       ->check(CLI::Range(100, 60000));
+  app->add_flag("--no-ed2k", o->no_ed2k, "do not log in to eD2k servers (no High ID / Low ID check)");
+  app->add_option("--ed2k-server", o->ed2k_servers,
+                  "log in to this server for the High ID check (repeatable; default: the first 4 of server.met)")
+      ->type_name("HOST:PORT");
+  app->add_option("--ed2k-timeout", o->ed2k_timeout_s, "seconds to wait for each server's ID (default 25, as aMule)")
+      ->check(CLI::Range(1, 300));
   app->footer(
       "Each finding has a severity (problem, warning, info, ok), a title, the evidence it rests on and the fix.\n"
       "Checks now: the config is valid; each port can be bound (and who holds it if not); the local firewall\n"
       "(nftables/iptables, readable as root) lets each port in; a proxy that cannot carry UDP, and whether\n"
       "the proxy works; the router: is there one, does it answer UPnP IGD, NAT-PMP or PCP, its external\n"
       "address, double NAT, and whether it forwards each P2P port to this computer (or to another LAN\n"
-      "address, as after a DHCP change). The doctor only reads the router: `mulenet map` forwards ports.\n\n"
+      "address, as after a DHCP change). The doctor only reads the router: `mulenet map` forwards ports.\n"
+      "eD2k: it logs in to the servers of server.met (or --ed2k-server), answering their connect-back on\n"
+      "the TCP port, and explains a Low ID: port closed, server overloaded, proxy, double NAT, ISP filter.\n\n"
       "Exit code: 0 nothing wrong, 1 warnings, 2 problems.\n"
       "JSON: {\"findings\":[{\"id\",\"severity\",\"title\",\"evidence\",\"fix\"}]}");
   return {{app, [&g, o] { return run_doctor(g, *o); }}};

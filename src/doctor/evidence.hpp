@@ -10,6 +10,7 @@
 #include "config/port_plan.hpp"
 #include "config/settings.hpp"
 #include "config/validation.hpp"
+#include "ed2k/ed2k_check.hpp"
 #include "firewall/firewall_kind.hpp"
 #include "firewall/inbound_verdict.hpp"
 #include "net/port_holder.hpp"
@@ -59,6 +60,14 @@ struct RouterEvidence {
   std::string journal_error;      // the journal could not be read
 };
 
+// eD2k: logged in to a few servers (from server.met, or named), with our
+// listener answering their connect-back.
+struct Ed2kEvidence {
+  bool asked = false;          // false: --no-ed2k
+  std::string no_servers;      // set: nothing to ask (no server.met, unreadable, empty)
+  ed2k::Ed2kCheckReport report;
+};
+
 struct Evidence {
   ConfigEvidence config;
   config::Settings settings;
@@ -67,6 +76,7 @@ struct Evidence {
   FirewallEvidence firewall;
   ProxyEvidence proxy;
   RouterEvidence router;
+  Ed2kEvidence ed2k;
 };
 
 }  // namespace mulenet::doctor

@@ -4,6 +4,8 @@
 
 #include "config/config_file.hpp"
 #include "config/load_settings.hpp"
+#include "ed2k/server_met.hpp"
+#include "ed2k/user_hash.hpp"
 #include "net/run_command.hpp"
 #include "proxy/proxy_spec.hpp"
 
@@ -118,6 +120,50 @@ void gather_router(const std::filesystem::path& config_path, std::chrono::millis
     ev.router.journal = std::move(*journal);
 }
 
+// Logs in to a few eD2k servers, our listener answering their connect-back
+// (or whatever holds the port, e.g. aMule, answering it).
+void gather_ed2k(const std::filesystem::path& config_path, const GatherOptions& options, Evidence& ev)
+{
+  ev.ed2k.asked = true;
+  ed2k::Ed2kCheckOptions check;
+  check.settings = ev.settings;
+  for (const std::string& text : options.ed2k_servers) {
+    if (auto t = proxy::parse_target(text)) check.servers.push_back(*t);
+  }
+  if (check.servers.empty()) {
+    const auto path = ed2k::server_met_path_for(config_path);
+    const auto met = ed2k::read_server_met(path);
+    if (!met) {
+      ev.ed2k.no_servers = met.error;
+      return;
+    }
+    for (const auto& e : met.value->servers) {
+      if (check.servers.size() >= options.ed2k_max_servers) break;
+      check.servers.push_back(proxy::make_target(ed2k::dotted_text(e.ip), e.port));
+    }
+    if (check.servers.empty()) {
+      ev.ed2k.no_servers = "no server.met with servers at " + path.string();
+      return;
+    }
+  }
+  const ed2k::UserHash hash = ed2k::load_or_create_user_hash(config_path);
+  if (!hash.error.empty()) {
+    ev.ed2k.no_servers = hash.error;
+    return;
+  }
+  check.user_hash = hash.hash;
+  check.login_timeout = options.ed2k_timeout;
+  check.progress = [&options](std::string_view step) {
+    if (options.progress) options.progress(step);
+  };
+  boost::asio::io_context io;
+  boost::asio::co_spawn(io, ed2k::check_ed2k(check), [&ev](std::exception_ptr e, ed2k::Ed2kCheckReport r) {
+    if (!e) ev.ed2k.report = std::move(r);
+    else ev.ed2k.no_servers = "the eD2k check failed unexpectedly";
+  });
+  io.run();
+}
+
 }  // namespace
 
 Evidence gather_evidence(const std::filesystem::path& config_path, const GatherOptions& options)
@@ -146,6 +192,10 @@ Evidence gather_evidence(const std::filesystem::path& config_path, const GatherO
   if (options.ask_router) {
     step("asking the router (NAT-PMP, PCP, UPnP)");
     gather_router(config_path, options.router_timeout, ev);
+  }
+  if (options.ask_ed2k && !config::has_errors(ev.config.issues)) {
+    step("logging in to eD2k servers");
+    gather_ed2k(config_path, options, ev);
   }
   return ev;
 }

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <string_view>
+#include <vector>
 
 #include "doctor/evidence.hpp"
 
@@ -18,6 +19,10 @@ struct GatherOptions {
   ProgressFn progress;
   bool ask_router = true;  // false: no packet to the gateway (mulenet doctor --no-router)
   std::chrono::milliseconds router_timeout{2000};
+  bool ask_ed2k = true;                   // false: no eD2k login (mulenet doctor --no-ed2k)
+  std::vector<std::string> ed2k_servers;  // HOST:PORT; empty: the first servers of server.met
+  std::size_t ed2k_max_servers = 4;       // from server.met: a Low ID on one is retried on the next
+  std::chrono::milliseconds ed2k_timeout{25'000};
 };
 
 [[nodiscard]] Evidence gather_evidence(const std::filesystem::path& config_path, const GatherOptions& options = {});

@@ -183,6 +183,9 @@ usage: lab router COMMAND
                 port for P, never P itself: endpoint-independent, port changed)
         random: a random other port per flow (symmetric NAT)
         off:    masquerade keeping the port when it is free (the default)
+  isp-block-tcp PORT|off
+        drop new TCP flows from the WAN to PORT, mapped or not (an ISP that
+        filters a P2P port); off: back to normal
   restart-miniupnpd [forget]
         stop and start miniupnpd; its NAT-PMP/PCP epoch restarts at 0. Its
         rules are removed and reloaded from its lease file, as on a router
@@ -202,6 +205,7 @@ router_cmd() {
   case "$cmd" in
     drop-inbound-udp) router_require_up && router_drop_inbound_udp "$@" ;;
     remap-udp) router_require_up && router_remap_udp "$@" ;;
+    isp-block-tcp) router_require_up && router_isp_block_tcp "$@" ;;
     restart-miniupnpd) router_require_up && router_restart_miniupnpd "$@" ;;
     flush-mappings) router_require_up && router_flush_mappings ;;
     mappings) router_require_up && router_mappings ;;
@@ -233,6 +237,18 @@ router_drop_inbound_udp() {
       ;;
     all) router_nft add rule inet "$ROUTER_TABLE" knob_inbound "$match" counter drop ;;
   esac
+}
+
+# router_isp_block_tcp PORT|off: fills chain knob_isp.
+router_isp_block_tcp() {
+  local port=${1:-}
+  if [ "$port" != off ] && ! [[ $port =~ ^[0-9]+$ && $port -ge 1 && $port -le 65535 ]]; then
+    lab_log "router: isp-block-tcp takes a port number or off"
+    return 64
+  fi
+  router_nft flush chain inet "$ROUTER_TABLE" knob_isp
+  [ "$port" = off ] && return 0
+  router_nft add rule inet "$ROUTER_TABLE" knob_isp iifname "$ROUTER_WAN_IF" tcp dport "$port" ct state new counter drop
 }
 
 # router_remap_udp on|random|off: fills chain knob_remap (before masquerade).
