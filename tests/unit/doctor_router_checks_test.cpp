@@ -105,7 +105,8 @@ TEST(DoctorRouter, NothingAnswersWithUpnpOffIsOnlyInfo)
   Evidence ev = routed("[eMule]\nUPnPEnabled=0\n");
   ev.router.report.natpmp = {};
   ev.router.report.upnp = {};
-  const Finding* f = find(run(ev), "router.no-portmapping");
+  const auto found_ = run(ev);
+  const Finding* f = find(found_, "router.no-portmapping");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->severity, Severity::info);
 }
@@ -115,7 +116,8 @@ TEST(DoctorRouter, DoubleNatFromAPrivateOrCgnatExternalAddress)
   for (const char* ip : {"10.0.0.2", "100.72.1.9", "192.168.0.2", "172.20.1.1"}) {
     Evidence ev = routed();
     ev.router.report.natpmp.external_ip = ip;
-    const Finding* f = find(run(ev), "router.double-nat");
+    const auto found_ = run(ev);
+  const Finding* f = find(found_, "router.double-nat");
     ASSERT_NE(f, nullptr) << ip;
     EXPECT_EQ(f->severity, Severity::warning);
     EXPECT_NE(f->title.find(ip), std::string::npos);
@@ -207,7 +209,8 @@ TEST(DoctorRouter, JournalSaysMappedButTheTableLostIt)
   m.internal_client = "192.168.1.10";
   m.gateway = "192.168.1.1";
   ev.router.journal.mappings.push_back(m);
-  const Finding* f = find(run(ev), "router.not-forwarded");
+  const auto found_ = run(ev);
+  const Finding* f = find(found_, "router.not-forwarded");
   ASSERT_NE(f, nullptr);
   EXPECT_NE(f->title.find("the router lost it"), std::string::npos);
 }
@@ -217,7 +220,8 @@ TEST(DoctorRouter, EcAndWebOnlyWhenTheirTogglesAskForIt)
   Evidence ev = routed(
       "[eMule]\nUPnPEnabled=1\n[ExternalConnect]\nAcceptExternalConnections=1\nUPnPECEnabled=1\n"
       "[WebServer]\nEnabled=1\nUPnPWebServerEnabled=0\n");
-  const Finding* f = find(run(ev), "router.not-forwarded");
+  const auto found_ = run(ev);
+  const Finding* f = find(found_, "router.not-forwarded");
   ASSERT_NE(f, nullptr);
   EXPECT_NE(f->title.find("ec-tcp"), std::string::npos) << f->title;
   EXPECT_EQ(f->title.find("web-tcp"), std::string::npos) << f->title;
