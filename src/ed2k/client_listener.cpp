@@ -124,6 +124,13 @@ void ClientListener::on_hello(HelloFn fn) { state_->hello_fn = std::move(fn); }
 void ClientListener::on_packet(PacketFn fn) { state_->packet_fn = std::move(fn); }
 ListenerCounters ClientListener::counters() const { return state_->counters; }
 
+std::uint16_t ClientListener::local_port() const
+{
+  boost::system::error_code ec;
+  const auto endpoint = state_->acceptor.local_endpoint(ec);
+  return ec ? 0 : endpoint.port();
+}
+
 void ClientListener::stop()
 {
   if (!state_ || state_->stopped) return;

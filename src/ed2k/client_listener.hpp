@@ -53,6 +53,7 @@ class ClientListener {
   void on_hello(HelloFn fn);
   void on_packet(PacketFn fn);
   [[nodiscard]] ListenerCounters counters() const;
+  [[nodiscard]] std::uint16_t local_port() const;  // the port bound (useful when asked for 0)
   void stop();
 
   struct State;
