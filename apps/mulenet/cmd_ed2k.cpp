@@ -237,6 +237,66 @@ int run_hello(const GlobalOptions& g, const std::string& peer_text, int timeout_
   return code;
 }
 
+struct ServersOptions {
+  std::string action;  // "", "add", "remove"
+  std::string server;
+  std::string name;
+};
+
+int run_servers(const GlobalOptions& g, const ServersOptions& o)
+{
+  const auto path = ed2k::server_met_path_for(config_path(g));
+  auto met = ed2k::read_server_met(path);
+  if (!met) {
+    report_error(g, "server-met-unreadable", met.error);
+    return kExitFileError;
+  }
+  if (!o.action.empty()) {
+    const auto target = proxy::parse_target(o.server);
+    const auto* ip = target ? std::get_if<proxy::Ipv4>(&target->host) : nullptr;
+    if (!ip) {
+      report_error(g, "bad-server", "'" + o.server + "' is not IPV4:PORT (server.met holds addresses, not names)");
+      return kExitUsage;
+    }
+    const std::uint32_t address = ed2k::ed2k_order(*ip);
+    auto& servers = met.value->servers;
+    const auto same = [&](const ed2k::ServerMetEntry& e) { return e.ip == address && e.port == target->port; };
+    if (o.action == "add") {
+      if (std::none_of(servers.begin(), servers.end(), same)) {
+        ed2k::ServerMetEntry e;
+        e.ip = address;
+        e.port = target->port;
+        e.tags.push_back(ed2k::Tag::make_string(ed2k::ST_SERVERNAME, o.name.empty() ? target->str() : o.name));
+        servers.push_back(std::move(e));
+      }
+    } else {
+      const auto before = servers.size();
+      std::erase_if(servers, same);
+      if (servers.size() == before) {
+        report_error(g, "not-found", target->str() + " is not in " + path.string());
+        return kExitNotFound;
+      }
+    }
+    std::string error;
+    if (!ed2k::write_server_met(path, *met.value, error)) {
+      report_error(g, "server-met-unwritable", error);
+      return kExitFileError;
+    }
+  }
+  if (g.json) {
+    boost::json::array list;
+    for (const auto& e : met.value->servers)
+      list.push_back(boost::json::object{{"address", e.address()}, {"name", e.name()}, {"description", e.description()}});
+    print_json(boost::json::object{{"file", path.string()}, {"servers", list}});
+  } else {
+    TextTable table({"ADDRESS", "NAME", "DESCRIPTION"});
+    for (const auto& e : met.value->servers) table.add_row({e.address(), e.name(), e.description()});
+    std::cout << path.string() << ": " << met.value->servers.size() << " server(s)\n";
+    table.print(std::cout);
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 std::vector<Command> make_ed2k_commands(CLI::App& root, GlobalOptions& g)
@@ -273,7 +333,25 @@ std::vector<Command> make_ed2k_commands(CLI::App& root, GlobalOptions& g)
       "user hash and shows the OP_HELLOANSWER: nick, user hash, ports, Kad version, server. Use it to see\n"
       "whether a client's port is reachable from here, and who listens there.\n\n"
       "Exit code: 0 it answered; 2 no answer (refused, timeout, not eD2k); 4 a file cannot be read.");
+  auto so = std::make_shared<ServersOptions>();
+  CLI::App* servers = ed2k->add_subcommand("servers", "List the eD2k servers of server.met, add or remove one");
+  add_global_options(*servers, g);
+  servers->add_option("action", so->action, "add or remove (none: list)")->check(CLI::IsMember({"add", "remove"}));
+  servers->add_option("server", so->server, "the server to add or remove")->type_name("IPV4:PORT");
+  servers->add_option("--name", so->name, "the name to store with an added server");
+  servers->footer(
+      "server.met lives next to amule.conf and is written the way aMule 2.3.3 writes it (the other servers\n"
+      "and their tags are kept as they are). aMule rewrites it when it exits: change it while aMule is\n"
+      "stopped. mulenet ed2k login and mulenet doctor log in to the servers listed here.\n\n"
+      "Exit code: 0 done; 4 server.met unreadable or unwritable; 5 (remove) no such server; 64 bad address.");
   return {{login, [&g, o] { return run_login(g, *o); }},
+          {servers, [&g, so] {
+             if (!so->action.empty() && so->server.empty()) {
+               report_error(g, "usage", "mulenet ed2k servers " + so->action + " needs IPV4:PORT");
+               return kExitUsage;
+             }
+             return run_servers(g, *so);
+           }},
           {hello, [&g, peer, hello_timeout] { return run_hello(g, *peer, *hello_timeout); }}};
 }
 
