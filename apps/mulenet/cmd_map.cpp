@@ -16,6 +16,9 @@
 #include "json_output.hpp"
 #include "portmap/journal.hpp"
 #include "portmap/mapper.hpp"
+#if MULENET_WITH_UPNP
+#include "portmap/upnp/router_event_watch.hpp"
+#endif
 #include "text_table.hpp"
 
 namespace mulenet::cli {
@@ -121,9 +124,20 @@ std::optional<portmap::MapperOptions> mapper_options(const GlobalOptions& g, con
   return options;
 }
 
+// Where the router's UPnP events can be had (empty event_url: nowhere).
+struct EventSource {
+  std::string event_url;
+  std::string local_address;
+  std::string gateway;
+  std::uint16_t port = 0;  // UPnPTCPPort
+};
+
 // Stays: asks again for every mapping every few seconds (renewing its lease,
-// and putting back within seconds one the router lost), until SIGINT/SIGTERM.
-asio::awaitable<void> stay(std::vector<portmap::Mapping> live, portmap::MapperOptions options, const GlobalOptions& g)
+// and putting back within seconds one the router lost: a rule flushed behind
+// the router's back shows in no event, so polling stays), and at once when
+// the router's UPnP events report a change; until SIGINT/SIGTERM.
+asio::awaitable<void> stay(std::vector<portmap::Mapping> live, portmap::MapperOptions options, const GlobalOptions& g,
+                           EventSource events)
 {
   asio::signal_set signals(co_await asio::this_coro::executor, SIGINT, SIGTERM);
   bool stop = false;
@@ -134,6 +148,24 @@ asio::awaitable<void> stay(std::vector<portmap::Mapping> live, portmap::MapperOp
     timer.cancel();
   });
   const auto period = std::chrono::seconds(std::clamp<unsigned>(options.lease_seconds / 2, 1, 5));
+#if MULENET_WITH_UPNP
+  std::shared_ptr<portmap::upnp::RouterEventWatch> watch;
+  if (!events.event_url.empty()) {
+    std::string error;
+    auto on_change = [&g, &timer](const std::string& what) {
+      if (!g.json) std::cerr << "router event: " << what << ": checking the mappings now" << std::endl;
+      timer.cancel();
+    };
+    watch = co_await portmap::upnp::RouterEventWatch::start(events.event_url, events.local_address, events.port,
+                                                            events.gateway, options.timeout, on_change, error);
+    if (!g.json) {
+      if (watch) std::cerr << "Watching the router's UPnP events (callback on TCP " << events.port << ")." << std::endl;
+      else std::cerr << "No router events (" << error << "); checking every " << period.count() << " s." << std::endl;
+    }
+  }
+#else
+  (void)events;
+#endif
   for (unsigned long round = 0; !stop && round < 100000000UL; ++round) {
     timer.expires_after(period);
     co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -142,7 +174,16 @@ asio::awaitable<void> stay(std::vector<portmap::Mapping> live, portmap::MapperOp
     for (const auto& o : outcomes)
       if (o.state != portmap::MappingState::mapped && !g.json)
         std::cerr << fmt::format("{} {}: {}\n", config::to_string(o.port.protocol), o.port.port, o.error);
+#if MULENET_WITH_UPNP
+    if (watch) {
+      const std::string trouble = co_await watch->keep_alive();
+      if (!trouble.empty() && !g.json) std::cerr << trouble << std::endl;
+    }
+#endif
   }
+#if MULENET_WITH_UPNP
+  if (watch) co_await watch->stop();
+#endif
   signals.cancel();
 }
 
@@ -155,7 +196,8 @@ int run_map(const GlobalOptions& g, const MapOptions& o)
     report_config_errors(g, config_path(g).string() + " has errors:", issues);
     return kExitConfigInvalid;
   }
-  const config::PortPlan plan = config::make_port_plan(config::load_settings(loaded->doc));
+  const config::Settings settings = config::load_settings(loaded->doc);
+  const config::PortPlan plan = config::make_port_plan(settings);
   if (std::none_of(plan.ports.begin(), plan.ports.end(), [](const auto& p) { return p.upnp; })) {
     report_error(g, "nothing-to-map",
                  "UPnP is off in " + config_path(g).string() +
@@ -199,8 +241,15 @@ int run_map(const GlobalOptions& g, const MapOptions& o)
   std::vector<portmap::Mapping> live;
   for (const auto& m : report.outcomes)
     if (m.mapping) live.push_back(*m.mapping);
+  EventSource events;
+  if (report.gateway.upnp_info && report.gateway.gateway) {
+    events.event_url = report.gateway.upnp_info->event_url;
+    events.local_address = report.gateway.local_address;
+    events.gateway = report.gateway.gateway->address;
+    events.port = settings.upnp_tcp_port;
+  }
   run_sync(io, [&]() -> asio::awaitable<bool> {
-    co_await stay(live, *options, g);
+    co_await stay(live, *options, g, events);
     co_return true;
   }());
   const auto removed = run_sync(io, portmap::unmap_journal(*options));
@@ -238,8 +287,9 @@ std::vector<Command> make_map_commands(CLI::App& root, GlobalOptions& g)
       "is reported (eD2k cannot announce it). Ports below 1024 are never mapped. Every mapping is written to\n"
       "a journal next to amule.conf (mulenet-mappings.json) first, so the next run or `mulenet unmap`\n"
       "removes what a crash left behind.\n\n"
-      "Without --once it stays, renewing the mappings (and putting back any the router lost), until\n"
-      "Ctrl-C, which removes them.\n"
+      "Without --once it stays, renewing the mappings (and putting back any the router lost, checked every\n"
+      "few seconds and at once when the router's UPnP events report a change: it subscribes to them with\n"
+      "a callback on /eMule/UPnPTCPPort, 50000 by default), until Ctrl-C, which removes them.\n"
       "Exit code: 0 every port mapped at its own number, 2 otherwise, 3 nothing to map.\n"
       "JSON: {\"external_ip\",\"mappings\":[{\"protocol\",\"internal_port\",\"external_port\",\"via\",\"lease\",\"state\"}]}");
   CLI::App* unmap = root.add_subcommand("unmap", "Remove from the router every mapping mulenet made (its journal)");

@@ -151,6 +151,10 @@ asio::awaitable<UpnpAnswer> ask_upnp(bool ask, bool list_mappings, std::string g
   const auto control = upnp::accept_url(base, service->service.control_url, scope);
   if (!control) co_return finish("the control URL " + service->service.control_url + " is refused: " + control.detail);
   out.info->control_url = control.value.str();
+  if (!service->service.event_sub_url.empty()) {
+    if (const auto events = upnp::accept_url(base, service->service.event_sub_url, scope))
+      out.info->event_url = events.value.str();
+  }
 
   std::string error;
   const upnp::soap::Action get_ip = upnp::soap::get_external_ip_address();

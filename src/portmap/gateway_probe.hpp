@@ -43,6 +43,7 @@ struct UpnpInfo {
   std::string friendly_name;   // of the root device
   std::string service_type;    // the WAN service chosen
   std::string control_url;
+  std::string event_url;          // the WAN service's eventSubURL (GENA), "" when refused or absent
   std::string connection_status;  // GetStatusInfo: "Connected", ...
   std::vector<std::string> refused;  // SSDP answers ignored, and why
   // The router's mapping table, when asked for (ProbeOptions::list_mappings).

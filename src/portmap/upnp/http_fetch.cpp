@@ -59,6 +59,13 @@ asio::awaitable<HttpResponse> http_exchange(const HttpUrl& url, std::string requ
     }
     out.ok = true;
     out.status = parser.get().result_int();
+    // The header as text (status line, then each field), for parsers that
+    // take a whole response head.
+    const auto& msg = parser.get();
+    out.head = "HTTP/1.1 " + std::to_string(msg.result_int()) + " " + std::string(msg.reason()) + "\r\n";
+    for (const auto& field : msg)
+      out.head += std::string(field.name_string()) + ": " + std::string(field.value()) + "\r\n";
+    out.head += "\r\n";
     out.body = std::move(parser.get().body());
     co_return true;
   };

@@ -20,6 +20,7 @@ struct HttpLimits {
 struct HttpResponse {
   bool ok = false;           // a whole response arrived (whatever its status)
   unsigned status = 0;
+  std::string head;          // the status line and header fields as text (GENA reads SID, TIMEOUT)
   std::string body;
   std::string error;         // when !ok: timeout, refused, too large, not HTTP
   std::chrono::microseconds elapsed{0};

@@ -36,7 +36,32 @@ for via in pcp natpmp upnp; do
   kill -INT "$(pgrep -f "mulenet --config $conf map --via $via" | head -n 1)" 2>/dev/null
   for _ in $(seq 100); do kill -0 "$stayer" 2>/dev/null || break; sleep 0.1; done
   smoke_check "$via: SIGINT ends it" bash -c "! kill -0 $stayer 2>/dev/null"
+  if [ "$via" = upnp ]; then
+    smoke_check "upnp: it watched the router's events too" grep -q "Watching the router's UPnP events" "$SMOKE_TMP/stay-$via.log"
+  else
+    smoke_check "$via: no events watched (only $via was asked)" bash -c "! grep -q 'Watching the router' '$SMOKE_TMP/stay-$via.log'"
+  fi
   smoke_check "$via: and removes them" none
   smoke_check "$via: and the journal" test ! -e "$conf_dir/mulenet-mappings.json"
 done
+
+# Without --via all three protocols are asked, and the router's UPnP events
+# (GENA, callback on UPnPTCPPort) are watched: a mapping of ours deleted by
+# UPnP is noticed by the event, not only by the next poll, and put back.
+unsubscribes() { grep -c "UNSUBSCRIBE" "$LAB_DIR/log/miniupnpd.log" 2>/dev/null || true; }
+before=$(unsubscribes)
+"$LAB" exec lan "$MULENET" --config "$conf" map >"$SMOKE_TMP/stay-events.log" 2>&1 &
+stayer=$!
+SMOKE_PIDS+=("$stayer")
+smoke_check "events: mapped" lab_wait_for "the three mappings" 15 all_three
+smoke_check "events: subscribed to the router's events" lab_wait_for "the subscription" 10 \
+  grep -q "Watching the router's UPnP events (callback on TCP 50000)" "$SMOKE_TMP/stay-events.log"
+"$LAB" exec lan upnpc -u "http://$LAB_ROUTER_LAN_IP:5000/rootDesc.xml" -d 4911 TCP >/dev/null 2>&1
+smoke_check "events: the deletion arrived as a router event" lab_wait_for "the event" 10 \
+  grep -q "router event: PortMappingNumberOfEntries 2: checking the mappings now" "$SMOKE_TMP/stay-events.log"
+smoke_check "events: put back" lab_wait_for "the mapping to come back" 10 all_three
+kill -INT "$(pgrep -f "mulenet --config $conf map$" | head -n 1)" 2>/dev/null
+for _ in $(seq 100); do kill -0 "$stayer" 2>/dev/null || break; sleep 0.1; done
+smoke_check "events: SIGINT ends it, and removes them" none
+smoke_check "events: unsubscribed (miniupnpd saw one more UNSUBSCRIBE)" test "$(unsubscribes)" -gt "$before"
 smoke_finish
