@@ -52,6 +52,7 @@ boost::json::object to_json(const ed2k::ServerCheck& s)
                         {"route", proxy::to_string(r.route)},
                         {"ms", r.elapsed.count()}};
   o["id"] = r.id ? boost::json::value(r.id->id) : boost::json::value(nullptr);
+  o["id_ms"] = r.id_after ? boost::json::value(r.id_after->count()) : boost::json::value(nullptr);
   const std::string ip = public_ip(r);
   o["public_ip"] = ip.empty() ? boost::json::value(nullptr) : boost::json::value(ip);
   o["reported_ip"] = r.id && r.id->reported_ip ? boost::json::value(ed2k::dotted_text(*r.id->reported_ip))

@@ -105,7 +105,10 @@ asio::awaitable<LoginResult> login_to_server(proxy::Dialer& dialer, proxy::Targe
       break;
     }
     if (!absorb(*in.packet, r)) break;
-    if (r.id && !id_at) id_at = std::chrono::steady_clock::now();
+    if (r.id && !id_at) {
+      id_at = std::chrono::steady_clock::now();
+      r.id_after = elapsed();
+    }
     if (r.id && r.status && !r.name.empty()) break;  // all we wait for
   }
   if (r.id) r.error.clear();  // an ID was given: later trouble does not undo it

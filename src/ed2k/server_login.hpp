@@ -31,7 +31,8 @@ struct LoginResult {
   bool rejected = false;          // OP_REJECT
   std::string error;              // why there is no ID
   proxy::Route route = proxy::Route::direct;
-  std::chrono::milliseconds elapsed{0};
+  std::chrono::milliseconds elapsed{0};          // the whole login, the wait for status/ident included
+  std::optional<std::chrono::milliseconds> id_after;  // from the start until the ID arrived
 
   [[nodiscard]] bool high_id() const { return id && !is_low_id(id->id); }
 };
