@@ -94,6 +94,9 @@ TEST(KadAmuled, HelloResIsObfuscatedWithOurIdAndCarriesItsVerifyKey)
   EXPECT_TRUE(hello.value->wants_ack());  // we are unverified: it asks for HELLO_RES_ACK
   // With another ID it is not for us.
   EXPECT_FALSE(deobfuscate(raw, kKad1, 1));
+  // Our obfuscation of the same datagram, keys and random part: amuled's bytes exactly.
+  const ObfuscationParams p{plain->receiver_verify_key, plain->sender_verify_key, {raw[1], raw[2]}, raw[0]};
+  EXPECT_EQ(obfuscate(plain->plain, kOurs, p), raw);
 }
 
 TEST(KadAmuled, PongNamesThePortItSaw)
