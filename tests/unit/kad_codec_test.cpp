@@ -26,7 +26,8 @@ constexpr std::uint32_t kKad1UdpKey = 72625551;
 
 std::uint32_t ed2k_ip(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d)
 {
-  return a | (b << 8) | (c << 16) | (static_cast<std::uint32_t>(d) << 24);
+  return static_cast<std::uint32_t>(a) | (static_cast<std::uint32_t>(b) << 8) | (static_cast<std::uint32_t>(c) << 16) |
+         (static_cast<std::uint32_t>(d) << 24);
 }
 
 }  // namespace
