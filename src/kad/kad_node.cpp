@@ -1,0 +1,329 @@
+#include "kad/kad_node.hpp"
+
+#include <list>
+#include <map>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <openssl/rand.h>
+
+#include "kad/udp_obfuscation.hpp"
+
+namespace mulenet::kad {
+
+namespace asio = boost::asio;
+using udp = asio::ip::udp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kMaxContacts = 1000;
+constexpr std::size_t kMaxBootstrapContacts = 20;
+
+// aMule's flood limits: requests per minute per source IP and opcode
+// (reference §3.3); FIREWALLED and FIREWALLED2 share theirs.
+unsigned flood_limit(std::uint8_t opcode)
+{
+  switch (opcode) {
+    case KADEMLIA2_BOOTSTRAP_REQ: return 2;
+    case KADEMLIA2_HELLO_REQ: return 3;
+    case KADEMLIA2_REQ: return 10;
+    case KADEMLIA_FIREWALLED_REQ:
+    case KADEMLIA_FIREWALLED2_REQ: return 2;
+    case KADEMLIA_FINDBUDDY_REQ: return 2;
+    case KADEMLIA_CALLBACK_REQ: return 1;
+    case KADEMLIA2_PING: return 2;
+    default: return 0;  // not a request: no limit
+  }
+}
+
+struct Waiter {
+  std::function<bool(const Received&)> match;
+  std::optional<Received> got;
+  asio::steady_timer* timer = nullptr;
+};
+
+}  // namespace
+
+struct KadNode::State {
+  explicit State(udp::socket s) : socket(std::move(s)) {}
+  udp::socket socket;
+  KadNodeOptions options;
+  KadNodeCounters counters;
+  std::list<Waiter*> waiters;
+  std::map<std::pair<std::uint32_t, std::uint8_t>, std::vector<Clock::time_point>> requests;  // flood accounting
+  std::map<std::pair<std::uint32_t, std::uint16_t>, KnownContact> contacts;
+  bool stopped = false;
+};
+
+std::uint32_t ed2k_ip_of(const asio::ip::address_v4& a)
+{
+  const auto b = a.to_bytes();
+  return static_cast<std::uint32_t>(b[0]) | (static_cast<std::uint32_t>(b[1]) << 8) |
+         (static_cast<std::uint32_t>(b[2]) << 16) | (static_cast<std::uint32_t>(b[3]) << 24);
+}
+
+std::uint32_t kad_ip_of(const asio::ip::address_v4& a) { return a.to_uint(); }
+
+namespace {
+
+bool over_flood_limit(KadNode::State& st, std::uint32_t ip, std::uint8_t opcode)
+{
+  const unsigned limit = flood_limit(opcode == KADEMLIA_FIREWALLED2_REQ ? KADEMLIA_FIREWALLED_REQ : opcode);
+  if (limit == 0) return false;
+  const auto key = std::pair{ip, opcode == KADEMLIA_FIREWALLED2_REQ ? KADEMLIA_FIREWALLED_REQ : opcode};
+  auto& times = st.requests[key];
+  const auto now = Clock::now();
+  std::erase_if(times, [&](const Clock::time_point t) { return now - t > std::chrono::minutes(1); });
+  if (times.size() >= limit) return true;
+  times.push_back(now);
+  if (st.requests.size() > 10000) st.requests.clear();  // bounded memory against address floods
+  return false;
+}
+
+Bytes wire_for(const KadNode::State& st, const udp::endpoint& to, const Datagram& d, const SendKey& key)
+{
+  const Bytes plain = encode_datagram(d);
+  if (!key.node_id && key.receiver_verify_key == 0) return plain;
+  ObfuscationParams p;
+  p.receiver_verify_key = key.receiver_verify_key;
+  p.sender_verify_key = to.address().is_v4() ? verify_key(st.options.udp_key, ed2k_ip_of(to.address().to_v4())) : 0;
+  std::array<std::uint8_t, 3> random{};
+  RAND_bytes(random.data(), static_cast<int>(random.size()));
+  p.random = {random[0], random[1]};
+  p.marker_random = random[2];
+  if (key.node_id) return obfuscate(plain, ObfuscationKey{*key.node_id}, p);
+  return obfuscate(plain, ObfuscationKey{key.receiver_verify_key}, p);
+}
+
+asio::awaitable<void> send_raw(KadNode::State& st, udp::endpoint to, Bytes bytes)
+{
+  co_await st.socket.async_send_to(asio::buffer(bytes), to, use_tuple);
+}
+
+std::vector<Contact> known(const KadNode::State& st, std::size_t n, const std::optional<KadId>& closest_to)
+{
+  std::vector<Contact> all;
+  for (const auto& [key, k] : st.contacts) all.push_back(k.contact);
+  if (closest_to) {
+    std::sort(all.begin(), all.end(),
+              [&](const Contact& a, const Contact& b) { return (a.id ^ *closest_to) < (b.id ^ *closest_to); });
+  }
+  if (all.size() > n) all.resize(n);
+  return all;
+}
+
+// The answer we owe to a request, if any.
+asio::awaitable<void> answer(std::shared_ptr<KadNode::State> st, Received r)
+{
+  const auto& d = r.datagram;
+  if (d.protocol != kProtoKad || !r.from.address().is_v4()) co_return;
+  const auto ip = r.from.address().to_v4();
+  // Answers go back with the key the requester gave us; plain if it gave none.
+  const SendKey reply{std::nullopt, r.sender_verify_key};
+  std::optional<Datagram> out;
+  SendKey how = reply;
+  switch (d.opcode) {
+    case KADEMLIA2_PING: out = encode_pong(r.from.port()); break;
+    case KADEMLIA2_BOOTSTRAP_REQ:
+      out = encode_bootstrap_res({st->options.id, st->options.tcp_port, kKadVersion,
+                                  known(*st, kMaxBootstrapContacts, std::nullopt)});
+      break;
+    case KADEMLIA2_HELLO_REQ: {
+      const auto hello = decode_hello(d);
+      if (!hello || hello.value->version < 2) break;
+      const std::uint16_t port = hello.value->source_udp_port().value_or(r.from.port());
+      if (st->contacts.size() < kMaxContacts)
+        st->contacts[{kad_ip_of(ip), port}] =
+            KnownContact{Contact{hello.value->id, kad_ip_of(ip), port, hello.value->tcp_port, hello.value->version},
+                         r.sender_verify_key, Clock::now()};
+      out = encode_hello({st->options.id, st->options.tcp_port, kKadVersion, {}}, true);
+      // As aMule: a HELLO_RES to a version >= 6 node is obfuscated with its ID.
+      if (hello.value->version >= 6) how = SendKey{hello.value->id, r.sender_verify_key};
+      break;
+    }
+    case KADEMLIA2_REQ: {
+      const auto q = decode_kademlia2_req(d);
+      if (!q || q.value->receiver != st->options.id) break;
+      out = encode_kademlia2_res({q.value->target, known(*st, q.value->type & 0x1Fu, q.value->target)});
+      break;
+    }
+    case KADEMLIA_FIREWALLED_REQ:
+    case KADEMLIA_FIREWALLED2_REQ:
+      // The address we see them at; their TCP check is the checker's part.
+      out = encode_firewalled_res(kad_ip_of(ip));
+      break;
+    default: break;
+  }
+  if (!out) co_return;
+  Bytes bytes = wire_for(*st, r.from, *out, how);
+  if (!r.valid_receiver_key) {
+    // An unproven address: lists are cut to fit, anything else too large is not sent.
+    const std::size_t budget = r.wire_size + kUnverifiedAnswerSlack;
+    for (int i = 0; i < 64 && bytes.size() > budget; ++i) {
+      if (out->opcode == KADEMLIA2_BOOTSTRAP_RES || out->opcode == KADEMLIA2_RES) {
+        const bool bootstrap = out->opcode == KADEMLIA2_BOOTSTRAP_RES;
+        const std::size_t fixed = bootstrap ? 21 : 17;
+        if (out->payload.size() <= fixed) break;
+        out->payload.resize(out->payload.size() - kContactSize);
+        const std::size_t count = (out->payload.size() - fixed) / kContactSize;
+        if (bootstrap) {
+          out->payload[19] = static_cast<std::uint8_t>(count & 0xFF);
+          out->payload[20] = static_cast<std::uint8_t>(count >> 8);
+        } else {
+          out->payload[16] = static_cast<std::uint8_t>(count);
+        }
+        bytes = wire_for(*st, r.from, *out, how);
+        ++st->counters.trimmed_unverified;
+      } else {
+        break;
+      }
+    }
+    if (bytes.size() > budget) {
+      ++st->counters.trimmed_unverified;
+      co_return;
+    }
+  }
+  ++st->counters.answered;
+  co_await send_raw(*st, r.from, std::move(bytes));
+}
+
+asio::awaitable<void> receive_loop(std::shared_ptr<KadNode::State> st)
+{
+  std::vector<std::uint8_t> buffer(kMaxDatagram);
+  for (std::uint64_t n = 0; n < 1'000'000'000ULL && !st->stopped; ++n) {
+    udp::endpoint from;
+    auto [ec, size] = co_await st->socket.async_receive_from(asio::buffer(buffer), from, use_tuple);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || st->stopped) co_return;
+      continue;  // e.g. ICMP unreachable reported on the socket
+    }
+    ++st->counters.received;
+    if (size < 2 || from.port() == 0 || !from.address().is_v4()) continue;
+    const ByteView bytes(buffer.data(), size);
+    Received r;
+    r.from = from;
+    r.wire_size = size;
+    Bytes plain;
+    if (looks_plain(bytes)) {
+      plain.assign(bytes.begin(), bytes.end());
+    } else {
+      const std::uint32_t ours = verify_key(st->options.udp_key, ed2k_ip_of(from.address().to_v4()));
+      auto d = deobfuscate(bytes, st->options.id, ours);
+      if (!d) {
+        ++st->counters.dropped_malformed;
+        continue;
+      }
+      r.obfuscated = true;
+      r.sender_verify_key = d->sender_verify_key;
+      r.valid_receiver_key = d->receiver_verify_key == ours;
+      plain = std::move(d->plain);
+    }
+    auto decoded = decode_datagram(plain);
+    if (!decoded.datagram) {
+      ++st->counters.dropped_malformed;
+      continue;
+    }
+    r.datagram = std::move(*decoded.datagram);
+    if (over_flood_limit(*st, kad_ip_of(from.address().to_v4()), r.datagram.opcode)) {
+      ++st->counters.dropped_flood;
+      continue;
+    }
+    for (Waiter* w : st->waiters) {
+      if (!w->got && w->match(r)) {
+        w->got = r;
+        w->timer->cancel();
+        break;
+      }
+    }
+    co_await answer(st, std::move(r));
+  }
+}
+
+}  // namespace
+
+KadNode::KadNode(std::shared_ptr<State> state) : state_(std::move(state)) {}
+KadNode::~KadNode() { stop(); }
+
+std::shared_ptr<KadNode> KadNode::start(asio::any_io_executor executor, KadNodeOptions options, std::string& error)
+{
+  boost::system::error_code ec;
+  const auto address = options.bind_address.empty() ? asio::ip::address(asio::ip::address_v4::any())
+                                                     : asio::ip::make_address(options.bind_address, ec);
+  if (ec) {
+    error = "not an IP address: " + options.bind_address;
+    return nullptr;
+  }
+  udp::socket socket(executor);
+  socket.open(udp::v4(), ec);
+  if (!ec) socket.bind(udp::endpoint(address, options.udp_port), ec);
+  if (ec) {
+    error = "cannot bind the Kad UDP port " + std::to_string(options.udp_port) + ": " + ec.message();
+    return nullptr;
+  }
+  auto st = std::make_shared<State>(std::move(socket));
+  st->options = std::move(options);
+  asio::co_spawn(executor, receive_loop(st), asio::detached);
+  return std::make_shared<KadNode>(st);
+}
+
+asio::awaitable<std::error_code> KadNode::send(udp::endpoint to, const Datagram& d, SendKey key)
+{
+  const Bytes bytes = wire_for(*state_, to, d, key);
+  auto [ec, n] = co_await state_->socket.async_send_to(asio::buffer(bytes), to, use_tuple);
+  co_return std::error_code(ec.value(), std::system_category());
+}
+
+asio::awaitable<std::optional<Received>> KadNode::wait_for(std::function<bool(const Received&)> match,
+                                                          std::chrono::milliseconds timeout)
+{
+  asio::steady_timer timer(state_->socket.get_executor(), timeout);
+  Waiter w{std::move(match), std::nullopt, &timer};
+  state_->waiters.push_back(&w);
+  co_await timer.async_wait(use_tuple);
+  state_->waiters.remove(&w);
+  co_return std::move(w.got);
+}
+
+std::uint16_t KadNode::local_port() const
+{
+  boost::system::error_code ec;
+  return state_->socket.local_endpoint(ec).port();
+}
+
+const KadId& KadNode::id() const { return state_->options.id; }
+
+std::uint32_t KadNode::verify_key_for(const asio::ip::address_v4& peer) const
+{
+  return verify_key(state_->options.udp_key, ed2k_ip_of(peer));
+}
+
+KadNodeCounters KadNode::counters() const { return state_->counters; }
+
+std::vector<KnownContact> KadNode::contacts() const
+{
+  std::vector<KnownContact> out;
+  for (const auto& [key, k] : state_->contacts) out.push_back(k);
+  return out;
+}
+
+void KadNode::remember(const Contact& c, std::uint32_t their_key)
+{
+  if (state_->contacts.size() >= kMaxContacts) return;
+  state_->contacts[{c.ip, c.udp_port}] = KnownContact{c, their_key, Clock::now()};
+}
+
+void KadNode::stop()
+{
+  if (!state_ || state_->stopped) return;
+  state_->stopped = true;
+  boost::system::error_code ignored;
+  state_->socket.close(ignored);
+  for (Waiter* w : state_->waiters) w->timer->cancel();
+}
+
+}  // namespace mulenet::kad

@@ -1,0 +1,103 @@
+#pragma once
+// Our Kad node on the UDP port: receives every datagram (de-obfuscating what
+// is obfuscated for us), answers what other nodes ask as a good citizen
+// (PING -> PONG with the port we saw, HELLO_REQ -> HELLO_RES, BOOTSTRAP_REQ,
+// KADEMLIA2_REQ -> our contacts, FIREWALLED(2)_REQ -> FIREWALLED_RES), with
+// aMule's per-IP flood limits, never much more bytes out than in to a peer
+// that has not proven its address, and hands everything else to whoever waits
+// for it (the checks). Sends obfuscated as aMule does: requests to version
+// >= 6 nodes with their node-ID key, answers with the requester's own key.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/udp.hpp>
+
+#include "ed2k/wire.hpp"
+#include "kad/kad_messages.hpp"
+
+namespace mulenet::kad {
+
+struct KadNodeOptions {
+  KadId id;
+  std::uint32_t udp_key = 0;  // behind our verify keys
+  std::string bind_address;   // "" = all
+  std::uint16_t udp_port = 0; // 0: any free port (tests)
+  std::uint16_t tcp_port = 0;
+  ed2k::Hash16 user_hash{};
+};
+
+struct Received {
+  boost::asio::ip::udp::endpoint from;
+  Datagram datagram;
+  bool obfuscated = false;
+  bool valid_receiver_key = false;   // it carried the verify key we gave that address
+  std::uint32_t sender_verify_key = 0;
+  std::size_t wire_size = 0;  // bytes as received
+};
+
+// An answer to a peer that has not proven its address (it did not give back
+// the verify key we gave it) is at most this much larger than its request:
+// we never amplify traffic towards a spoofed address.
+inline constexpr std::size_t kUnverifiedAnswerSlack = 24;
+
+// How to send: plain, keyed by the peer's node ID, or by the key it gave us.
+struct SendKey {
+  std::optional<KadId> node_id;
+  std::uint32_t receiver_verify_key = 0;  // the peer's sender key (0: none)
+  [[nodiscard]] static SendKey plain() { return {}; }
+};
+
+struct KadNodeCounters {
+  std::size_t received = 0;
+  std::size_t answered = 0;
+  std::size_t dropped_flood = 0;
+  std::size_t dropped_malformed = 0;
+  std::size_t trimmed_unverified = 0;  // answers cut down (or not sent) for an unproven address
+};
+
+// A peer we heard from: what a BOOTSTRAP_RES / KADEMLIA2_RES of ours lists.
+struct KnownContact {
+  Contact contact;
+  std::uint32_t their_key = 0;  // the sender verify key it gave us
+  std::chrono::steady_clock::time_point last_seen;
+};
+
+class KadNode {
+ public:
+  static std::shared_ptr<KadNode> start(boost::asio::any_io_executor executor, KadNodeOptions options,
+                                        std::string& error);
+
+  boost::asio::awaitable<std::error_code> send(boost::asio::ip::udp::endpoint to, const Datagram& d, SendKey key);
+  // The next datagram for which `match` is true, within `timeout` (the node
+  // keeps answering others meanwhile); nullopt on timeout or stop.
+  boost::asio::awaitable<std::optional<Received>> wait_for(std::function<bool(const Received&)> match,
+                                                           std::chrono::milliseconds timeout);
+
+  [[nodiscard]] std::uint16_t local_port() const;
+  [[nodiscard]] const KadId& id() const;
+  [[nodiscard]] std::uint32_t verify_key_for(const boost::asio::ip::address_v4& peer) const;
+  [[nodiscard]] KadNodeCounters counters() const;
+  [[nodiscard]] std::vector<KnownContact> contacts() const;
+  void remember(const Contact& c, std::uint32_t their_key);
+  void stop();
+
+  struct State;
+  explicit KadNode(std::shared_ptr<State> state);
+  ~KadNode();
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+// ed2k-order integer of an IPv4 address (what verify keys are computed over).
+[[nodiscard]] std::uint32_t ed2k_ip_of(const boost::asio::ip::address_v4& a);
+[[nodiscard]] std::uint32_t kad_ip_of(const boost::asio::ip::address_v4& a);
+
+}  // namespace mulenet::kad

@@ -1,0 +1,155 @@
+// Two of our Kad nodes on loopback: each answers the other as a good citizen
+// (PONG with the port seen, HELLO_RES obfuscated with the asker's ID,
+// BOOTSTRAP_RES), aMule's flood limits hold, and an address that has not
+// proven itself gets no amplified answer. (Against real amuled:
+// tests/lab/cases/kad_node.sh.)
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "kad/kad_node.hpp"
+
+namespace asio = boost::asio;
+using asio::ip::udp;
+using namespace mulenet::kad;
+using namespace std::chrono_literals;
+
+namespace {
+
+KadNodeOptions node(const char* id_hex, std::uint32_t key)
+{
+  KadNodeOptions o;
+  o.id = *KadId::from_hex(id_hex);
+  o.udp_key = key;
+  o.bind_address = "127.0.0.1";
+  o.tcp_port = 4662;
+  return o;
+}
+
+struct Pair {
+  asio::io_context io;
+  std::shared_ptr<KadNode> a, b;
+  Pair()
+  {
+    std::string error;
+    a = KadNode::start(io.get_executor(), node("0000000000000000000000000000000A", 111), error);
+    b = KadNode::start(io.get_executor(), node("0000000000000000000000000000000B", 222), error);
+    EXPECT_TRUE(a && b) << error;
+  }
+  udp::endpoint at(const KadNode& n) const { return {asio::ip::make_address("127.0.0.1"), n.local_port()}; }
+  template <typename T>
+  T run(asio::awaitable<T> work)
+  {
+    T result{};
+    asio::co_spawn(io, std::move(work), [&](std::exception_ptr e, T r) {
+      if (e) std::rethrow_exception(e);
+      result = std::move(r);
+      a->stop();
+      b->stop();
+    });
+    io.run();
+    return result;
+  }
+};
+
+auto opcode_is(std::uint8_t op)
+{
+  return [op](const Received& r) { return r.datagram.opcode == op; };
+}
+
+}  // namespace
+
+TEST(KadNode, PingGetsThePortSeen)
+{
+  Pair p;
+  auto work = [&]() -> asio::awaitable<std::optional<Received>> {
+    co_await p.a->send(p.at(*p.b), encode_ping(), SendKey::plain());
+    co_return co_await p.a->wait_for(opcode_is(KADEMLIA2_PONG), 2s);
+  };
+  const std::uint16_t a_port = p.a->local_port();
+  const auto pong = p.run(work());
+  ASSERT_TRUE(pong);
+  EXPECT_EQ(decode_pong(pong->datagram).value, a_port);
+  EXPECT_FALSE(pong->obfuscated);  // a plain request gets a plain answer
+}
+
+TEST(KadNode, HelloResIsObfuscatedWithOurIdAndNamesItsKey)
+{
+  Pair p;
+  auto work = [&]() -> asio::awaitable<std::optional<Received>> {
+    const Datagram hello = encode_hello({p.a->id(), 4662, kKadVersion, {}}, false);
+    co_await p.a->send(p.at(*p.b), hello, SendKey{p.b->id(), 0});
+    co_return co_await p.a->wait_for(opcode_is(KADEMLIA2_HELLO_RES), 2s);
+  };
+  const auto res = p.run(work());
+  ASSERT_TRUE(res);
+  EXPECT_TRUE(res->obfuscated);
+  const auto hello = decode_hello(res->datagram);
+  ASSERT_TRUE(hello);
+  EXPECT_EQ(hello.value->id, p.b->id());
+  EXPECT_EQ(res->sender_verify_key, p.b->verify_key_for(asio::ip::make_address_v4("127.0.0.1")));
+  EXPECT_EQ(p.b->contacts().size(), 1u);  // b now knows a
+}
+
+TEST(KadNode, BootstrapListsWhatItKnowsOnlyToProvenAddresses)
+{
+  Pair p;
+  for (std::uint8_t i = 1; i <= 10; ++i) {
+    Contact c;
+    c.id.wire.fill(i);
+    c.ip = 0x0A000000u + i;
+    c.udp_port = 4672;
+    c.version = 8;
+    p.b->remember(c, 0);
+  }
+  auto work = [&]() -> asio::awaitable<std::pair<std::size_t, std::size_t>> {
+    // Plain, no key: an unproven address; the answer may not outgrow the request much.
+    co_await p.a->send(p.at(*p.b), encode_bootstrap_req(), SendKey::plain());
+    const auto plain = co_await p.a->wait_for(opcode_is(KADEMLIA2_BOOTSTRAP_RES), 2s);
+    // With b's own verify key for us: proven, the whole list.
+    co_await p.a->send(p.at(*p.b), encode_bootstrap_req(),
+                       SendKey{p.b->id(), p.b->verify_key_for(asio::ip::make_address_v4("127.0.0.1"))});
+    const auto proven = co_await p.a->wait_for(opcode_is(KADEMLIA2_BOOTSTRAP_RES), 2s);
+    const std::size_t n1 = plain ? decode_bootstrap_res(plain->datagram).value->contacts.size() : 99;
+    const std::size_t n2 = proven ? decode_bootstrap_res(proven->datagram).value->contacts.size() : 99;
+    co_return std::pair{n1, n2};
+  };
+  const auto [unproven, proven] = p.run(work());
+  EXPECT_EQ(unproven, 0u);
+  EXPECT_EQ(proven, 10u);
+  EXPECT_GE(p.b->counters().trimmed_unverified, 1u);
+}
+
+TEST(KadNode, FloodLimitsAsAmule)
+{
+  Pair p;
+  auto work = [&]() -> asio::awaitable<int> {
+    int pongs = 0;
+    for (int i = 0; i < 4; ++i) {
+      co_await p.a->send(p.at(*p.b), encode_ping(), SendKey::plain());
+      if (co_await p.a->wait_for(opcode_is(KADEMLIA2_PONG), 500ms)) ++pongs;
+    }
+    co_return pongs;
+  };
+  EXPECT_EQ(p.run(work()), 2);  // PING: 2 per minute per IP
+  EXPECT_EQ(p.b->counters().dropped_flood, 2u);
+}
+
+TEST(KadNode, GarbageIsCountedNotAnswered)
+{
+  Pair p;
+  auto work = [&]() -> asio::awaitable<bool> {
+    udp::socket s(p.io.get_executor(), udp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    const std::vector<std::uint8_t> junk(40, 0x33);
+    co_await s.async_send_to(asio::buffer(junk), p.at(*p.b), asio::as_tuple(asio::use_awaitable));
+    const std::vector<std::uint8_t> cut{0xE5, 0x29, 1, 2};
+    co_await s.async_send_to(asio::buffer(cut), p.at(*p.b), asio::as_tuple(asio::use_awaitable));
+    co_return static_cast<bool>(co_await p.b->wait_for([](const Received&) { return true; }, 300ms));
+  };
+  EXPECT_FALSE(p.run(work()));
+  EXPECT_EQ(p.b->counters().dropped_malformed, 2u);
+  EXPECT_EQ(p.b->counters().answered, 0u);
+}
