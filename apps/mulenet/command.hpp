@@ -44,5 +44,6 @@ std::vector<Command> make_proxy_commands(CLI::App& root, GlobalOptions& options)
 std::vector<Command> make_igd_commands(CLI::App& root, GlobalOptions& options);
 std::vector<Command> make_map_commands(CLI::App& root, GlobalOptions& options);
 std::vector<Command> make_ed2k_commands(CLI::App& root, GlobalOptions& options);
+std::vector<Command> make_kad_commands(CLI::App& root, GlobalOptions& options);
 
 }  // namespace mulenet::cli

@@ -1,0 +1,274 @@
+#include "kad/kad_check.hpp"
+
+#include <map>
+#include <set>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <fmt/format.h>
+
+#include "ed2k/client_listener.hpp"
+#include "kad/kad_node.hpp"
+#include "kad/udp_check_request.hpp"
+#include "proxy/proxy_spec.hpp"
+
+namespace mulenet::kad {
+
+namespace asio = boost::asio;
+using udp = asio::ip::udp;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Run {
+  KadCheckOptions& o;
+  KadCheckReport& report;
+  Clock::time_point t0 = Clock::now();
+
+  std::chrono::milliseconds since() const
+  {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0);
+  }
+  void note(const std::string& node, std::string said)
+  {
+    if (report.evidence.size() < 200) report.evidence.push_back({since(), node, std::move(said)});
+  }
+  void say(const std::string& text) const
+  {
+    if (o.progress) o.progress(text);
+  }
+};
+
+udp::endpoint endpoint_of(const Contact& c)
+{
+  return {asio::ip::address_v4(c.ip), c.udp_port};
+}
+
+// The value two sources agree on, if any.
+template <typename T>
+std::optional<T> agreed(const std::map<std::uint32_t, T>& by_ip)
+{
+  std::map<T, int> votes;
+  for (const auto& [ip, v] : by_ip)
+    if (++votes[v] >= 2) return v;
+  return std::nullopt;
+}
+
+asio::awaitable<void> bootstrap(Run& run, KadNode& node, std::vector<Contact>& contacts)
+{
+  for (const proxy::Target& t : run.o.bootstrap) {
+    const auto* ip = std::get_if<proxy::Ipv4>(&t.host);
+    if (!ip) continue;
+    const udp::endpoint to(asio::ip::address_v4(*ip), t.port);
+    run.say("asking " + t.str() + " for Kad contacts");
+    // Named, not temporaries inside co_await (GCC 12, see ARCHITECTURE.md).
+    const Datagram request = encode_bootstrap_req();
+    const SendKey plain = SendKey::plain();
+    co_await node.send(to, request, plain);
+    const std::function<bool(const Received&)> is_answer = [&](const Received& r) {
+      return r.from == to && r.datagram.opcode == KADEMLIA2_BOOTSTRAP_RES;
+    };
+    const auto got = co_await node.wait_for(is_answer, run.o.answer_wait);
+    if (!got) {
+      run.note(t.str(), "no KADEMLIA2_BOOTSTRAP_RES");
+      continue;
+    }
+    const auto res = decode_bootstrap_res(got->datagram);
+    if (!res) continue;
+    run.note(t.str(), fmt::format("KADEMLIA2_BOOTSTRAP_RES: {} contacts", res.value->contacts.size()));
+    contacts.push_back(Contact{res.value->id, kad_ip_of(to.address().to_v4()), t.port, res.value->tcp_port,
+                               res.value->version});
+    for (const Contact& c : res.value->contacts) contacts.push_back(c);
+  }
+}
+
+}  // namespace
+
+asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
+{
+  KadCheckReport report;
+  Run run{o, report};
+  const auto executor = co_await asio::this_coro::executor;
+  const config::Settings& s = o.settings;
+  if (!s.udp_enabled) {
+    report.error = "the Kad/extended UDP port is disabled (/eMule/UDPEnable=0): Kad cannot run";
+    co_return report;
+  }
+  if (s.proxy.enabled && s.proxy.strict) {
+    report.error = "strict proxy mode: Kad UDP would leave without the proxy, and mulenet's Kad check does not "
+                   "use a SOCKS5 UDP association yet";
+    co_return report;
+  }
+  // Our node on the Kad UDP port, and the TCP listener the TCP checks connect to.
+  std::string error;
+  auto node = KadNode::start(executor, {o.id, o.udp_key, s.bind_address, s.udp_port, s.tcp_port, o.user_hash}, error);
+  if (!node) {
+    report.error = error + " (is aMule running? its Kad uses that port)";
+    co_return report;
+  }
+  std::set<std::uint32_t> tcp_asked;  // ed2k-order IPs we sent a firewall request to
+  std::set<std::uint32_t> acked;
+  ed2k::Identity me;
+  me.user_hash = o.user_hash;
+  me.tcp_port = s.tcp_port;
+  me.udp_port = s.udp_port;
+  me.kad_running = true;
+  std::string listen_error;
+  auto listener = ed2k::ClientListener::start(executor, s.bind_address, s.tcp_port, me, {}, listen_error);
+  if (listener) {
+    listener->on_packet([&](const std::string& peer_ip, const ed2k::Packet& p) {
+      if (p.protocol != kProtoEmule || p.opcode != OP_KAD_FWTCPCHECK_ACK) return;
+      boost::system::error_code ec;
+      const auto a = asio::ip::make_address_v4(peer_ip, ec);
+      if (ec || !tcp_asked.contains(ed2k_ip_of(a)) || acked.contains(ed2k_ip_of(a))) return;
+      acked.insert(ed2k_ip_of(a));
+      run.note(peer_ip, "OP_KAD_FWTCPCHECK_ACK over TCP: it reached our TCP port");
+    });
+  } else {
+    run.note("", "not listening on TCP " + std::to_string(s.tcp_port) + ": " + listen_error +
+                     " (whatever holds it answers the TCP checks)");
+  }
+
+  // Contacts: nodes.dat and bootstrap answers, one per IP.
+  std::vector<Contact> all = o.nodes;
+  co_await bootstrap(run, *node, all);
+  std::vector<Contact> contacts;
+  std::set<std::uint32_t> seen_ips;
+  for (const Contact& c : all) {
+    if (c.version < 6 || c.ip == 0 || c.udp_port == 0 || !seen_ips.insert(c.ip).second) continue;
+    contacts.push_back(c);
+  }
+  report.contacts = contacts.size();
+  if (contacts.size() < 2) {
+    report.error = fmt::format("only {} usable Kad contact(s): give more with --nodes FILE or --bootstrap IP:PORT",
+                               contacts.size());
+    node->stop();
+    if (listener) listener->stop();
+    co_return report;
+  }
+  const std::size_t n_tcp = std::min(o.tcp_checkers, contacts.size());
+  const std::vector<Contact> tcp_set(contacts.begin(), contacts.begin() + static_cast<std::ptrdiff_t>(n_tcp));
+  const std::vector<Contact> udp_set(contacts.begin() + static_cast<std::ptrdiff_t>(n_tcp),
+                                     contacts.begin() + static_cast<std::ptrdiff_t>(std::min(contacts.size(), n_tcp + o.udp_checkers)));
+
+  // 1. TCP checks and pings, to the same nodes, all at once.
+  run.say(fmt::format("asking {} Kad nodes to check our TCP port and tell our UDP port", tcp_set.size()));
+  std::map<std::uint32_t, std::uint32_t> seen_ip;     // node -> our IP (Kad order) as it sees it
+  std::map<std::uint32_t, std::uint16_t> seen_port;   // node -> our UDP port as it sees it
+  for (const Contact& c : tcp_set) {
+    const auto to = endpoint_of(c);
+    tcp_asked.insert(ed2k_ip_of(to.address().to_v4()));
+    const SendKey key{c.id, 0};
+    const Firewalled2Req fw2{s.tcp_port, KadId::from_hash(o.user_hash), 0};  // connect options 0: plain TCP
+    const Datagram firewall_request = c.version >= 7 ? encode_firewalled2_req(fw2) : encode_firewalled_req(s.tcp_port);
+    const Datagram ping = encode_ping();
+    co_await node->send(to, firewall_request, key);
+    co_await node->send(to, ping, key);
+  }
+  auto from_tcp_set = [&](const Received& r) {
+    return r.from.address().is_v4() && tcp_asked.contains(ed2k_ip_of(r.from.address().to_v4()));
+  };
+  const auto answers_until = Clock::now() + o.answer_wait;
+  std::optional<Clock::time_point> last_answer;
+  for (int i = 0; i < 400; ++i) {
+    const bool all_answered = seen_ip.size() == tcp_set.size() && seen_port.size() == tcp_set.size();
+    const auto deadline = all_answered || Clock::now() >= answers_until
+                              ? last_answer.value_or(Clock::now()) + o.tcp_wait
+                              : answers_until;
+    if (acked.size() >= 2 || Clock::now() >= deadline) break;
+    const auto slice = std::min<std::chrono::milliseconds>(
+        200ms, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()) + 1ms);
+    const std::function<bool(const Received&)> wanted = [&](const Received& r) {
+      return from_tcp_set(r) && (r.datagram.opcode == KADEMLIA_FIREWALLED_RES || r.datagram.opcode == KADEMLIA2_PONG ||
+                                 is_firewalled_ack_res(r.datagram));
+    };
+    const auto got = co_await node->wait_for(wanted, slice);
+    if (!got) continue;
+    const std::uint32_t from = ed2k_ip_of(got->from.address().to_v4());
+    const std::string who = fmt::format("{}:{}", got->from.address().to_string(), got->from.port());
+    if (got->datagram.opcode == KADEMLIA_FIREWALLED_RES) {
+      if (const auto ip = decode_firewalled_res(got->datagram); ip && !seen_ip.contains(from)) {
+        seen_ip[from] = *ip.value;
+        last_answer = Clock::now();
+        run.note(who, "KADEMLIA_FIREWALLED_RES: it sees us at " + kad_ip_text(*ip.value) + ", now tries our TCP port");
+      }
+    } else if (got->datagram.opcode == KADEMLIA2_PONG) {
+      if (const auto port = decode_pong(got->datagram); port && !seen_port.contains(from)) {
+        seen_port[from] = *port.value;
+        run.note(who, fmt::format("KADEMLIA2_PONG: it sees our UDP port as {}", *port.value));
+      }
+    } else if (!acked.contains(from)) {
+      acked.insert(from);
+      run.note(who, "KADEMLIA_FIREWALLED_ACK_RES over UDP: it reached our TCP port");
+    }
+  }
+  report.tcp_acks = acked.size();
+  if (acked.size() >= 2) report.tcp = "open";
+  else if (!seen_ip.empty()) report.tcp = "firewalled";
+  if (const auto ip = agreed(seen_ip)) report.public_ip = kad_ip_text(*ip);
+  else if (seen_ip.size() == 1) report.public_ip = kad_ip_text(seen_ip.begin()->second);
+  if (const auto port = agreed(seen_port)) {
+    report.external_udp_port = *port;
+    report.udp_remapped = *port != s.udp_port;
+  } else if (seen_port.size() >= 2) {
+    report.udp_port_unstable = true;  // they all saw another port: a NAT that changes it per destination
+  }
+
+  // 2. UDP checks, by nodes that never heard from our UDP port.
+  if (udp_set.empty()) {
+    run.note("", "no Kad node left for the UDP check (it needs nodes we did not ping)");
+  } else {
+    run.say(fmt::format("asking {} other Kad nodes to send to our UDP port", udp_set.size()));
+    proxy::Dialer dialer(executor, proxy::proxy_from_settings(s.proxy), s.proxy.strict);
+    std::set<std::uint32_t> udp_asked;
+    std::vector<UdpCheckRequest> open_requests;
+    for (const Contact& c : udp_set) {
+      const auto address = asio::ip::address_v4(c.ip);
+      const proxy::Target t{address.to_bytes(), c.tcp_port};
+      const FwCheckUdpReq q{s.udp_port, report.external_udp_port.value_or(0), node->verify_key_for(address)};
+      UdpCheckRequest r = co_await request_udp_check(dialer, t, me, q, 5s);
+      if (r.sent) {
+        udp_asked.insert(ed2k_ip_of(address));
+        run.note(t.str(), "OP_FWCHECKUDPREQ sent over TCP (after the Hello exchange)");
+        open_requests.push_back(std::move(r));
+      } else {
+        run.note(t.str(), "UDP check not asked: " + r.error);
+      }
+    }
+    const auto until = Clock::now() + o.udp_wait;
+    bool cancelled_only = false;  // set when the only answers were "already knows us"
+    for (int i = 0; i < 64 && !udp_asked.empty() && Clock::now() < until && report.udp != "open"; ++i) {
+      const std::function<bool(const Received&)> is_udp_answer = [&](const Received& r) {
+        return r.datagram.opcode == KADEMLIA2_FIREWALLUDP && r.from.address().is_v4() &&
+               udp_asked.contains(ed2k_ip_of(r.from.address().to_v4()));
+      };
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()) + 1ms;
+      const auto got = co_await node->wait_for(is_udp_answer, left);
+      if (!got) break;
+      const auto f = decode_firewall_udp(got->datagram);
+      if (!f) continue;
+      const std::string who = got->from.address().to_string();
+      if (f.value->error_code != 0) {
+        run.note(who, fmt::format("KADEMLIA2_FIREWALLUDP error {}: it already knows us, test cancelled", f.value->error_code));
+        cancelled_only = true;
+        continue;
+      }
+      const std::uint16_t port = f.value->port_tested;
+      if (port != 0 && (port == s.udp_port || (report.external_udp_port && port == *report.external_udp_port))) {
+        report.udp = "open";
+        report.udp_working_port = port;
+        run.note(who, fmt::format("KADEMLIA2_FIREWALLUDP for port {}: our UDP port is reachable", port));
+      }
+    }
+    // Asked, and nothing came in time: firewalled. (Only "already knows us"
+    // answers would mean the test could not run: then it stays unknown.)
+    if (report.udp != "open" && !udp_asked.empty() && !cancelled_only) report.udp = "firewalled";
+  }
+  report.elapsed = run.since();
+  node->stop();
+  if (listener) listener->stop();
+  co_return report;
+}
+
+}  // namespace mulenet::kad
