@@ -25,6 +25,7 @@ struct KadCheckCli {
   std::string nodes_file;
   std::vector<std::string> bootstrap;
   int tcp_wait_s = 10;
+  bool no_join = false;
 };
 
 std::string verdict_words(const std::string& v)
@@ -46,6 +47,7 @@ int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
   kad::KadCheckOptions o;
   o.settings = config::load_settings(loaded->doc);
   o.tcp_wait = std::chrono::seconds(c.tcp_wait_s);
+  o.join = !c.no_join;
   for (const std::string& text : c.bootstrap) {
     const auto t = proxy::parse_target(text);
     if (!t || !std::holds_alternative<proxy::Ipv4>(t->host)) {
@@ -105,6 +107,8 @@ int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
                             {"internal_udp_port", o.settings.udp_port},
                             {"contacts", r.contacts},
                             {"tcp_acks", r.tcp_acks},
+                            {"tcp_answers", r.tcp_answers},
+                            {"verified_by", r.verified_by},
                             {"ms", r.elapsed.count()},
                             {"evidence", evidence},
                             {"exit_code", code}};
@@ -127,6 +131,8 @@ int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
   else if (r.udp_port_unstable)
     std::cout << "External UDP port: unstable (each node saw another one: the NAT changes it per destination)\n";
   if (r.public_ip) std::cout << "Public address as the nodes see it: " << *r.public_ip << "\n";
+  if (c.no_join) std::cout << "Not joined (--no-join).\n";
+  else std::cout << fmt::format("Joined: {} node(s) list us as a verified contact.\n", r.verified_by);
   std::cout << "Evidence:\n";
   for (const auto& e : r.evidence)
     std::cout << fmt::format("  {:>6} ms  {:<20} {}\n", e.at.count(), e.node, e.said);
@@ -148,6 +154,7 @@ std::vector<Command> make_kad_commands(CLI::App& root, GlobalOptions& g)
   check->add_option("--bootstrap", c->bootstrap, "ask this Kad node for contacts (repeatable)")->type_name("IP:PORT");
   check->add_option("--tcp-wait", c->tcp_wait_s, "seconds to wait for the nodes to reach our TCP port (default 10)")
       ->check(CLI::Range(1, 120));
+  check->add_flag("--no-join", c->no_join, "do not HELLO the nodes afterwards (they will not keep us as a contact)");
   check->footer(
       "Runs a Kad node on /eMule/UDPPort and listens on /eMule/Port (so stop aMule first), then asks\n"
       "several nodes at once: three check our TCP port (FIREWALLED2_REQ, open after two ACKs) and tell the\n"

@@ -204,8 +204,10 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
     }
   }
   report.tcp_acks = acked.size();
+  report.tcp_answers = seen_ip.size();
+  // As aMule: open after 2 ACKs; firewalled when the nodes answered but did not get through.
   if (acked.size() >= 2) report.tcp = "open";
-  else if (!seen_ip.empty()) report.tcp = "firewalled";
+  else if (seen_ip.size() >= 2 || (seen_ip.size() == 1 && tcp_set.size() == 1)) report.tcp = "firewalled";
   if (const auto ip = agreed(seen_ip)) report.public_ip = kad_ip_text(*ip);
   else if (seen_ip.size() == 1) report.public_ip = kad_ip_text(seen_ip.begin()->second);
   if (const auto port = agreed(seen_port)) {
@@ -266,6 +268,59 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
     if (report.udp != "open" && !udp_asked.empty() && !cancelled_only) report.udp = "firewalled";
   }
   report.elapsed = run.since();
+
+  // 3. Join: HELLO the TCP checkers twice (the ACK handshake verifies us; the
+  // second HELLO makes us a "seen alive" contact), then ask one whether it
+  // lists us. Not part of the verdicts' time.
+  if (o.join) {
+    run.say("joining: HELLO with the nodes that checked our TCP port");
+    for (int round = 0; round < 2; ++round) {
+      std::set<std::uint32_t> answered;
+      for (const Contact& c : tcp_set) {
+        const Hello me_hello{o.id, s.tcp_port, kKadVersion, hello_tags(std::nullopt, 0)};
+        const Datagram hello = encode_hello(me_hello, false);
+        const SendKey key{c.id, 0};
+        co_await node->send(endpoint_of(c), hello, key);
+      }
+      const auto until = Clock::now() + o.answer_wait;
+      for (int i = 0; i < 32 && answered.size() < tcp_set.size() && Clock::now() < until; ++i) {
+        const std::function<bool(const Received&)> is_hello_res = [&](const Received& r) {
+          return r.datagram.opcode == KADEMLIA2_HELLO_RES && from_tcp_set(r);
+        };
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()) + 1ms;
+        const auto got = co_await node->wait_for(is_hello_res, left);
+        if (!got) break;
+        if (answered.insert(ed2k_ip_of(got->from.address().to_v4())).second && round == 0) {
+          const auto h = decode_hello(got->datagram);
+          run.note(got->from.address().to_string(),
+                   h && h.value->wants_ack() ? "KADEMLIA2_HELLO_RES asking for our ACK: sent (it verifies us)"
+                                             : "KADEMLIA2_HELLO_RES");
+        }
+      }
+    }
+    // Does a node list us now? (aMule lists only verified contacts seen alive.)
+    for (const Contact& c : tcp_set) {
+      const Kademlia2Req q{kFindNode, o.id, c.id};
+      const Datagram ask = encode_kademlia2_req(q);
+      const SendKey key{c.id, 0};
+      co_await node->send(endpoint_of(c), ask, key);
+      const auto to = endpoint_of(c);
+      const std::function<bool(const Received&)> is_res = [&](const Received& r) {
+        return r.from == to && r.datagram.opcode == KADEMLIA2_RES;
+      };
+      const auto got = co_await node->wait_for(is_res, o.answer_wait);
+      if (!got) continue;
+      const auto res = decode_kademlia2_res(got->datagram);
+      if (!res) continue;
+      for (const Contact& listed : res.value->contacts) {
+        if (listed.id == o.id) {
+          ++report.verified_by;
+          run.note(to.address().to_string(), "KADEMLIA2_RES lists us: it keeps us as a verified contact");
+          break;
+        }
+      }
+    }
+  }
   node->stop();
   if (listener) listener->stop();
   co_return report;

@@ -14,8 +14,10 @@
 //     our UDP port, so that no NAT state lets their answer in), which send
 //     KADEMLIA2_FIREWALLUDP to our internal and external port: one arrives:
 //     open (and which port works); none: firewalled.
-// We never HELLO the nodes here: a node that knows us refuses the UDP test
-// ("I already know your IP"), and the verdicts do not need it.
+// No HELLO before the verdicts: a node that knows us refuses the UDP test
+// ("I already know your IP"), and the verdicts do not need it. Afterwards,
+// as a good citizen, we HELLO the TCP checkers (with the ACK handshake) so
+// that they keep us as a verified contact.
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -44,6 +46,7 @@ struct KadCheckOptions {
   std::chrono::milliseconds answer_wait{4000};  // for FIREWALLED_RES, PONG, BOOTSTRAP_RES
   std::chrono::milliseconds tcp_wait{10000};    // for the ACKs after the answers
   std::chrono::milliseconds udp_wait{8000};     // for FIREWALLUDP after the request
+  bool join = true;  // afterwards, HELLO the TCP checkers (with the ACK) so they keep us as a verified contact
   std::function<void(std::string_view)> progress;
 };
 
@@ -63,6 +66,8 @@ struct KadCheckReport {
   std::optional<std::string> public_ip;
   std::size_t contacts = 0;
   std::size_t tcp_acks = 0;
+  std::size_t tcp_answers = 0;
+  std::size_t verified_by = 0;  // nodes that list us as a contact after the HELLO exchange
   std::vector<KadEvidence> evidence;
   std::string error;  // nothing could be asked (no contacts, port taken)
   std::chrono::milliseconds elapsed{0};

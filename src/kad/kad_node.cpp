@@ -146,6 +146,15 @@ asio::awaitable<void> answer(std::shared_ptr<KadNode::State> st, Received r)
       if (hello.value->version >= 6) how = SendKey{hello.value->id, r.sender_verify_key};
       break;
     }
+    case KADEMLIA2_HELLO_RES: {
+      // Our HELLO_REQ's answer. A node that asks for an ACK gets one, keyed
+      // with the verify key it gave us: that is what makes it mark us verified.
+      const auto hello = decode_hello(d);
+      if (!hello || !hello.value->wants_ack() || r.sender_verify_key == 0) break;
+      out = encode_hello_res_ack(st->options.id);
+      how = SendKey{std::nullopt, r.sender_verify_key};
+      break;
+    }
     case KADEMLIA2_REQ: {
       const auto q = decode_kademlia2_req(d);
       if (!q || q.value->receiver != st->options.id) break;
