@@ -26,6 +26,8 @@ struct KadCheckCli {
   std::vector<std::string> bootstrap;
   int tcp_wait_s = 10;
   bool no_join = false;
+  std::size_t tcp_checkers = 3;
+  std::size_t udp_checkers = 2;
 };
 
 std::string verdict_words(const std::string& v)
@@ -48,6 +50,8 @@ int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
   o.settings = config::load_settings(loaded->doc);
   o.tcp_wait = std::chrono::seconds(c.tcp_wait_s);
   o.join = !c.no_join;
+  o.tcp_checkers = c.tcp_checkers;
+  o.udp_checkers = c.udp_checkers;
   for (const std::string& text : c.bootstrap) {
     const auto t = proxy::parse_target(text);
     if (!t || !std::holds_alternative<proxy::Ipv4>(t->host)) {
@@ -154,6 +158,10 @@ std::vector<Command> make_kad_commands(CLI::App& root, GlobalOptions& g)
   check->add_option("--bootstrap", c->bootstrap, "ask this Kad node for contacts (repeatable)")->type_name("IP:PORT");
   check->add_option("--tcp-wait", c->tcp_wait_s, "seconds to wait for the nodes to reach our TCP port (default 10)")
       ->check(CLI::Range(1, 120));
+  check->add_option("--tcp-checkers", c->tcp_checkers, "how many nodes check our TCP port (default 3; open needs 2 ACKs)")
+      ->check(CLI::Range(2, 10));
+  check->add_option("--udp-checkers", c->udp_checkers, "how many other nodes test our UDP port (default 2)")
+      ->check(CLI::Range(1, 10));
   check->add_flag("--no-join", c->no_join, "do not HELLO the nodes afterwards (they will not keep us as a contact)");
   check->footer(
       "Runs a Kad node on /eMule/UDPPort and listens on /eMule/Port (so stop aMule first), then asks\n"

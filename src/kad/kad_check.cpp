@@ -172,10 +172,11 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
   const auto answers_until = Clock::now() + o.answer_wait;
   std::optional<Clock::time_point> last_answer;
   for (int i = 0; i < 400; ++i) {
+    // Until every node answered (or answer_wait passed), then tcp_wait after
+    // the last answer for the ACKs; without any answer, answer_wait is all.
     const bool all_answered = seen_ip.size() == tcp_set.size() && seen_port.size() == tcp_set.size();
-    const auto deadline = all_answered || Clock::now() >= answers_until
-                              ? last_answer.value_or(Clock::now()) + o.tcp_wait
-                              : answers_until;
+    Clock::time_point deadline = answers_until;
+    if (last_answer && (all_answered || Clock::now() >= answers_until)) deadline = *last_answer + o.tcp_wait;
     if (acked.size() >= 2 || Clock::now() >= deadline) break;
     const auto slice = std::min<std::chrono::milliseconds>(
         200ms, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()) + 1ms);

@@ -28,6 +28,9 @@ LAB_LAN2_IP=192.168.77.11
 # 2 contacts per /24 at the start).
 LAB_WAN_IP=203.0.113.10
 LAB_ROUTER_WAN_IP=203.0.113.2
+# A second outside address, used only by lan2's traffic: two LAN hosts that
+# the internet (and amuled's per-address state) tells apart.
+LAB_ROUTER_WAN2_IP=203.0.113.3
 LAB_PEER_IP=203.0.113.20
 LAB_DIRECT_IP=198.51.100.30
 lab_kad_ip() { echo "100.64.$1.1"; }

@@ -38,6 +38,8 @@ router_render() {
     -e "s|@WAN_IF@|$ROUTER_WAN_IF|g" \
     -e "s|@LAN_IF@|$ROUTER_LAN_IF|g" \
     -e "s|@LAN_NET@|$LAB_LAN_NET|g" \
+    -e "s|@LAN2_IP@|$LAB_LAN2_IP|g" \
+    -e "s|@WAN2_IP@|$LAB_ROUTER_WAN2_IP|g" \
     -e "s|@FORWARD_CHAIN@|$ROUTER_FORWARD_CHAIN|g" \
     -e "s|@NAT_CHAIN@|$ROUTER_NAT_CHAIN|g" \
     -e "s|@NAT_POSTROUTING_CHAIN@|$ROUTER_NAT_POSTROUTING_CHAIN|g" \
@@ -186,6 +188,9 @@ usage: lab router COMMAND
   isp-block-tcp PORT|off
         drop new TCP flows from the WAN to PORT, mapped or not (an ISP that
         filters a P2P port); off: back to normal
+  forget-flows
+        forget every flow the router tracks (conntrack -F), as if minutes had passed:
+        a peer's earlier UDP exchange no longer lets its datagrams in
   restart-miniupnpd [forget]
         stop and start miniupnpd; its NAT-PMP/PCP epoch restarts at 0. Its
         rules are removed and reloaded from its lease file, as on a router
@@ -206,6 +211,7 @@ router_cmd() {
     drop-inbound-udp) router_require_up && router_drop_inbound_udp "$@" ;;
     remap-udp) router_require_up && router_remap_udp "$@" ;;
     isp-block-tcp) router_require_up && router_isp_block_tcp "$@" ;;
+    forget-flows) router_require_up && router_exec conntrack -F >/dev/null 2>&1 ;;
     restart-miniupnpd) router_require_up && router_restart_miniupnpd "$@" ;;
     flush-mappings) router_require_up && router_flush_mappings ;;
     mappings) router_require_up && router_mappings ;;

@@ -71,6 +71,7 @@ topology_up() {
   # The router's outside.
   topology_link router eth-wan wan br-wan
   ip -n "$router" addr add "$LAB_ROUTER_WAN_IP/24" dev eth-wan
+  ip -n "$router" addr add "$LAB_ROUTER_WAN2_IP/24" dev eth-wan  # secondary: lan2 leaves with it
   ip -n "$router" route add default dev eth-wan
 
   # LAN: a bridge in the router namespace; the router is its gateway.

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# `mulenet kad check` against the lab's real amuled 2.3.3 nodes, in the four
+# network situations of the Network Connectivity page:
+#   directly on the WAN                      -> TCP open, UDP open, not remapped; the
+#                                               nodes list us as a verified contact
+#   behind the router with mappings          -> open, open
+#   the router rewrites the UDP source port  -> remapped, the verdict names the external port
+#   no UDP mapping                           -> UDP firewalled (TCP open)
+#   no TCP mapping                           -> TCP firewalled (UDP open)
+# Each run takes its nodes from a nodes.dat in a chosen order, so that no
+# node gets more than 2 firewall checks or pings a minute from one address
+# (amuled's flood limits), and `lab router forget-flows` clears the NAT's
+# memory of earlier UDP exchanges between runs.
+set -uo pipefail
+LAB=${1:?usage: $0 LAB_SCRIPT}
+# shellcheck source=../router/smoke.bash
+source "$(dirname "$LAB")/router/smoke.bash"
+MULENET=${MULENET:?the ctest environment names the mulenet binary}
+smoke_init
+smoke_require_lab
+conf_dir="$SMOKE_TMP/conf"
+mkdir -p "$conf_dir"
+conf="$conf_dir/amule.conf"
+printf '[eMule]\nPort=4871\nUDPPort=4771\nUPnPEnabled=1\n' >"$conf"
+jqt() { jq -e "$@" >/dev/null; }
+desc="http://$LAB_ROUTER_LAN_IP:5000/rootDesc.xml"
+
+# nodes_dat FILE N...: a version 2 nodes.dat with the lab's nodes N... in that order.
+nodes_dat() {
+  local file=$1
+  shift
+  python3 - "$file" "$@" <<'PY'
+import hashlib, struct, sys
+out, nodes = sys.argv[1], [int(n) for n in sys.argv[2:]]
+data = struct.pack("<III", 0, 2, len(nodes))
+for n in nodes:
+    h = hashlib.md5(f"mulenet-lab-kad-node-id-{n}".encode()).hexdigest()
+    wire = b"".join(struct.pack("<I", int(h[i:i + 8], 16)) for i in range(0, 32, 8))
+    ip = (100 << 24) | (64 << 16) | (n << 8) | 1
+    data += wire + struct.pack("<IHHB", ip, 4672, 4662, 8) + struct.pack("<IIB", 0, 0, 1)
+open(out, "wb").write(data)
+PY
+}
+check_from() {  # NODE NODES_DAT [ARGS...]: JSON in $out, exit code in $code
+  local node=$1 dat=$2
+  shift 2
+  out=$("$LAB" exec "$node" "$MULENET" --config "$conf" kad check --nodes "$dat" --json "$@" 2>/dev/null)
+  code=$?
+  echo "$node: $(jq -c '{tcp,udp,external_udp_port,udp_remapped,public_ip,tcp_acks,tcp_answers,udp_working_port,verified_by,ms}' <<<"$out")"
+}
+smoke_on_exit "$LAB" router remap-udp off
+smoke_on_exit "$LAB" exec lan "$MULENET" --config "$conf" unmap
+nodes_dat "$SMOKE_TMP/a.dat" 1 2 3 4 5
+nodes_dat "$SMOKE_TMP/b.dat" 4 5 6 1 2
+
+# Directly on the WAN: open, and joining makes the nodes keep us as verified.
+check_from direct "$SMOKE_TMP/a.dat"
+smoke_check "direct: TCP open, UDP open, exit code 0 ($code)" \
+  jqt '.tcp == "open" and .udp == "open" and .exit_code == 0' <<<"$out"
+smoke_check "direct: external port = ours, not remapped; public address ours" \
+  jqt '.external_udp_port == 4771 and (.udp_remapped | not) and .public_ip == "'"$LAB_DIRECT_IP"'"' <<<"$out"
+smoke_check "direct: the evidence names the nodes and what they said" \
+  jqt '[.evidence[] | select(.said | contains("OP_KAD_FWTCPCHECK_ACK") or contains("FIREWALLED_ACK_RES"))] | length >= 2' <<<"$out"
+smoke_check "direct: amuled lists us as a verified contact after the HELLO/ACK exchange" \
+  jqt '.verified_by >= 1' <<<"$out"
+
+# Behind the router. amuled keeps per-address state for minutes (a node
+# that checked us once does not check the same address again soon), so each
+# run from one outside address uses nodes of its own: lan leaves with
+# 203.0.113.2, lan2 with 203.0.113.3; 2 TCP checkers and 1 UDP checker each.
+conf2="$conf_dir/lan2.conf"
+printf '[eMule]\nPort=4872\nUDPPort=4772\nUPnPEnabled=1\n' >"$conf2"
+smoke_on_exit "$LAB" exec lan2 "$MULENET" --config "$conf2" unmap
+nodes_dat "$SMOKE_TMP/first.dat" 1 2 3
+nodes_dat "$SMOKE_TMP/second.dat" 4 5 6
+small=(--tcp-checkers 2 --udp-checkers 1 --no-join)
+
+# lan, every port mapped: open, open.
+"$LAB" exec lan "$MULENET" --config "$conf" map --once --keep >/dev/null 2>&1
+"$LAB" router forget-flows
+check_from lan "$SMOKE_TMP/first.dat" "${small[@]}"
+smoke_check "mapped: TCP open, UDP open" jqt '.tcp == "open" and .udp == "open"' <<<"$out"
+smoke_check "mapped: public address = the router's" jqt '.public_ip == "'"$LAB_ROUTER_WAN_IP"'" and (.udp_remapped | not)' <<<"$out"
+
+# lan, the router rewrites the UDP source port (mappings still in place).
+"$LAB" router remap-udp on
+"$LAB" router forget-flows
+check_from lan "$SMOKE_TMP/second.dat" "${small[@]}"
+smoke_check "remapped: said, with the external port the nodes saw" \
+  jqt '.udp_remapped and .external_udp_port != null and .external_udp_port != 4771' <<<"$out"
+smoke_check "remapped: UDP still reachable at the mapped internal port" jqt '.udp == "open" and .udp_working_port == 4771' <<<"$out"
+smoke_check "remapped: TCP open" jqt '.tcp == "open"' <<<"$out"
+"$LAB" router remap-udp off
+
+# lan2, TCP mapped but not UDP: UDP firewalled, TCP open.
+"$LAB" exec lan2 "$MULENET" --config "$conf2" map --once --keep >/dev/null 2>&1
+"$LAB" exec lan2 upnpc -u "$desc" -d 4772 UDP >/dev/null 2>&1
+"$LAB" router forget-flows
+out=$("$LAB" exec lan2 "$MULENET" --config "$conf2" kad check --nodes "$SMOKE_TMP/first.dat" --json "${small[@]}" 2>/dev/null); code=$?
+echo "lan2: $(jq -c '{tcp,udp,public_ip,tcp_acks,tcp_answers}' <<<"$out")"
+smoke_check "no UDP mapping: UDP firewalled, TCP open, exit code 1 ($code)" \
+  jqt '.udp == "firewalled" and .tcp == "open" and .exit_code == 1 and .public_ip == "'"$LAB_ROUTER_WAN2_IP"'"' <<<"$out"
+
+# lan2, UDP mapped but not TCP: TCP firewalled, UDP open.
+"$LAB" exec lan2 "$MULENET" --config "$conf2" unmap >/dev/null 2>&1
+"$LAB" exec lan2 upnpc -u "$desc" -e kad-udp -a "$LAB_LAN2_IP" 4772 4772 UDP >/dev/null 2>&1
+"$LAB" router forget-flows
+out=$("$LAB" exec lan2 "$MULENET" --config "$conf2" kad check --nodes "$SMOKE_TMP/second.dat" --json "${small[@]}" 2>/dev/null); code=$?
+echo "lan2: $(jq -c '{tcp,udp,public_ip,tcp_acks,tcp_answers}' <<<"$out")"
+smoke_check "no TCP mapping: TCP firewalled (the nodes answered, none got through), UDP open" \
+  jqt '.tcp == "firewalled" and .tcp_answers >= 2 and .tcp_acks == 0 and .udp == "open"' <<<"$out"
+"$LAB" exec lan2 upnpc -u "$desc" -d 4772 UDP >/dev/null 2>&1
+
+# Bad input: no nodes, a broken nodes.dat.
+out=$("$LAB" exec lan "$MULENET" --config "$conf" kad check --nodes /nonexistent/nodes.dat --json 2>/dev/null); code=$?
+smoke_check "a missing nodes.dat: exit code 4 ($code)" test "$code" -eq 4
+printf 'junk' >"$SMOKE_TMP/junk.dat"
+out=$("$LAB" exec lan "$MULENET" --config "$conf" kad check --nodes "$SMOKE_TMP/junk.dat" --json 2>/dev/null); code=$?
+smoke_check "a broken nodes.dat: exit code 4 and why ($code)" jqt '.error.message | contains("nodes.dat")' <<<"$out"
+smoke_finish
