@@ -58,6 +58,8 @@ struct DoctorOptions {
   bool no_ed2k = false;
   std::vector<std::string> ed2k_servers;
   int ed2k_timeout_s = 25;
+  bool no_kad = false;
+  std::vector<std::string> kad_bootstrap;
 };
 
 int run_doctor(const GlobalOptions& g, const DoctorOptions& o)
@@ -74,6 +76,8 @@ int run_doctor(const GlobalOptions& g, const DoctorOptions& o)
   options.ask_ed2k = !o.no_ed2k;
   options.ed2k_servers = o.ed2k_servers;
   options.ed2k_timeout = std::chrono::seconds(o.ed2k_timeout_s);
+  options.ask_kad = !o.no_kad;
+  options.kad_bootstrap = o.kad_bootstrap;
   const doctor::Evidence evidence = doctor::gather_evidence(config, options);
   if (show_progress) std::cerr << "\r\033[K" << std::flush;
   const std::vector<doctor::Finding> findings = doctor::run_checks(evidence);
@@ -108,6 +112,9 @@ std::vector<Command> make_doctor_commands(CLI::App& root, GlobalOptions& g)
   app->add_option("--ed2k-server", o->ed2k_servers,
                   "log in to this server for the High ID check (repeatable; default: the first 4 of server.met)")
       ->type_name("HOST:PORT");
+  app->add_flag("--no-kad", o->no_kad, "do not ask Kad nodes about our ports");
+  app->add_option("--kad-bootstrap", o->kad_bootstrap, "ask this Kad node (repeatable; default: nodes.dat)")
+      ->type_name("IP:PORT");
   app->add_option("--ed2k-timeout", o->ed2k_timeout_s, "seconds to wait for each server's ID (default 25, as aMule)")
       ->check(CLI::Range(1, 300));
   app->footer(
@@ -118,7 +125,9 @@ std::vector<Command> make_doctor_commands(CLI::App& root, GlobalOptions& g)
       "address, double NAT, and whether it forwards each P2P port to this computer (or to another LAN\n"
       "address, as after a DHCP change). The doctor only reads the router: `mulenet map` forwards ports.\n"
       "eD2k: it logs in to the servers of server.met (or --ed2k-server), answering their connect-back on\n"
-      "the TCP port, and explains a Low ID: port closed, server overloaded, proxy, double NAT, ISP filter.\n\n"
+      "the TCP port, and explains a Low ID: port closed, server overloaded, proxy, double NAT, ISP filter.\n"
+      "Kad: it asks the nodes of nodes.dat (or --kad-bootstrap) whether TCP and UDP are open, and whether\n"
+      "the NAT remaps the UDP port (then the documented workaround). Stop aMule first: it holds the ports.\n\n"
       "Exit code: 0 nothing wrong, 1 warnings, 2 problems.\n"
       "JSON: {\"findings\":[{\"id\",\"severity\",\"title\",\"evidence\",\"fix\"}]}");
   return {{app, [&g, o] { return run_doctor(g, *o); }}};

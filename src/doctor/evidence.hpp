@@ -11,6 +11,7 @@
 #include "config/settings.hpp"
 #include "config/validation.hpp"
 #include "ed2k/ed2k_check.hpp"
+#include "kad/kad_check.hpp"
 #include "firewall/firewall_kind.hpp"
 #include "firewall/inbound_verdict.hpp"
 #include "net/port_holder.hpp"
@@ -68,6 +69,13 @@ struct Ed2kEvidence {
   ed2k::Ed2kCheckReport report;
 };
 
+// Kad: several real nodes asked about our TCP and UDP ports (kad check).
+struct KadEvidence {
+  bool asked = false;      // false: --no-kad
+  std::string no_nodes;    // set: nothing to ask (no nodes.dat, unreadable)
+  kad::KadCheckReport report;
+};
+
 struct Evidence {
   ConfigEvidence config;
   config::Settings settings;
@@ -77,6 +85,7 @@ struct Evidence {
   ProxyEvidence proxy;
   RouterEvidence router;
   Ed2kEvidence ed2k;
+  KadEvidence kad;
 };
 
 }  // namespace mulenet::doctor

@@ -6,6 +6,8 @@
 #include "config/load_settings.hpp"
 #include "ed2k/server_met.hpp"
 #include "ed2k/user_hash.hpp"
+#include "kad/kad_prefs.hpp"
+#include "kad/nodes_dat.hpp"
 #include "net/run_command.hpp"
 #include "proxy/proxy_spec.hpp"
 
@@ -164,6 +166,51 @@ void gather_ed2k(const std::filesystem::path& config_path, const GatherOptions& 
   io.run();
 }
 
+// Asks Kad nodes (from nodes.dat, or the bootstrap nodes named) about our
+// ports. A missing Kad identity is made for this check only (no file changes;
+// only preferences.dat, the user hash aMule itself would make, may be created).
+void gather_kad(const std::filesystem::path& config_path, const GatherOptions& options, Evidence& ev)
+{
+  ev.kad.asked = true;
+  kad::KadCheckOptions check;
+  check.settings = ev.settings;
+  check.join = false;
+  for (const std::string& text : options.kad_bootstrap)
+    if (auto t = proxy::parse_target(text); t && std::holds_alternative<proxy::Ipv4>(t->host)) check.bootstrap.push_back(*t);
+  if (check.bootstrap.empty()) {
+    const auto path = config_path.parent_path() / "nodes.dat";
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+      ev.kad.no_nodes = "no nodes.dat at " + path.string();
+      return;
+    }
+    const auto dat = kad::read_nodes_dat(path);
+    if (!dat) {
+      ev.kad.no_nodes = dat.error;
+      return;
+    }
+    for (const auto& e : dat.value->entries) check.nodes.push_back(e.contact);
+  }
+  const ed2k::UserHash hash = ed2k::load_or_create_user_hash(config_path);
+  const kad::KadIdentity identity = kad::load_or_create_identity(config_path, false);
+  if (!hash.error.empty() || !identity.error.empty()) {
+    ev.kad.no_nodes = hash.error.empty() ? identity.error : hash.error;
+    return;
+  }
+  check.user_hash = hash.hash;
+  check.id = identity.id;
+  check.udp_key = identity.udp_key;
+  check.progress = [&options](std::string_view step) {
+    if (options.progress) options.progress(step);
+  };
+  boost::asio::io_context io;
+  boost::asio::co_spawn(io, kad::check_kad(check), [&ev](std::exception_ptr e, kad::KadCheckReport r) {
+    if (!e) ev.kad.report = std::move(r);
+    else ev.kad.no_nodes = "the Kad check failed unexpectedly";
+  });
+  io.run();
+}
+
 }  // namespace
 
 Evidence gather_evidence(const std::filesystem::path& config_path, const GatherOptions& options)
@@ -196,6 +243,10 @@ Evidence gather_evidence(const std::filesystem::path& config_path, const GatherO
   if (options.ask_ed2k && !config::has_errors(ev.config.issues)) {
     step("logging in to eD2k servers");
     gather_ed2k(config_path, options, ev);
+  }
+  if (options.ask_kad && !config::has_errors(ev.config.issues) && ev.settings.udp_enabled) {
+    step("asking Kad nodes about our ports");
+    gather_kad(config_path, options, ev);
   }
   return ev;
 }

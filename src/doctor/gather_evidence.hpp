@@ -23,6 +23,8 @@ struct GatherOptions {
   std::vector<std::string> ed2k_servers;  // HOST:PORT; empty: the first servers of server.met
   std::size_t ed2k_max_servers = 4;       // from server.met: a Low ID on one is retried on the next
   std::chrono::milliseconds ed2k_timeout{25'000};
+  bool ask_kad = true;                    // false: no Kad check (mulenet doctor --no-kad)
+  std::vector<std::string> kad_bootstrap; // IP:PORT; empty: nodes.dat next to amule.conf
 };
 
 [[nodiscard]] Evidence gather_evidence(const std::filesystem::path& config_path, const GatherOptions& options = {});

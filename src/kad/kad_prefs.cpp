@@ -35,7 +35,7 @@ Bytes serialize_preferences_kad(const PreferencesKad& p)
   return w.take();
 }
 
-KadIdentity load_or_create_identity(const std::filesystem::path& config_path)
+KadIdentity load_or_create_identity(const std::filesystem::path& config_path, bool save)
 {
   KadIdentity out;
   const auto prefs_path = preferences_kad_path_for(config_path);
@@ -51,13 +51,13 @@ KadIdentity load_or_create_identity(const std::filesystem::path& config_path)
       out.error = "cannot make a random Kad node ID";
       return out;
     }
+    out.created_id = true;
     const Bytes file = serialize_preferences_kad(PreferencesKad{0, out.id});
     config::FileError fe;
-    if (!config::write_file_atomically(prefs_path, std::string(file.begin(), file.end()), fe)) {
+    if (save && !config::write_file_atomically(prefs_path, std::string(file.begin(), file.end()), fe)) {
       out.error = "cannot save the Kad node ID: " + fe.message;
       return out;
     }
-    out.created_id = true;
   }
   // The UDP key lives in amule.conf, as aMule keeps it.
   config::FileError fe;
@@ -80,12 +80,13 @@ KadIdentity load_or_create_identity(const std::filesystem::path& config_path)
       out.error = "cannot make a random Kad UDP key";
       return out;
     }
+    out.created_key = true;
+    if (!save) return out;
     loaded->doc.set("Obfuscation", "CryptoKadUDPKey", std::to_string(out.udp_key));
     if (!config::write_file_atomically(config_path, loaded->doc.serialize(), fe)) {
       out.error = "cannot save the Kad UDP key in amule.conf: " + fe.message;
       return out;
     }
-    out.created_key = true;
   }
   return out;
 }

@@ -28,8 +28,9 @@ struct KadIdentity {
   bool created_key = false;
   std::string error;  // set: no identity (random failed, a file could not be written)
 };
-// Reads (or makes and saves) preferencesKad.dat and CryptoKadUDPKey next to /
-// in amule.conf.
-[[nodiscard]] KadIdentity load_or_create_identity(const std::filesystem::path& config_path);
+// Reads (or makes and, with `save`, saves) preferencesKad.dat and
+// CryptoKadUDPKey next to / in amule.conf. The doctor passes save=false: it
+// changes no file; what it makes lives for one check only.
+[[nodiscard]] KadIdentity load_or_create_identity(const std::filesystem::path& config_path, bool save = true);
 
 }  // namespace mulenet::kad

@@ -22,6 +22,8 @@ conf_dir="$SMOKE_TMP/conf"
 mkdir -p "$conf_dir"
 conf="$conf_dir/amule.conf"
 printf '[eMule]\nPort=4871\nUDPPort=4771\nUPnPEnabled=1\n' >"$conf"
+mkdir -p "$conf_dir/direct"
+cp "$conf" "$conf_dir/direct/amule.conf"
 jqt() { jq -e "$@" >/dev/null; }
 desc="http://$LAB_ROUTER_LAN_IP:5000/rootDesc.xml"
 
@@ -42,9 +44,10 @@ open(out, "wb").write(data)
 PY
 }
 check_from() {  # NODE NODES_DAT [ARGS...]: JSON in $out, exit code in $code
-  local node=$1 dat=$2
+  local node=$1 dat=$2 c=$conf
   shift 2
-  out=$("$LAB" exec "$node" "$MULENET" --config "$conf" kad check --nodes "$dat" --json "$@" 2>/dev/null)
+  [ "$node" = direct ] && c=$conf_dir/direct/amule.conf  # another machine: its own identity
+  out=$("$LAB" exec "$node" "$MULENET" --config "$c" kad check --nodes "$dat" --json "$@" 2>/dev/null)
   code=$?
   echo "$node: $(jq -c '{tcp,udp,external_udp_port,udp_remapped,public_ip,tcp_acks,tcp_answers,udp_working_port,verified_by,ms}' <<<"$out")"
 }
@@ -64,11 +67,13 @@ smoke_check "direct: the evidence names the nodes and what they said" \
 smoke_check "direct: amuled lists us as a verified contact after the HELLO/ACK exchange" \
   jqt '.verified_by >= 1' <<<"$out"
 
-# Behind the router. amuled keeps per-address state for minutes (a node
-# that checked us once does not check the same address again soon), so each
-# run from one outside address uses nodes of its own: lan leaves with
-# 203.0.113.2, lan2 with 203.0.113.3; 2 TCP checkers and 1 UDP checker each.
-conf2="$conf_dir/lan2.conf"
+# Behind the router. amuled keeps per-address (and per-node-ID) state for
+# minutes (a node that checked us once does not check the same address
+# again soon), so each run from one outside address uses nodes of its own:
+# lan leaves with 203.0.113.2, lan2 with 203.0.113.3, each host has its own
+# config dir (identity); 2 TCP checkers and 1 UDP checker each.
+mkdir -p "$conf_dir/lan2"
+conf2="$conf_dir/lan2/amule.conf"
 printf '[eMule]\nPort=4872\nUDPPort=4772\nUPnPEnabled=1\n' >"$conf2"
 smoke_on_exit "$LAB" exec lan2 "$MULENET" --config "$conf2" unmap
 nodes_dat "$SMOKE_TMP/first.dat" 1 2 3
@@ -110,6 +115,16 @@ echo "lan2: $(jq -c '{tcp,udp,public_ip,tcp_acks,tcp_answers}' <<<"$out")"
 smoke_check "no TCP mapping: TCP firewalled (the nodes answered, none got through), UDP open" \
   jqt '.tcp == "firewalled" and .tcp_answers >= 2 and .tcp_acks == 0 and .udp == "open"' <<<"$out"
 "$LAB" exec lan2 upnpc -u "$desc" -d 4772 UDP >/dev/null 2>&1
+
+# The doctor's Kad section, from a WAN host with a nodes.dat next to its amule.conf.
+mkdir -p "$SMOKE_TMP/peer"
+printf '[eMule]\nPort=4873\nUDPPort=4773\n' >"$SMOKE_TMP/peer/amule.conf"
+cp "$SMOKE_TMP/a.dat" "$SMOKE_TMP/peer/nodes.dat"
+out=$("$LAB" exec peer "$MULENET" --config "$SMOKE_TMP/peer/amule.conf" doctor --no-router --no-ed2k --json 2>/dev/null)
+smoke_check "doctor: Kad open from the WAN host, said with its evidence" \
+  jqt '.findings[] | select(.id == "kad.open" and .severity == "ok" and (.evidence | contains("ACK")))' <<<"$out"
+smoke_check "doctor: changed no file (no preferencesKad.dat, no key in amule.conf)" \
+  bash -c "[ ! -e '$SMOKE_TMP/peer/preferencesKad.dat' ] && ! grep -q CryptoKadUDPKey '$SMOKE_TMP/peer/amule.conf'"
 
 # Bad input: no nodes, a broken nodes.dat.
 out=$("$LAB" exec lan "$MULENET" --config "$conf" kad check --nodes /nonexistent/nodes.dat --json 2>/dev/null); code=$?

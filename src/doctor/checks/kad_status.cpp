@@ -1,0 +1,109 @@
+// Kad: open or firewalled, TCP and UDP separately, and why (Network
+// Connectivity: "Kademlia firewalled despite High ID" -> UDP not forwarded,
+// or forwarded but the NAT remaps the UDP source port, with the documented
+// workaround; the extended UDP port disabled -> Kad cannot be open).
+#include <fmt/format.h>
+
+#include "doctor/check.hpp"
+#include "doctor/ports_to_forward.hpp"
+
+namespace mulenet::doctor {
+namespace {
+
+bool ed2k_high_id(const Evidence& ev)
+{
+  for (const auto& s : ev.ed2k.report.servers)
+    if (s.login.high_id()) return true;
+  return false;
+}
+
+std::string evidence_text(const kad::KadCheckReport& r)
+{
+  std::string text = fmt::format("{} Kad contacts asked in {:.1f} s; TCP: {} ACK(s) from {} answering node(s)",
+                                 r.contacts, static_cast<double>(r.elapsed.count()) / 1000.0, r.tcp_acks, r.tcp_answers);
+  if (r.external_udp_port) text += fmt::format("; the nodes see our UDP port as {}", *r.external_udp_port);
+  if (r.udp_port_unstable) text += "; the nodes saw different UDP ports";
+  if (r.udp_working_port) text += fmt::format("; a UDP test reached port {}", *r.udp_working_port);
+  return text;
+}
+
+// A port for the remap workaround: 80 < n < 65530, n, n+3 and the Kad port all distinct.
+std::uint16_t workaround_port(const config::Settings& s)
+{
+  for (const std::uint16_t n : {std::uint16_t{4811}, std::uint16_t{9870}, std::uint16_t{14662}, std::uint16_t{24811}}) {
+    if (n != s.tcp_port && n != s.udp_port && n + 3u != s.udp_port) return n;
+  }
+  return 31337;
+}
+
+}  // namespace
+
+std::vector<Finding> check_kad_status(const Evidence& ev)
+{
+  const config::Settings& s = ev.settings;
+  if (!s.udp_enabled) {
+    return {{"kad.udp-disabled", Severity::problem, "Kad cannot be open: the extended UDP port is disabled",
+             "/eMule/UDPEnable is 0 in amule.conf, so there is no Kad UDP port",
+             "Enable it: mulenet config set /eMule/UDPEnable 1 (and forward UDP " + std::to_string(s.udp_port) +
+                 ")"}};
+  }
+  const KadEvidence& k = ev.kad;
+  if (!k.asked) return {};
+  if (!k.no_nodes.empty()) {
+    return {{"kad.not-checked", Severity::info, "Kad open/firewalled not checked: no Kad node to ask", k.no_nodes,
+             "Name one: mulenet doctor --kad-bootstrap IP:PORT (or mulenet kad check --bootstrap IP:PORT)."}};
+  }
+  const kad::KadCheckReport& r = k.report;
+  if (!r.error.empty()) {
+    return {{"kad.no-verdict", Severity::warning, "Kad could not be checked", r.error,
+             "Stop aMule while checking (it holds the Kad port), or give working nodes: --kad-bootstrap IP:PORT."}};
+  }
+  std::vector<Finding> out;
+  const std::string evidence = evidence_text(r);
+  if (r.tcp == "open" && r.udp == "open") {
+    out.push_back({"kad.open", Severity::ok, "Kad: TCP open, UDP open", evidence, ""});
+    if (r.udp_remapped)
+      out.push_back({"kad.remapped-but-open", Severity::info,
+                     fmt::format("The NAT remaps the UDP source port ({} -> {}), but the forwarded port {} is reachable",
+                                 s.udp_port, *r.external_udp_port, s.udp_port),
+                     evidence, ""});
+    return out;
+  }
+  const std::string where = ed2k_high_id(ev) ? " despite a High ID on eD2k" : r.tcp == "open" ? " although TCP is open" : "";
+  if (r.udp == "firewalled") {
+    if (r.udp_remapped || r.udp_port_unstable) {
+      const std::uint16_t n = workaround_port(s);
+      out.push_back(
+          {"kad.udp-remapped", Severity::warning,
+           "Kad UDP firewalled" + where + ": the router remaps the UDP source port", evidence,
+           fmt::format("The documented workaround: use another TCP port n (80 < n < 65530), e.g. {}:\n"
+                       "  mulenet config set /eMule/Port {}\n"
+                       "then forward TCP {}, UDP {} and UDP {} (mulenet map does all three), restart aMule,\n"
+                       "update the Kad node list and wait some 5 minutes; if it stays firewalled, try another n.",
+                       n, n, n, n + 3, s.udp_port)});
+    } else {
+      std::vector<config::PlannedPort> kad_port;
+      for (const auto& p : ports_to_forward(ev))
+        if (p.name == "kad-udp") kad_port.push_back(p);
+      out.push_back({"kad.udp-firewalled", Severity::warning,
+                     fmt::format("Kad UDP firewalled{}: UDP {} is not forwarded", where, s.udp_port), evidence,
+                     "Forward it: mulenet map, or in the router:\n" +
+                         forwarding_rules_text(kad_port, ev.router.report.local_address) +
+                         "\nand let it through the local firewall. Until then other nodes reach you only through a buddy."});
+    }
+  }
+  if (r.tcp == "firewalled") {
+    out.push_back({"kad.tcp-firewalled", Severity::warning,
+                   fmt::format("Kad TCP firewalled: the nodes could not connect to TCP {}", s.tcp_port), evidence,
+                   "Forward the TCP port (mulenet map) and let it through the local firewall; the eD2k findings\n"
+                   "above say more (a Low ID has the same cause)."});
+  }
+  if (r.tcp == "unknown" || r.udp == "unknown") {
+    out.push_back({"kad.partly-unknown", Severity::info,
+                   fmt::format("Kad: TCP {}, UDP {} (not every test could run)", r.tcp, r.udp), evidence,
+                   "Run `mulenet kad check` for the details, with more nodes: --bootstrap IP:PORT."});
+  }
+  return out;
+}
+
+}  // namespace mulenet::doctor

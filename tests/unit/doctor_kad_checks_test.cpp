@@ -1,0 +1,139 @@
+// The Kad doctor check on made-up evidence: each documented cause of
+// "firewalled" gets its finding and fix. Against real amuled:
+// tests/lab/cases/kad_check.sh.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "config/ini_document.hpp"
+#include "config/load_settings.hpp"
+#include "doctor/check.hpp"
+
+using namespace mulenet;
+using doctor::Evidence;
+using doctor::Finding;
+using doctor::Severity;
+
+namespace {
+
+Evidence base(const std::string& conf = "[eMule]\nPort=4662\nUDPPort=4672\n")
+{
+  Evidence ev;
+  const auto doc = config::IniDocument::parse(conf);
+  ev.settings = config::load_settings(doc);
+  ev.plan = config::make_port_plan(ev.settings);
+  ev.kad.asked = true;
+  ev.kad.report.contacts = 6;
+  ev.kad.report.tcp_answers = 3;
+  ev.router.report.local_address = "192.168.1.10";
+  return ev;
+}
+
+std::vector<Finding> run(const Evidence& ev)
+{
+  for (const auto& c : doctor::all_checks())
+    if (c.name == "kad_status") return c.run(ev);
+  return {};
+}
+
+const Finding* find(const std::vector<Finding>& fs, const std::string& id)
+{
+  const auto it = std::find_if(fs.begin(), fs.end(), [&](const Finding& f) { return f.id == id; });
+  return it == fs.end() ? nullptr : &*it;
+}
+
+}  // namespace
+
+TEST(DoctorKad, UdpDisabledMeansKadCannotBeOpen)
+{
+  Evidence ev = base("[eMule]\nUDPEnable=0\n");
+  ev.kad.asked = false;
+  const auto fs = run(ev);
+  const Finding* f = find(fs, "kad.udp-disabled");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->severity, Severity::problem);
+  EXPECT_NE(f->fix.find("mulenet config set /eMule/UDPEnable 1"), std::string::npos);
+}
+
+TEST(DoctorKad, NotAskedNothingToAskAndNoVerdict)
+{
+  Evidence ev = base();
+  ev.kad.asked = false;
+  EXPECT_TRUE(run(ev).empty());
+  ev.kad.asked = true;
+  ev.kad.no_nodes = "no nodes.dat at /x/nodes.dat";
+  const auto a = run(ev);
+  EXPECT_NE(find(a, "kad.not-checked"), nullptr);
+  ev.kad.no_nodes.clear();
+  ev.kad.report.error = "cannot bind the Kad UDP port 4672: Address already in use";
+  const auto b = run(ev);
+  ASSERT_NE(find(b, "kad.no-verdict"), nullptr);
+  EXPECT_NE(find(b, "kad.no-verdict")->fix.find("Stop aMule"), std::string::npos);
+}
+
+TEST(DoctorKad, OpenIsOk)
+{
+  Evidence ev = base();
+  ev.kad.report.tcp = ev.kad.report.udp = "open";
+  ev.kad.report.external_udp_port = 4672;
+  const auto fs = run(ev);
+  ASSERT_NE(find(fs, "kad.open"), nullptr);
+  EXPECT_EQ(doctor::exit_code_for(fs), 0);
+}
+
+TEST(DoctorKad, UdpFirewalledDespiteHighIdMeansNotForwarded)
+{
+  Evidence ev = base();
+  ev.kad.report.tcp = "open";
+  ev.kad.report.udp = "firewalled";
+  ev.kad.report.external_udp_port = 4672;
+  ed2k::ServerCheck s;
+  s.login.id = ed2k::IdChange{};
+  s.login.id->id = 0x07643306u;
+  ev.ed2k.report.servers = {s};
+  const auto fs = run(ev);
+  const Finding* f = find(fs, "kad.udp-firewalled");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->title.find("despite a High ID"), std::string::npos) << f->title;
+  EXPECT_NE(f->fix.find("UDP 4672 -> 192.168.1.10:4672"), std::string::npos) << f->fix;
+}
+
+TEST(DoctorKad, RemappedGetsTheDocumentedWorkaround)
+{
+  Evidence ev = base();
+  ev.kad.report.tcp = "open";
+  ev.kad.report.udp = "firewalled";
+  ev.kad.report.external_udp_port = 31111;
+  ev.kad.report.udp_remapped = true;
+  const auto fs = run(ev);
+  const Finding* f = find(fs, "kad.udp-remapped");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->fix.find("80 < n < 65530"), std::string::npos);
+  EXPECT_NE(f->fix.find("mulenet config set /eMule/Port 4811"), std::string::npos) << f->fix;
+  EXPECT_NE(f->fix.find("UDP 4814"), std::string::npos);
+  EXPECT_NE(f->fix.find("UDP 4672"), std::string::npos);
+  // Already on 4811: another suggestion.
+  Evidence other = base("[eMule]\nPort=4811\nUDPPort=4672\n");
+  other.kad.report = ev.kad.report;
+  const auto gs = run(other);
+  EXPECT_NE(find(gs, "kad.udp-remapped")->fix.find("/eMule/Port 9870"), std::string::npos);
+}
+
+TEST(DoctorKad, RemappedButTheForwardedPortWorksIsOnlyANote)
+{
+  Evidence ev = base();
+  ev.kad.report.tcp = ev.kad.report.udp = "open";
+  ev.kad.report.external_udp_port = 31111;
+  ev.kad.report.udp_remapped = true;
+  const auto fs = run(ev);
+  ASSERT_NE(find(fs, "kad.remapped-but-open"), nullptr);
+  EXPECT_EQ(find(fs, "kad.remapped-but-open")->severity, Severity::info);
+}
+
+TEST(DoctorKad, TcpFirewalled)
+{
+  Evidence ev = base();
+  ev.kad.report.tcp = "firewalled";
+  ev.kad.report.udp = "open";
+  ASSERT_NE(find(run(ev), "kad.tcp-firewalled"), nullptr);
+}
