@@ -16,8 +16,9 @@ int main(int argc, char** argv)
   app.footer(
       "Start with `mulenet doctor`. Every command takes --config PATH (default ~/.aMule/amule.conf) and --json,\n"
       "before or after its name, and explains itself with --help.\n\n"
-      "Exit codes: 0 ok; 1 doctor found warnings; 2 doctor found problems; 3 invalid configuration;\n"
-      "4 config file unreadable/unwritable; 5 no such key; 64 bad command line.");
+      "Exit codes: 0 ok; 1 warnings (doctor), only Low IDs (ed2k login), firewalled (kad check); 2 problems,\n"
+      "a failed step, nothing mapped or no verdict; 3 invalid configuration; 4 a file unreadable/unwritable;\n"
+      "5 no such key/server; 64 bad command line. Each command's --help says exactly.");
   GlobalOptions options;
   add_global_options(app, options);
 
