@@ -113,7 +113,10 @@ for ((i = 0; i < CAP; i++)); do
   sleep 1
   state=$("$LAB" exec direct env HOME="$DIR/home" timeout 5 amulecmd -h "$direct_ip" -p 4893 -P bench -c status 2>/dev/null |
     sed -n 's/^[> ]*Kad: *//p' | head -n1)
-  [ "$last_state" = "$state" ] || { last_state=$state; log "amuled after $((i + 1)) s: ${state:-no EC answer yet}"; }
+  [ "$last_state" = "$state" ] || {
+    last_state=$state
+    log "amuled after $(python3 -c "import time; print(round(time.time() - $a0, 1))") s: ${state:-no EC answer yet}"
+  }
   if [[ $state == *"Connected (ok)"* ]]; then
     amuled_tcp=$(python3 -c "import time; print(round(time.time() - $a0, 1))")
     break
