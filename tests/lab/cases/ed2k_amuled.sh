@@ -74,9 +74,20 @@ smoke_on_exit "$LAB" exec lan "$MULENET" --config "$dir/amule.conf" unmap
 
 smoke_check "amuled logs in to the test server with a Low ID (nothing forwarded)" wait_state "with LowID" 40
 "$LAB" exec lan "$MULENET" --config "$dir/amule.conf" map --once --keep >/dev/null 2>&1
-amulecmd_lan -c "disconnect ed2k" >/dev/null
-amulecmd_lan -c "connect ed2k" >/dev/null
-smoke_check "after mulenet map and a reconnect: amuled has a High ID" wait_state "with HighID" 40
+# Reconnect: disconnect, wait until amuled says so (a connect sent while it
+# is still disconnecting is ignored), then connect; a few tries, bounded.
+reconnect() {
+  local try
+  amulecmd_lan -c "disconnect ed2k" >/dev/null
+  wait_state "Not connected" 15 || true
+  for try in 1 2 3; do
+    amulecmd_lan -c "connect $LAB_WAN_IP:4661" >/dev/null
+    wait_state "Connected to" 20 && return 0
+  done
+  return 1
+}
+reconnect
+smoke_check "after mulenet map and a reconnect: amuled has a High ID" wait_state "with HighID" 20
 
 out=$("$LAB" exec lan "$MULENET" --config "$dir/amule.conf" ed2k login "$LAB_WAN_IP:4661" --no-listen --json 2>/dev/null)
 smoke_check "mulenet --no-listen beside amuled: High ID (amuled answered with the shared user hash)" \
