@@ -45,7 +45,7 @@ struct KadCheckOptions {
   std::size_t udp_checkers = 2;
   std::chrono::milliseconds answer_wait{4000};  // for FIREWALLED_RES, PONG, BOOTSTRAP_RES
   std::chrono::milliseconds tcp_wait{10000};    // for the ACKs after the answers
-  std::chrono::milliseconds udp_wait{8000};     // for FIREWALLUDP after the request
+  std::chrono::milliseconds udp_wait{10000};    // for FIREWALLUDP after the request
   bool join = true;  // afterwards, HELLO the TCP checkers (with the ACK) so they keep us as a verified contact
   std::function<void(std::string_view)> progress;
 };
