@@ -49,12 +49,13 @@ asio::awaitable<void> serve_one(std::shared_ptr<ClientListener::State> state, st
     co_return;
   }
   ++state->counters.hellos_answered;
-  if (state->hello_fn) state->hello_fn(IncomingHello{peer_ip, peer_port, *hello});
+  // Never after stop(): the owner's callbacks may refer to what is gone then.
+  if (state->hello_fn && !state->stopped) state->hello_fn(IncomingHello{peer_ip, peer_port, *hello});
   // Then listen until the peer leaves or idles out; report what it sends.
   for (int i = 0; i < 1000 && !state->stopped; ++i) {
     ReadOutcome next = co_await stream->read(limits.idle_timeout, limits.max_packet_size, kProtoEmule);
     if (!next.packet) break;
-    if (state->packet_fn) state->packet_fn(peer_ip, *next.packet);
+    if (state->packet_fn && !state->stopped) state->packet_fn(peer_ip, *next.packet);
   }
 }
 

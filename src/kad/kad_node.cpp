@@ -242,6 +242,7 @@ asio::awaitable<void> receive_loop(std::shared_ptr<KadNode::State> st)
       ++st->counters.dropped_flood;
       continue;
     }
+    if (st->stopped) co_return;
     for (Waiter* w : st->waiters) {
       if (!w->got && w->match(r)) {
         w->got = r;
