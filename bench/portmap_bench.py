@@ -50,7 +50,8 @@ def make_cases(a):
         cases[f"mulenet-{via}"] = {
             "tool": "mulenet",
             "protocol": via,
-            "discovery": "SSDP always (and PCP + NAT-PMP probes, in parallel)",
+            # --via asks only that protocol: the default gateway, then (UPnP) SSDP.
+            "discovery": "default gateway; SSDP (answers as they come)" if via == "upnp" else "default gateway",
             "processes": 1,
             "run": [mulenet + ["map", "--once", "--keep", "--via", via]],
             "cleanup": [mulenet + ["unmap"]],
