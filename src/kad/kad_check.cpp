@@ -108,7 +108,16 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
   }
   // Our node on the Kad UDP port, and the TCP listener the TCP checks connect to.
   std::string error;
-  auto node = KadNode::start(executor, {o.id, o.udp_key, s.bind_address, s.udp_port, s.tcp_port, o.user_hash}, error);
+  KadNodeOptions node_options;
+  node_options.id = o.id;
+  node_options.udp_key = o.udp_key;
+  node_options.bind_address = s.bind_address;
+  node_options.udp_port = s.udp_port;
+  node_options.tcp_port = s.tcp_port;
+  node_options.user_hash = o.user_hash;
+  // Nodes that ask us to check their TCP port get it done, as aMule does.
+  node_options.dialer = std::make_shared<proxy::Dialer>(executor, proxy::proxy_from_settings(s.proxy), s.proxy.strict);
+  auto node = KadNode::start(executor, node_options, error);
   if (!node) {
     report.error = error + " (is aMule running? its Kad uses that port)";
     co_return report;

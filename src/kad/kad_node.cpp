@@ -10,6 +10,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <openssl/rand.h>
 
+#include "ed2k/hello.hpp"
+#include "ed2k/packet_stream.hpp"
 #include "kad/udp_obfuscation.hpp"
 
 namespace mulenet::kad {
@@ -49,6 +51,8 @@ struct Waiter {
 
 }  // namespace
 
+constexpr std::size_t kMaxTcpChecksInFlight = 4;
+
 struct KadNode::State {
   explicit State(udp::socket s) : socket(std::move(s)) {}
   udp::socket socket;
@@ -57,6 +61,7 @@ struct KadNode::State {
   std::list<Waiter*> waiters;
   std::map<std::pair<std::uint32_t, std::uint8_t>, std::vector<Clock::time_point>> requests;  // flood accounting
   std::map<std::pair<std::uint32_t, std::uint16_t>, KnownContact> contacts;
+  std::size_t tcp_checks_in_flight = 0;
   bool stopped = false;
 };
 
@@ -117,6 +122,51 @@ std::vector<Contact> known(const KadNode::State& st, std::size_t n, const std::o
   return all;
 }
 
+// Another node's TCP check (reference §2.4): connect to its TCP port, say
+// Hello, and acknowledge over TCP (OP_KAD_FWTCPCHECK_ACK) when its Hello
+// announces Kad version >= 7, else over UDP (KADEMLIA_FIREWALLED_ACK_RES).
+asio::awaitable<void> do_tcp_check(std::shared_ptr<KadNode::State> st, udp::endpoint kad_peer, std::uint16_t tcp_port)
+{
+  using namespace std::chrono_literals;
+  auto& o = st->options;
+  const proxy::Target target{kad_peer.address().to_v4().to_bytes(), tcp_port};
+  proxy::DialResult dial = co_await o.dialer->connect(target, proxy::TrafficKind::client_tcp);
+  bool acked = false;
+  if (dial.ok()) {
+    ed2k::PacketStream stream(std::move(*dial.socket), std::move(dial.early_bytes));
+    ed2k::Identity me;
+    me.user_hash = o.user_hash;
+    me.tcp_port = o.tcp_port;
+    me.udp_port = o.udp_port;
+    me.kad_running = true;
+    const ed2k::Packet hello = ed2k::encode_hello(ed2k::make_hello(me));
+    if ((co_await stream.write(hello, 5s)).empty()) {
+      for (int i = 0; i < 4 && !acked; ++i) {
+        ed2k::ReadOutcome in = co_await stream.read(5s, 64 * 1024, ed2k::kProtoEmule);
+        if (!in.packet) break;
+        if (in.packet->protocol != ed2k::kProtoEdonkey || in.packet->opcode != ed2k::OP_HELLOANSWER) continue;
+        const auto theirs = ed2k::decode_hello(*in.packet);
+        if (!theirs) break;
+        if (theirs.value->kad_version() >= 7) {
+          const ed2k::Packet ack{kProtoEmule, OP_KAD_FWTCPCHECK_ACK, {}};
+          acked = (co_await stream.write(ack, 5s)).empty();
+        } else {
+          const Datagram ack = encode_firewalled_ack_res();
+          const SendKey plain = SendKey::plain();
+          co_await send_raw(*st, kad_peer, wire_for(*st, kad_peer, ack, plain));
+          acked = true;
+        }
+      }
+    }
+    // A moment for the ACK to arrive before the connection closes.
+    asio::steady_timer linger(stream.socket().get_executor(), 500ms);
+    co_await linger.async_wait(use_tuple);
+    stream.close();
+  }
+  ++(acked ? st->counters.tcp_checks_done : st->counters.tcp_checks_failed);
+  --st->tcp_checks_in_flight;
+}
+
 // The answer we owe to a request, if any.
 asio::awaitable<void> answer(std::shared_ptr<KadNode::State> st, Received r)
 {
@@ -162,10 +212,22 @@ asio::awaitable<void> answer(std::shared_ptr<KadNode::State> st, Received r)
       break;
     }
     case KADEMLIA_FIREWALLED_REQ:
-    case KADEMLIA_FIREWALLED2_REQ:
-      // The address we see them at; their TCP check is the checker's part.
+    case KADEMLIA_FIREWALLED2_REQ: {
+      // The address we see them at, then (as aMule) their TCP check.
+      std::optional<std::uint16_t> tcp_port;
+      if (d.opcode == KADEMLIA_FIREWALLED_REQ) {
+        if (auto q = decode_firewalled_req(d)) tcp_port = *q.value;
+      } else if (auto q2 = decode_firewalled2_req(d)) {
+        tcp_port = q2.value->tcp_port;
+      }
+      if (!tcp_port) break;
       out = encode_firewalled_res(kad_ip_of(ip));
+      if (st->options.dialer && *tcp_port != 0 && st->tcp_checks_in_flight < kMaxTcpChecksInFlight) {
+        ++st->tcp_checks_in_flight;
+        asio::co_spawn(st->socket.get_executor(), do_tcp_check(st, r.from, *tcp_port), asio::detached);
+      }
       break;
+    }
     default: break;
   }
   if (!out) co_return;

@@ -2,7 +2,8 @@
 // Our Kad node on the UDP port: receives every datagram (de-obfuscating what
 // is obfuscated for us), answers what other nodes ask as a good citizen
 // (PING -> PONG with the port we saw, HELLO_REQ -> HELLO_RES, BOOTSTRAP_REQ,
-// KADEMLIA2_REQ -> our contacts, FIREWALLED(2)_REQ -> FIREWALLED_RES), with
+// KADEMLIA2_REQ -> our contacts, FIREWALLED(2)_REQ -> FIREWALLED_RES and
+// their TCP check: connect, Hello, ACK), with
 // aMule's per-IP flood limits, never much more bytes out than in to a peer
 // that has not proven its address, and hands everything else to whoever waits
 // for it (the checks). Sends obfuscated as aMule does: requests to version
@@ -21,6 +22,7 @@
 
 #include "ed2k/wire.hpp"
 #include "kad/kad_messages.hpp"
+#include "proxy/dialer.hpp"
 
 namespace mulenet::kad {
 
@@ -31,6 +33,9 @@ struct KadNodeOptions {
   std::uint16_t udp_port = 0; // 0: any free port (tests)
   std::uint16_t tcp_port = 0;
   ed2k::Hash16 user_hash{};
+  // Set: we do the TCP check other nodes ask for with FIREWALLED(2)_REQ
+  // (connect to their TCP port through it, Hello, acknowledge), as aMule does.
+  std::shared_ptr<proxy::Dialer> dialer;
 };
 
 struct Received {
@@ -60,6 +65,8 @@ struct KadNodeCounters {
   std::size_t dropped_flood = 0;
   std::size_t dropped_malformed = 0;
   std::size_t trimmed_unverified = 0;  // answers cut down (or not sent) for an unproven address
+  std::size_t tcp_checks_done = 0;     // others' TCP ports we reached and acknowledged
+  std::size_t tcp_checks_failed = 0;
 };
 
 // A peer we heard from: what a BOOTSTRAP_RES / KADEMLIA2_RES of ours lists.

@@ -7,9 +7,12 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "ed2k/client_listener.hpp"
 #include "kad/kad_node.hpp"
 
 namespace asio = boost::asio;
@@ -152,4 +155,50 @@ TEST(KadNode, GarbageIsCountedNotAnswered)
   EXPECT_FALSE(p.run(work()));
   EXPECT_EQ(p.b->counters().dropped_malformed, 2u);
   EXPECT_EQ(p.b->counters().answered, 0u);
+}
+
+TEST(KadNode, DoesTheTcpCheckAnotherNodeAsksFor)
+{
+  // a asks b to check its TCP port (a's listener, here a loopback one); b
+  // answers FIREWALLED_RES, connects, says Hello and acknowledges over TCP.
+  asio::io_context io;
+  std::string error;
+  KadNodeOptions ao = node("0000000000000000000000000000000A", 111);
+  KadNodeOptions bo = node("0000000000000000000000000000000B", 222);
+  bo.dialer = std::make_shared<mulenet::proxy::Dialer>(io.get_executor(), std::nullopt, false);
+  auto a = KadNode::start(io.get_executor(), ao, error);
+  auto b = KadNode::start(io.get_executor(), bo, error);
+  ASSERT_TRUE(a && b) << error;
+  mulenet::ed2k::Identity me;
+  me.user_hash.fill(0x11);
+  me.tcp_port = 4662;
+  me.udp_port = a->local_port();
+  me.kad_running = true;  // Kad version 8 in our Hello: the ACK comes over TCP
+  auto listener = mulenet::ed2k::ClientListener::start(io.get_executor(), "127.0.0.1", 0, me, {}, error);
+  ASSERT_TRUE(listener) << error;
+  int acks = 0;
+  listener->on_packet([&](const std::string&, const mulenet::ed2k::Packet& p) {
+    if (p.protocol == kProtoEmule && p.opcode == OP_KAD_FWTCPCHECK_ACK) ++acks;
+  });
+  const udp::endpoint b_at{asio::ip::make_address("127.0.0.1"), b->local_port()};
+  bool answered = false;
+  auto work = [&]() -> asio::awaitable<void> {
+    const Firewalled2Req q{listener->local_port(), KadId{}, 0};
+    const Datagram req = encode_firewalled2_req(q);
+    const SendKey plain = SendKey::plain();
+    co_await a->send(b_at, req, plain);
+    answered = static_cast<bool>(co_await a->wait_for(opcode_is(KADEMLIA_FIREWALLED_RES), 2s));
+    for (int i = 0; i < 40 && acks == 0; ++i) {
+      asio::steady_timer t(io.get_executor(), 50ms);
+      co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    a->stop();
+    b->stop();
+    listener->stop();
+  };
+  asio::co_spawn(io, work(), asio::detached);
+  io.run_for(10s);
+  EXPECT_TRUE(answered);
+  EXPECT_EQ(acks, 1);
+  EXPECT_EQ(b->counters().tcp_checks_done, 1u);
 }
