@@ -133,8 +133,13 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
   auto listener = ed2k::ClientListener::start(executor, s.bind_address, s.tcp_port, me, {}, listen_error);
   if (listener) {
     listener->on_packet([&](const std::string& peer_ip, const ed2k::Packet& p) {
-      if (p.protocol != kProtoEmule || p.opcode != OP_KAD_FWTCPCHECK_ACK) return;
       boost::system::error_code ec;
+      if (p.protocol == kProtoEmule && p.opcode == OP_FWCHECKUDPREQ) {  // another node's UDP test: do it
+        const auto from = asio::ip::make_address_v4(peer_ip, ec);
+        if (const auto q = decode_fwcheck_udp_req_payload(p.payload); q && !ec) node->answer_udp_check(from, *q.value);
+        return;
+      }
+      if (p.protocol != kProtoEmule || p.opcode != OP_KAD_FWTCPCHECK_ACK) return;
       const auto a = asio::ip::make_address_v4(peer_ip, ec);
       if (ec || !tcp_asked.contains(ed2k_ip_of(a)) || acked.contains(ed2k_ip_of(a))) return;
       acked.insert(ed2k_ip_of(a));

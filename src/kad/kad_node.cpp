@@ -389,6 +389,29 @@ void KadNode::remember(const Contact& c, std::uint32_t their_key)
   state_->contacts[{c.ip, c.udp_port}] = KnownContact{c, their_key, Clock::now()};
 }
 
+void KadNode::answer_udp_check(const asio::ip::address_v4& peer, const FwCheckUdpReq& q)
+{
+  if (state_->stopped || q.internal_port == 0) return;  // internal port 0: no answer, as aMule
+  bool known = false;
+  for (const auto& [key, k] : state_->contacts)
+    if (k.contact.ip == kad_ip_of(peer)) known = true;
+  std::vector<std::uint16_t> ports{q.internal_port};
+  if (q.external_port != 0 && q.external_port != q.internal_port) ports.push_back(q.external_port);
+  auto st = state_;
+  auto send_all = [](std::shared_ptr<State> s, asio::ip::address_v4 to, std::vector<std::uint16_t> targets,
+                     std::uint32_t key, std::uint8_t error) -> asio::awaitable<void> {
+    for (const std::uint16_t port : targets) {
+      const udp::endpoint at(to, port);
+      const Datagram answer = encode_firewall_udp({error, port});
+      const SendKey with_their_key{std::nullopt, key};
+      co_await send_raw(*s, at, wire_for(*s, at, answer, with_their_key));
+    }
+  };
+  ++state_->counters.udp_checks_answered;
+  asio::co_spawn(state_->socket.get_executor(), send_all(st, peer, ports, q.sender_verify_key, known ? 1 : 0),
+                 asio::detached);
+}
+
 void KadNode::stop()
 {
   if (!state_ || state_->stopped) return;

@@ -67,6 +67,7 @@ struct KadNodeCounters {
   std::size_t trimmed_unverified = 0;  // answers cut down (or not sent) for an unproven address
   std::size_t tcp_checks_done = 0;     // others' TCP ports we reached and acknowledged
   std::size_t tcp_checks_failed = 0;
+  std::size_t udp_checks_answered = 0;
 };
 
 // A peer we heard from: what a BOOTSTRAP_RES / KADEMLIA2_RES of ours lists.
@@ -93,6 +94,11 @@ class KadNode {
   [[nodiscard]] KadNodeCounters counters() const;
   [[nodiscard]] std::vector<KnownContact> contacts() const;
   void remember(const Contact& c, std::uint32_t their_key);
+  // Another node's UDP test (OP_FWCHECKUDPREQ, which arrives over TCP on the
+  // client listener): send KADEMLIA2_FIREWALLUDP to its internal and, when
+  // different, external Kad port, keyed with the key it sent. Error code 1
+  // ("I already know your IP") when it is among our contacts, as aMule.
+  void answer_udp_check(const boost::asio::ip::address_v4& peer, const FwCheckUdpReq& request);
   void stop();
 
   struct State;

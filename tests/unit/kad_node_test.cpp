@@ -14,6 +14,7 @@
 
 #include "ed2k/client_listener.hpp"
 #include "kad/kad_node.hpp"
+#include "kad/udp_check_request.hpp"
 
 namespace asio = boost::asio;
 using asio::ip::udp;
@@ -201,4 +202,49 @@ TEST(KadNode, DoesTheTcpCheckAnotherNodeAsksFor)
   EXPECT_TRUE(answered);
   EXPECT_EQ(acks, 1);
   EXPECT_EQ(b->counters().tcp_checks_done, 1u);
+}
+
+TEST(KadNode, AnswersAnotherNodesUdpTest)
+{
+  // b asks a (over TCP, as aMule: Hello, then OP_FWCHECKUDPREQ) to send to
+  // its Kad port; a's node sends KADEMLIA2_FIREWALLUDP keyed with b's key.
+  asio::io_context io;
+  std::string error;
+  auto a = KadNode::start(io.get_executor(), node("0000000000000000000000000000000A", 111), error);
+  auto b = KadNode::start(io.get_executor(), node("0000000000000000000000000000000B", 222), error);
+  ASSERT_TRUE(a && b) << error;
+  mulenet::ed2k::Identity a_me;
+  a_me.kad_running = true;
+  a_me.udp_port = a->local_port();
+  auto listener = mulenet::ed2k::ClientListener::start(io.get_executor(), "127.0.0.1", 0, a_me, {}, error);
+  ASSERT_TRUE(listener) << error;
+  listener->on_packet([&](const std::string& ip, const mulenet::ed2k::Packet& p) {
+    if (p.protocol != kProtoEmule || p.opcode != OP_FWCHECKUDPREQ) return;
+    if (const auto q = decode_fwcheck_udp_req_payload(p.payload)) a->answer_udp_check(asio::ip::make_address_v4(ip), *q.value);
+  });
+  mulenet::proxy::Dialer dialer(io.get_executor(), std::nullopt, false);
+  const std::uint16_t b_port = b->local_port();
+  std::optional<Received> got;
+  auto work = [&]() -> asio::awaitable<void> {
+    mulenet::ed2k::Identity b_me;
+    b_me.kad_running = true;
+    b_me.udp_port = b_port;
+    const FwCheckUdpReq q{b_port, 0, b->verify_key_for(asio::ip::make_address_v4("127.0.0.1"))};
+    const mulenet::proxy::Target to{std::array<std::uint8_t, 4>{127, 0, 0, 1}, listener->local_port()};
+    UdpCheckRequest r = co_await request_udp_check(dialer, to, b_me, q, 2s);
+    if (r.sent) got = co_await b->wait_for(opcode_is(KADEMLIA2_FIREWALLUDP), 2s);
+    a->stop();
+    b->stop();
+    listener->stop();
+  };
+  asio::co_spawn(io, work(), asio::detached);
+  io.run_for(10s);
+  ASSERT_TRUE(got);
+  EXPECT_TRUE(got->obfuscated);
+  EXPECT_TRUE(got->valid_receiver_key);  // keyed with the key b gave
+  const auto f = decode_firewall_udp(got->datagram);
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f.value->error_code, 0);
+  EXPECT_EQ(f.value->port_tested, b_port);
+  EXPECT_EQ(a->counters().udp_checks_answered, 1u);
 }
