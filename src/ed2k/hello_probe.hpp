@@ -10,6 +10,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "ed2k/hello.hpp"
+#include "ed2k/packet_stream.hpp"
 #include "proxy/dialer.hpp"
 
 namespace mulenet::ed2k {
@@ -20,6 +21,12 @@ struct HelloProbe {
   std::string error;
   std::chrono::milliseconds elapsed{0};
 };
+
+// On an open connection: send our OP_HELLO and read the peer's
+// OP_HELLOANSWER (which may follow a few other packets). The error says
+// what failed: sending, no answer, or a broken one.
+boost::asio::awaitable<Decoded<Hello>> exchange_hellos(PacketStream& stream, const Identity& me,
+                                                       std::chrono::milliseconds timeout);
 
 boost::asio::awaitable<HelloProbe> say_hello(proxy::Dialer& dialer, proxy::Target peer, Identity me,
                                              std::chrono::milliseconds timeout);

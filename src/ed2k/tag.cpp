@@ -53,6 +53,83 @@ Tag Tag::make_named_uint32(std::string name, std::uint32_t value)
   return t;
 }
 
+bool read_tag_value(WireReader& r, Tag& t)
+{
+  const auto type = static_cast<std::uint8_t>(t.type);
+  if (type >= 0x11 && type <= 0x20) {
+    t.text = r.text(type - 0x10u);
+    return true;
+  }
+  switch (t.type) {
+    case TagType::hash16: t.hash = r.hash16(); break;
+    case TagType::string: t.text = r.text(r.u16()); break;
+    case TagType::uint32: t.integer = r.u32(); break;
+    case TagType::float32: t.real = r.f32(); break;
+    case TagType::boolean: t.integer = r.u8(); break;
+    case TagType::bool_array: {
+      const std::uint16_t bits = r.u16();
+      const ByteView b = r.bytes(bits / 8u + 1u);
+      t.blob.assign(b.begin(), b.end());
+      break;
+    }
+    case TagType::blob: {
+      const std::uint32_t n = r.u32();
+      if (n > r.remaining()) {  // never allocate more than what arrived
+        r.fail();
+        break;
+      }
+      const ByteView b = r.bytes(n);
+      t.blob.assign(b.begin(), b.end());
+      break;
+    }
+    case TagType::uint16: t.integer = r.u16(); break;
+    case TagType::uint8: t.integer = r.u8(); break;
+    case TagType::bsob: {
+      const ByteView b = r.bytes(r.u8());
+      t.blob.assign(b.begin(), b.end());
+      break;
+    }
+    case TagType::uint64: t.integer = r.u64(); break;
+    default: return false;
+  }
+  return true;
+}
+
+void write_tag_value(WireWriter& w, const Tag& t)
+{
+  const auto type = static_cast<std::uint8_t>(t.type);
+  if (type >= 0x11 && type <= 0x20) {
+    w.text(std::string_view(t.text).substr(0, type - 0x10u));
+    return;
+  }
+  switch (t.type) {
+    case TagType::hash16: w.bytes(t.hash); break;
+    case TagType::string:
+      w.u16(static_cast<std::uint16_t>(std::min<std::size_t>(t.text.size(), 0xFFFF)));
+      w.text(std::string_view(t.text).substr(0, 0xFFFF));
+      break;
+    case TagType::uint32: w.u32(static_cast<std::uint32_t>(t.integer)); break;
+    case TagType::float32: w.f32(t.real); break;
+    case TagType::boolean: w.u8(static_cast<std::uint8_t>(t.integer)); break;
+    case TagType::bool_array:
+      w.u16(static_cast<std::uint16_t>(t.blob.empty() ? 0 : (t.blob.size() - 1) * 8));
+      w.bytes(t.blob);
+      break;
+    case TagType::blob:
+      w.u32(static_cast<std::uint32_t>(t.blob.size()));
+      w.bytes(t.blob);
+      break;
+    case TagType::uint16: w.u16(static_cast<std::uint16_t>(t.integer)); break;
+    case TagType::uint8: w.u8(static_cast<std::uint8_t>(t.integer)); break;
+    case TagType::bsob:
+      w.u8(static_cast<std::uint8_t>(std::min<std::size_t>(t.blob.size(), 0xFF)));
+      w.bytes(ByteView(t.blob).first(std::min<std::size_t>(t.blob.size(), 0xFF)));
+      break;
+    case TagType::uint64: w.u64(t.integer); break;
+    default: break;
+  }
+}
+
 std::optional<Tag> read_tag(WireReader& r, std::string* error)
 {
   Tag t;
@@ -70,44 +147,10 @@ std::optional<Tag> read_tag(WireReader& r, std::string* error)
     return std::nullopt;
   }
   t.type = static_cast<TagType>(type);
-  if (type >= 0x11 && type <= 0x20) {
-    t.text = r.text(type - 0x10u);
-  } else {
-    switch (t.type) {
-      case TagType::hash16: t.hash = r.hash16(); break;
-      case TagType::string: t.text = r.text(r.u16()); break;
-      case TagType::uint32: t.integer = r.u32(); break;
-      case TagType::float32: t.real = r.f32(); break;
-      case TagType::boolean: t.integer = r.u8(); break;
-      case TagType::bool_array: {
-        const std::uint16_t bits = r.u16();
-        const ByteView b = r.bytes(bits / 8u + 1u);
-        t.blob.assign(b.begin(), b.end());
-        break;
-      }
-      case TagType::blob: {
-        const std::uint32_t n = r.u32();
-        if (n > r.remaining()) {  // never allocate more than what arrived
-          r.fail();
-          break;
-        }
-        const ByteView b = r.bytes(n);
-        t.blob.assign(b.begin(), b.end());
-        break;
-      }
-      case TagType::uint16: t.integer = r.u16(); break;
-      case TagType::uint8: t.integer = r.u8(); break;
-      case TagType::bsob: {
-        const ByteView b = r.bytes(r.u8());
-        t.blob.assign(b.begin(), b.end());
-        break;
-      }
-      case TagType::uint64: t.integer = r.u64(); break;
-      default:
-        r.fail();
-        set_error(error, fmt::format("unknown tag type 0x{:02X}", type));
-        return std::nullopt;
-    }
+  if (!read_tag_value(r, t)) {
+    r.fail();
+    set_error(error, fmt::format("unknown tag type 0x{:02X}", type));
+    return std::nullopt;
   }
   if (!r.ok()) {
     set_error(error, fmt::format("tag of type 0x{:02X} cut short in its value", type));
@@ -143,37 +186,7 @@ void write_tag(WireWriter& w, const Tag& t)
     w.u16(static_cast<std::uint16_t>(t.name.size()));
     w.text(t.name);
   }
-  const auto type = static_cast<std::uint8_t>(t.type);
-  if (type >= 0x11 && type <= 0x20) {
-    w.text(std::string_view(t.text).substr(0, type - 0x10u));
-    return;
-  }
-  switch (t.type) {
-    case TagType::hash16: w.bytes(t.hash); break;
-    case TagType::string:
-      w.u16(static_cast<std::uint16_t>(std::min<std::size_t>(t.text.size(), 0xFFFF)));
-      w.text(std::string_view(t.text).substr(0, 0xFFFF));
-      break;
-    case TagType::uint32: w.u32(static_cast<std::uint32_t>(t.integer)); break;
-    case TagType::float32: w.f32(t.real); break;
-    case TagType::boolean: w.u8(static_cast<std::uint8_t>(t.integer)); break;
-    case TagType::bool_array:
-      w.u16(static_cast<std::uint16_t>(t.blob.empty() ? 0 : (t.blob.size() - 1) * 8));
-      w.bytes(t.blob);
-      break;
-    case TagType::blob:
-      w.u32(static_cast<std::uint32_t>(t.blob.size()));
-      w.bytes(t.blob);
-      break;
-    case TagType::uint16: w.u16(static_cast<std::uint16_t>(t.integer)); break;
-    case TagType::uint8: w.u8(static_cast<std::uint8_t>(t.integer)); break;
-    case TagType::bsob:
-      w.u8(static_cast<std::uint8_t>(std::min<std::size_t>(t.blob.size(), 0xFF)));
-      w.bytes(ByteView(t.blob).first(std::min<std::size_t>(t.blob.size(), 0xFF)));
-      break;
-    case TagType::uint64: w.u64(t.integer); break;
-    default: break;
-  }
+  write_tag_value(w, t);
 }
 
 const Tag* find_tag(const std::vector<Tag>& tags, std::uint8_t id)

@@ -60,6 +60,12 @@ struct Tag {
 
 void write_tag(WireWriter& w, const Tag& tag);  // old layout
 
+// The value alone, by tag.type (set before reading), shared by the eD2k and
+// Kad tag layouts, which differ only in how the type and name are written.
+// read_tag_value: false for a type it does not know (nothing read).
+[[nodiscard]] bool read_tag_value(WireReader& r, Tag& tag);
+void write_tag_value(WireWriter& w, const Tag& tag);
+
 // The first tag named `id` in `tags`.
 [[nodiscard]] const Tag* find_tag(const std::vector<Tag>& tags, std::uint8_t id);
 [[nodiscard]] const Tag* find_tag(const std::vector<Tag>& tags, std::string_view name);

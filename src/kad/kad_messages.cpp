@@ -70,32 +70,9 @@ Contact read_contact(WireReader& r)
 
 void write_kad_tag(WireWriter& w, const Tag& t)
 {
-  // Kad names are strings even when one byte long: type, u16 length, name.
-  w.u8(static_cast<std::uint8_t>(t.type));
-  if (t.name.empty()) {
-    w.u16(1);
-    w.u8(t.id);
-  } else {
-    w.u16(static_cast<std::uint16_t>(t.name.size()));
-    w.text(t.name);
-  }
-  switch (t.type) {
-    case TagType::hash16: w.bytes(t.hash); break;
-    case TagType::string:
-      w.u16(static_cast<std::uint16_t>(std::min<std::size_t>(t.text.size(), 0xFFFF)));
-      w.text(std::string_view(t.text).substr(0, 0xFFFF));
-      break;
-    case TagType::uint64: w.u64(t.integer); break;
-    case TagType::uint32: w.u32(static_cast<std::uint32_t>(t.integer)); break;
-    case TagType::uint16: w.u16(static_cast<std::uint16_t>(t.integer)); break;
-    case TagType::uint8: w.u8(static_cast<std::uint8_t>(t.integer)); break;
-    case TagType::float32: w.f32(t.real); break;
-    case TagType::bsob:
-      w.u8(static_cast<std::uint8_t>(std::min<std::size_t>(t.blob.size(), 0xFF)));
-      w.bytes(ByteView(t.blob).first(std::min<std::size_t>(t.blob.size(), 0xFF)));
-      break;
-    default: break;  // not a Kad tag type: never made by us
-  }
+  // Kad names are always a u16 length and bytes, which is exactly the eD2k
+  // "old" layout (a one-byte name as length 1): one writer for both.
+  ed2k::write_tag(w, t);
 }
 
 std::optional<std::vector<Tag>> read_kad_tags(WireReader& r, std::string* error)
@@ -109,23 +86,14 @@ std::optional<std::vector<Tag>> read_kad_tags(WireReader& r, std::string* error)
     if (name_length == 1) t.id = r.u8();
     else t.name = r.text(name_length);
     t.type = static_cast<TagType>(type);
-    switch (t.type) {
-      case TagType::hash16: t.hash = r.hash16(); break;
-      case TagType::string: t.text = r.text(r.u16()); break;
-      case TagType::uint64: t.integer = r.u64(); break;
-      case TagType::uint32: t.integer = r.u32(); break;
-      case TagType::uint16: t.integer = r.u16(); break;
-      case TagType::uint8: t.integer = r.u8(); break;
-      case TagType::float32: t.real = r.f32(); break;
-      case TagType::bsob: {
-        const ByteView b = r.bytes(r.u8());
-        t.blob.assign(b.begin(), b.end());
-        break;
-      }
-      default:
-        if (error) *error = fmt::format("Kad tag of unknown type 0x{:02X}", type);
-        r.fail();
-        return std::nullopt;
+    // The types aMule's Kad tag reader takes; anything else ends the packet.
+    const bool kad_type = t.type == TagType::hash16 || t.type == TagType::string || t.type == TagType::uint64 ||
+                          t.type == TagType::uint32 || t.type == TagType::uint16 || t.type == TagType::uint8 ||
+                          t.type == TagType::float32 || t.type == TagType::bsob;
+    if (!kad_type || !ed2k::read_tag_value(r, t)) {
+      if (error) *error = fmt::format("Kad tag of unknown type 0x{:02X}", type);
+      r.fail();
+      return std::nullopt;
     }
     tags.push_back(std::move(t));
   }

@@ -10,8 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <openssl/rand.h>
 
-#include "ed2k/hello.hpp"
-#include "ed2k/packet_stream.hpp"
+#include "ed2k/hello_probe.hpp"
 #include "kad/udp_obfuscation.hpp"
 
 namespace mulenet::kad {
@@ -65,12 +64,7 @@ struct KadNode::State {
   bool stopped = false;
 };
 
-std::uint32_t ed2k_ip_of(const asio::ip::address_v4& a)
-{
-  const auto b = a.to_bytes();
-  return static_cast<std::uint32_t>(b[0]) | (static_cast<std::uint32_t>(b[1]) << 8) |
-         (static_cast<std::uint32_t>(b[2]) << 16) | (static_cast<std::uint32_t>(b[3]) << 24);
-}
+std::uint32_t ed2k_ip_of(const asio::ip::address_v4& a) { return ed2k::ed2k_order(a.to_bytes()); }
 
 std::uint32_t kad_ip_of(const asio::ip::address_v4& a) { return a.to_uint(); }
 
@@ -139,24 +133,15 @@ asio::awaitable<void> do_tcp_check(std::shared_ptr<KadNode::State> st, udp::endp
     me.tcp_port = o.tcp_port;
     me.udp_port = o.udp_port;
     me.kad_running = true;
-    const ed2k::Packet hello = ed2k::encode_hello(ed2k::make_hello(me));
-    if ((co_await stream.write(hello, 5s)).empty()) {
-      for (int i = 0; i < 4 && !acked; ++i) {
-        ed2k::ReadOutcome in = co_await stream.read(5s, 64 * 1024, ed2k::kProtoEmule);
-        if (!in.packet) break;
-        if (in.packet->protocol != ed2k::kProtoEdonkey || in.packet->opcode != ed2k::OP_HELLOANSWER) continue;
-        const auto theirs = ed2k::decode_hello(*in.packet);
-        if (!theirs) break;
-        if (theirs.value->kad_version() >= 7) {
-          const ed2k::Packet ack{kProtoEmule, OP_KAD_FWTCPCHECK_ACK, {}};
-          acked = (co_await stream.write(ack, 5s)).empty();
-        } else {
-          const Datagram ack = encode_firewalled_ack_res();
-          const SendKey plain = SendKey::plain();
-          co_await send_raw(*st, kad_peer, wire_for(*st, kad_peer, ack, plain));
-          acked = true;
-        }
-      }
+    const auto theirs = co_await ed2k::exchange_hellos(stream, me, 5s);
+    if (theirs && theirs.value->kad_version() >= 7) {
+      const ed2k::Packet ack{kProtoEmule, OP_KAD_FWTCPCHECK_ACK, {}};
+      acked = (co_await stream.write(ack, 5s)).empty();
+    } else if (theirs) {
+      const Datagram ack = encode_firewalled_ack_res();
+      const SendKey plain = SendKey::plain();
+      co_await send_raw(*st, kad_peer, wire_for(*st, kad_peer, ack, plain));
+      acked = true;
     }
     // A moment for the ACK to arrive before the connection closes.
     asio::steady_timer linger(stream.socket().get_executor(), 500ms);
