@@ -1,5 +1,6 @@
 #include "kad/kad_node.hpp"
 
+#include <deque>
 #include <list>
 #include <map>
 
@@ -7,6 +8,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <openssl/rand.h>
 
@@ -22,7 +24,6 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t kMaxContacts = 1000;
 constexpr std::size_t kMaxBootstrapContacts = 20;
 
 // aMule's flood limits: requests per minute per source IP and opcode
@@ -51,6 +52,15 @@ struct Waiter {
 }  // namespace
 
 constexpr std::size_t kMaxTcpChecksInFlight = 4;
+constexpr std::size_t kMaxInboxQueue = 256;
+
+struct KadInbox::State {
+  std::function<bool(const Received&)> match;
+  std::deque<Received> queue;
+  asio::steady_timer* waiting = nullptr;
+  bool closed = false;
+  std::function<void()> unregister;
+};
 
 struct KadNode::State {
   explicit State(udp::socket s) : socket(std::move(s)) {}
@@ -58,8 +68,9 @@ struct KadNode::State {
   KadNodeOptions options;
   KadNodeCounters counters;
   std::list<Waiter*> waiters;
+  std::list<std::weak_ptr<KadInbox::State>> inboxes;
   std::map<std::pair<std::uint32_t, std::uint8_t>, std::vector<Clock::time_point>> requests;  // flood accounting
-  std::map<std::pair<std::uint32_t, std::uint16_t>, KnownContact> contacts;
+  RoutingTable table{KadId{}};
   std::size_t tcp_checks_in_flight = 0;
   bool stopped = false;
 };
@@ -104,16 +115,12 @@ asio::awaitable<void> send_raw(KadNode::State& st, udp::endpoint to, Bytes bytes
   co_await st.socket.async_send_to(asio::buffer(bytes), to, use_tuple);
 }
 
-std::vector<Contact> known(const KadNode::State& st, std::size_t n, const std::optional<KadId>& closest_to)
+std::vector<Contact> contacts_of(const std::vector<RoutingEntry>& entries)
 {
-  std::vector<Contact> all;
-  for (const auto& [key, k] : st.contacts) all.push_back(k.contact);
-  if (closest_to) {
-    std::sort(all.begin(), all.end(),
-              [&](const Contact& a, const Contact& b) { return (a.id ^ *closest_to) < (b.id ^ *closest_to); });
-  }
-  if (all.size() > n) all.resize(n);
-  return all;
+  std::vector<Contact> out;
+  out.reserve(entries.size());
+  for (const RoutingEntry& e : entries) out.push_back(e.contact);
+  return out;
 }
 
 // Another node's TCP check (reference §2.4): connect to its TCP port, say
@@ -166,16 +173,16 @@ asio::awaitable<void> answer(std::shared_ptr<KadNode::State> st, Received r)
     case KADEMLIA2_PING: out = encode_pong(r.from.port()); break;
     case KADEMLIA2_BOOTSTRAP_REQ:
       out = encode_bootstrap_res({st->options.id, st->options.tcp_port, kKadVersion,
-                                  known(*st, kMaxBootstrapContacts, std::nullopt)});
+                                  contacts_of(st->table.bootstrap_contacts(kMaxBootstrapContacts))});
       break;
     case KADEMLIA2_HELLO_REQ: {
       const auto hello = decode_hello(d);
       if (!hello || hello.value->version < 2) break;
       const std::uint16_t port = hello.value->source_udp_port().value_or(r.from.port());
-      if (st->contacts.size() < kMaxContacts)
-        st->contacts[{kad_ip_of(ip), port}] =
-            KnownContact{Contact{hello.value->id, kad_ip_of(ip), port, hello.value->tcp_port, hello.value->version},
-                         r.sender_verify_key, Clock::now()};
+      // As aMule: a node that says its UDP is firewalled is not a routing contact.
+      if (!hello.value->udp_firewalled())
+        st->table.add(Contact{hello.value->id, kad_ip_of(ip), port, hello.value->tcp_port, hello.value->version},
+                      r.sender_verify_key, r.valid_receiver_key, Clock::now());
       out = encode_hello({st->options.id, st->options.tcp_port, kKadVersion, {}}, true);
       // As aMule: a HELLO_RES to a version >= 6 node is obfuscated with its ID.
       if (hello.value->version >= 6) how = SendKey{hello.value->id, r.sender_verify_key};
@@ -185,7 +192,12 @@ asio::awaitable<void> answer(std::shared_ptr<KadNode::State> st, Received r)
       // Our HELLO_REQ's answer. A node that asks for an ACK gets one, keyed
       // with the verify key it gave us: that is what makes it mark us verified.
       const auto hello = decode_hello(d);
-      if (!hello || !hello.value->wants_ack() || r.sender_verify_key == 0) break;
+      if (!hello) break;
+      if (!hello.value->udp_firewalled())
+        st->table.add(Contact{hello.value->id, kad_ip_of(ip), r.from.port(), hello.value->tcp_port,
+                              hello.value->version},
+                      r.sender_verify_key, r.valid_receiver_key, Clock::now());
+      if (!hello.value->wants_ack() || r.sender_verify_key == 0) break;
       out = encode_hello_res_ack(st->options.id);
       how = SendKey{std::nullopt, r.sender_verify_key};
       break;
@@ -193,7 +205,9 @@ asio::awaitable<void> answer(std::shared_ptr<KadNode::State> st, Received r)
     case KADEMLIA2_REQ: {
       const auto q = decode_kademlia2_req(d);
       if (!q || q.value->receiver != st->options.id) break;
-      out = encode_kademlia2_res({q.value->target, known(*st, q.value->type & 0x1Fu, q.value->target)});
+      // As aMule: only contacts whose address is proven and seen alive again.
+      out = encode_kademlia2_res(
+          {q.value->target, contacts_of(st->table.closest_to(q.value->target, q.value->type & 0x1Fu, true))});
       break;
     }
     case KADEMLIA_FIREWALLED_REQ:
@@ -211,6 +225,12 @@ asio::awaitable<void> answer(std::shared_ptr<KadNode::State> st, Received r)
         ++st->tcp_checks_in_flight;
         asio::co_spawn(st->socket.get_executor(), do_tcp_check(st, r.from, *tcp_port), asio::detached);
       }
+      break;
+    }
+    case KADEMLIA2_HELLO_RES_ACK: {
+      // It gave back our key: its address is proven (aMule ignores a plain ACK).
+      if (!r.valid_receiver_key) break;
+      if (const auto id = decode_hello_res_ack(d)) st->table.mark_verified(*id.value, kad_ip_of(ip));
       break;
     }
     default: break;
@@ -290,6 +310,19 @@ asio::awaitable<void> receive_loop(std::shared_ptr<KadNode::State> st)
       continue;
     }
     if (st->stopped) co_return;
+    for (auto it = st->inboxes.begin(); it != st->inboxes.end();) {
+      const auto inbox = it->lock();
+      if (!inbox) {
+        it = st->inboxes.erase(it);
+        continue;
+      }
+      if (inbox->match(r)) {
+        if (inbox->queue.size() >= kMaxInboxQueue) inbox->queue.pop_front();
+        inbox->queue.push_back(r);
+        if (inbox->waiting) inbox->waiting->cancel();
+      }
+      ++it;
+    }
     for (Waiter* w : st->waiters) {
       if (!w->got && w->match(r)) {
         w->got = r;
@@ -323,6 +356,7 @@ std::shared_ptr<KadNode> KadNode::start(asio::any_io_executor executor, KadNodeO
     return nullptr;
   }
   auto st = std::make_shared<State>(std::move(socket));
+  st->table = RoutingTable(options.id, options.accept_lan_contacts);
   st->options = std::move(options);
   asio::co_spawn(executor, receive_loop(st), asio::detached);
   return std::make_shared<KadNode>(st);
@@ -346,6 +380,37 @@ asio::awaitable<std::optional<Received>> KadNode::wait_for(std::function<bool(co
   co_return std::move(w.got);
 }
 
+std::unique_ptr<KadInbox> KadNode::open_inbox(std::function<bool(const Received&)> match)
+{
+  auto inbox = std::make_shared<KadInbox::State>();
+  inbox->match = std::move(match);
+  inbox->closed = state_->stopped;
+  state_->inboxes.push_back(inbox);
+  return std::make_unique<KadInbox>(inbox);
+}
+
+KadInbox::KadInbox(std::shared_ptr<State> state) : state_(std::move(state)) {}
+
+KadInbox::~KadInbox()
+{
+  state_->closed = true;
+  if (state_->waiting) state_->waiting->cancel();
+}
+
+asio::awaitable<std::optional<Received>> KadInbox::next(std::chrono::milliseconds timeout)
+{
+  if (state_->queue.empty() && !state_->closed) {
+    asio::steady_timer timer(co_await asio::this_coro::executor, timeout);
+    state_->waiting = &timer;
+    co_await timer.async_wait(use_tuple);
+    state_->waiting = nullptr;
+  }
+  if (state_->queue.empty()) co_return std::nullopt;
+  Received r = std::move(state_->queue.front());
+  state_->queue.pop_front();
+  co_return r;
+}
+
 std::uint16_t KadNode::local_port() const
 {
   boost::system::error_code ec;
@@ -361,25 +426,19 @@ std::uint32_t KadNode::verify_key_for(const asio::ip::address_v4& peer) const
 
 KadNodeCounters KadNode::counters() const { return state_->counters; }
 
-std::vector<KnownContact> KadNode::contacts() const
-{
-  std::vector<KnownContact> out;
-  for (const auto& [key, k] : state_->contacts) out.push_back(k);
-  return out;
-}
+std::vector<RoutingEntry> KadNode::contacts() const { return state_->table.all(); }
 
-void KadNode::remember(const Contact& c, std::uint32_t their_key)
+const RoutingTable& KadNode::table() const { return state_->table; }
+
+AddOutcome KadNode::remember(const Contact& c, std::uint32_t their_key, bool verified)
 {
-  if (state_->contacts.size() >= kMaxContacts) return;
-  state_->contacts[{c.ip, c.udp_port}] = KnownContact{c, their_key, Clock::now()};
+  return state_->table.add(c, their_key, verified, Clock::now());
 }
 
 void KadNode::answer_udp_check(const asio::ip::address_v4& peer, const FwCheckUdpReq& q)
 {
   if (state_->stopped || q.internal_port == 0) return;  // internal port 0: no answer, as aMule
-  bool known = false;
-  for (const auto& [key, k] : state_->contacts)
-    if (k.contact.ip == kad_ip_of(peer)) known = true;
+  const bool known = state_->table.knows_ip(kad_ip_of(peer));
   std::vector<std::uint16_t> ports{q.internal_port};
   if (q.external_port != 0 && q.external_port != q.internal_port) ports.push_back(q.external_port);
   auto st = state_;
@@ -404,6 +463,12 @@ void KadNode::stop()
   boost::system::error_code ignored;
   state_->socket.close(ignored);
   for (Waiter* w : state_->waiters) w->timer->cancel();
+  for (const auto& weak : state_->inboxes) {
+    if (const auto inbox = weak.lock()) {
+      inbox->closed = true;
+      if (inbox->waiting) inbox->waiting->cancel();
+    }
+  }
 }
 
 }  // namespace mulenet::kad

@@ -2,7 +2,7 @@
 // Our Kad node on the UDP port: receives every datagram (de-obfuscating what
 // is obfuscated for us), answers what other nodes ask as a good citizen
 // (PING -> PONG with the port we saw, HELLO_REQ -> HELLO_RES, BOOTSTRAP_REQ,
-// KADEMLIA2_REQ -> our contacts, FIREWALLED(2)_REQ -> FIREWALLED_RES and
+// KADEMLIA2_REQ -> the closest proven contacts of our routing table, FIREWALLED(2)_REQ -> FIREWALLED_RES and
 // their TCP check: connect, Hello, ACK), with
 // aMule's per-IP flood limits, never much more bytes out than in to a peer
 // that has not proven its address, and hands everything else to whoever waits
@@ -22,6 +22,7 @@
 
 #include "ed2k/wire.hpp"
 #include "kad/kad_messages.hpp"
+#include "kad/routing_table.hpp"
 #include "proxy/dialer.hpp"
 
 namespace mulenet::kad {
@@ -36,6 +37,9 @@ struct KadNodeOptions {
   // Set: we do the TCP check other nodes ask for with FIREWALLED(2)_REQ
   // (connect to their TCP port through it, Hello, acknowledge), as aMule does.
   std::shared_ptr<proxy::Dialer> dialer;
+  // aMule never lets LAN or loopback addresses into its routing table; tests
+  // on loopback do.
+  bool accept_lan_contacts = false;
 };
 
 struct Received {
@@ -70,11 +74,21 @@ struct KadNodeCounters {
   std::size_t udp_checks_answered = 0;
 };
 
-// A peer we heard from: what a BOOTSTRAP_RES / KADEMLIA2_RES of ours lists.
-struct KnownContact {
-  Contact contact;
-  std::uint32_t their_key = 0;  // the sender verify key it gave us
-  std::chrono::steady_clock::time_point last_seen;
+// Every datagram that matches, from the moment it is opened until it is
+// destroyed: nothing is lost while its owner is busy sending (wait_for only
+// sees what arrives while it waits). Bounded: the oldest are dropped past 256.
+class KadInbox {
+ public:
+  struct State;
+  explicit KadInbox(std::shared_ptr<State> state);
+  ~KadInbox();
+  KadInbox(const KadInbox&) = delete;
+  KadInbox& operator=(const KadInbox&) = delete;
+  // The next matching datagram within timeout; nullopt on timeout or stop.
+  boost::asio::awaitable<std::optional<Received>> next(std::chrono::milliseconds timeout);
+
+ private:
+  std::shared_ptr<State> state_;
 };
 
 class KadNode {
@@ -87,13 +101,16 @@ class KadNode {
   // keeps answering others meanwhile); nullopt on timeout or stop.
   boost::asio::awaitable<std::optional<Received>> wait_for(std::function<bool(const Received&)> match,
                                                            std::chrono::milliseconds timeout);
+  [[nodiscard]] std::unique_ptr<KadInbox> open_inbox(std::function<bool(const Received&)> match);
 
   [[nodiscard]] std::uint16_t local_port() const;
   [[nodiscard]] const KadId& id() const;
   [[nodiscard]] std::uint32_t verify_key_for(const boost::asio::ip::address_v4& peer) const;
   [[nodiscard]] KadNodeCounters counters() const;
-  [[nodiscard]] std::vector<KnownContact> contacts() const;
-  void remember(const Contact& c, std::uint32_t their_key);
+  // The routing table: who answered us or asked us (HELLO), and who others listed.
+  [[nodiscard]] std::vector<RoutingEntry> contacts() const;
+  [[nodiscard]] const RoutingTable& table() const;
+  AddOutcome remember(const Contact& c, std::uint32_t their_key, bool verified = false);
   // Another node's UDP test (OP_FWCHECKUDPREQ, which arrives over TCP on the
   // client listener): send KADEMLIA2_FIREWALLUDP to its internal and, when
   // different, external Kad port, keyed with the key it sent. Error code 1

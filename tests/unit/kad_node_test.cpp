@@ -30,6 +30,7 @@ KadNodeOptions node(const char* id_hex, std::uint32_t key)
   o.udp_key = key;
   o.bind_address = "127.0.0.1";
   o.tcp_port = 4662;
+  o.accept_lan_contacts = true;  // loopback peers
   return o;
 }
 

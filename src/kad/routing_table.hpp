@@ -1,0 +1,94 @@
+#pragma once
+// Our Kad routing table as aMule keeps it (reference §3.3, §7.4): a binary
+// tree over the XOR distance from our own ID whose leaves are k-buckets
+// ("bins") of K = 10 contacts. A full bin splits only while it is near the
+// root (level < KBASE = 4) or among the KK = 5 zones closest to us, so the
+// table knows many nodes near our ID and a few far away. A full bin that
+// cannot split keeps its old contacts (long-lived nodes are the reliable
+// ones) and refuses the new one.
+// aMule's IP rules are kept: one contact per IP, at most 2 per /24 in one
+// bin and 10 per /24 in the table, no reserved or LAN addresses (unless the
+// table is told to accept them: tests on loopback), and a contact's verify
+// key cannot be replaced by another (anti-hijack).
+// Pure data: no sockets, no clock of its own (times are passed in).
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "kad/kad_id.hpp"
+#include "kad/kad_messages.hpp"
+
+namespace mulenet::kad {
+
+inline constexpr std::size_t kBucketSize = 10;  // K
+inline constexpr unsigned kSplitLevels = 4;     // KBASE: always split this near the root
+inline constexpr unsigned kSplitCloseZones = 5; // KK: zones this close to us split too
+
+struct RoutingEntry {
+  Contact contact;
+  std::uint32_t udp_key = 0;  // the sender verify key it gave us (0: none yet)
+  std::uint32_t key_ip = 0;   // our IP (Kad order) that key is bound to
+  bool verified = false;      // it gave back the verify key we sent: its address is proven
+  // aMule's contact type: 3 when new, 2..0 once seen alive again (older = lower).
+  std::uint8_t type = 3;
+  std::chrono::steady_clock::time_point created{};
+  std::chrono::steady_clock::time_point last_seen{};
+};
+
+enum class AddOutcome {
+  added,
+  updated,
+  bucket_full,       // its bin is full and may not split
+  refused_self,      // our own ID
+  refused_address,   // reserved, LAN (unless accepted), port 0, or version < 2
+  refused_ip_limit,  // another contact on that IP, or too many in its /24
+  refused_key,       // it presents another verify key than the one we keep for it
+};
+[[nodiscard]] const char* to_string(AddOutcome o);
+
+// aMule's IsGoodIP with LAN filtering (reference §7.4), over a Kad-order IPv4.
+[[nodiscard]] bool is_routable_kad_ip(std::uint32_t kad_ip);
+[[nodiscard]] bool is_lan_kad_ip(std::uint32_t kad_ip);
+
+class RoutingTable {
+ public:
+  using Clock = std::chrono::steady_clock;
+  explicit RoutingTable(KadId own, bool accept_lan = false);
+  ~RoutingTable();
+  RoutingTable(RoutingTable&&) noexcept;
+  RoutingTable& operator=(RoutingTable&&) noexcept;
+
+  // A contact heard from (or listed by someone). An update keeps the first
+  // verify key, marks it alive again and may upgrade it to verified.
+  AddOutcome add(const Contact& c, std::uint32_t udp_key, bool verified, Clock::time_point now);
+  // It gave back our verify key (HELLO_RES_ACK, or any packet with a valid
+  // receiver key): its address is proven.
+  bool mark_verified(const KadId& id, std::uint32_t ip);
+  bool remove(const KadId& id);
+
+  [[nodiscard]] const RoutingEntry* find(const KadId& id) const;
+  [[nodiscard]] bool knows_ip(std::uint32_t kad_ip) const;
+  // The n contacts closest to target by XOR distance; with only_proven, those
+  // aMule would hand out (verified and seen alive again: type <= 2).
+  [[nodiscard]] std::vector<RoutingEntry> closest_to(const KadId& target, std::size_t n, bool only_proven) const;
+  // Up to n contacts from the top of the tree (spread over the ID space), as
+  // aMule's BOOTSTRAP_RES.
+  [[nodiscard]] std::vector<RoutingEntry> bootstrap_contacts(std::size_t n) const;
+  [[nodiscard]] std::vector<RoutingEntry> all() const;
+  [[nodiscard]] std::size_t size() const { return size_; }
+  [[nodiscard]] std::size_t bucket_count() const;  // leaves of the tree
+  [[nodiscard]] const KadId& own_id() const { return own_; }
+
+  struct Zone;
+
+ private:
+  KadId own_;
+  bool accept_lan_;
+  std::unique_ptr<Zone> root_;
+  std::size_t size_ = 0;
+};
+
+}  // namespace mulenet::kad

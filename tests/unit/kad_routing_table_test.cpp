@@ -1,0 +1,164 @@
+// The Kad routing table as aMule keeps it: k-buckets of 10 over the XOR
+// distance from our ID, splitting near the root and near us only, aMule's IP
+// rules (one contact per IP, 2 per /24 in a bin, 10 per /24 overall, no
+// reserved or LAN addresses), the kept verify key, and the closest-contact
+// answers.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "kad/routing_table.hpp"
+
+using namespace mulenet::kad;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+const KadId kOwn = *KadId::from_hex("00000000000000000000000000000000");
+
+// A deterministic ID whose distance from kOwn (zero) starts with `prefix`
+// (prefix_bits bits), the rest pseudo-random from n.
+KadId id_with_prefix(std::uint32_t prefix, unsigned prefix_bits, std::uint32_t n)
+{
+  std::uint64_t x = 0x9E3779B97F4A7C15ull * (n + 1);
+  KadId id;
+  for (auto& b : id.wire) {
+    x ^= x >> 29;
+    x *= 0xBF58476D1CE4E5B9ull;
+    b = static_cast<std::uint8_t>(x >> 56);
+  }
+  // Chunk 0 is the most significant 32 bits (little-endian in wire[0..3]).
+  std::uint32_t c0 = id.chunk(0);
+  if (prefix_bits > 0) {
+    const std::uint32_t mask = ~std::uint32_t{0} << (32 - prefix_bits);
+    c0 = (c0 & ~mask) | (prefix << (32 - prefix_bits));
+  }
+  for (int i = 0; i < 4; ++i) id.wire[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(c0 >> (8 * i));
+  return id;
+}
+
+// Each on its own /24 of 100.64.0.0/10 (public for aMule) unless told otherwise.
+Contact contact(const KadId& id, std::uint32_t n, std::uint32_t ip = 0)
+{
+  Contact c;
+  c.id = id;
+  c.ip = ip != 0 ? ip : 0x64400001u + (n << 8);
+  c.udp_port = 4672;
+  c.tcp_port = 4662;
+  c.version = 8;
+  return c;
+}
+
+}  // namespace
+
+TEST(KadRoutingTable, RefusesOwnIdReservedAndLanAddresses)
+{
+  RoutingTable t(kOwn);
+  const auto now = Clock::now();
+  EXPECT_EQ(t.add(contact(kOwn, 1), 0, false, now), AddOutcome::refused_self);
+  EXPECT_EQ(t.add(contact(id_with_prefix(0, 0, 1), 1, 0x7F000001u), 0, false, now), AddOutcome::refused_address);
+  EXPECT_EQ(t.add(contact(id_with_prefix(0, 0, 2), 2, 0xC0A84D0Au), 0, false, now), AddOutcome::refused_address);
+  EXPECT_EQ(t.add(contact(id_with_prefix(0, 0, 3), 3, 0xC0000201u), 0, false, now), AddOutcome::refused_address);
+  Contact old = contact(id_with_prefix(0, 0, 4), 4);
+  old.version = 1;
+  EXPECT_EQ(t.add(old, 0, false, now), AddOutcome::refused_address);
+  EXPECT_EQ(t.size(), 0u);
+  EXPECT_TRUE(is_routable_kad_ip(0xCB00710Au));   // 203.0.113.10: public for aMule
+  EXPECT_TRUE(is_routable_kad_ip(0x64400101u));   // 100.64.1.1
+  EXPECT_FALSE(is_routable_kad_ip(0x0A000001u));  // 10.0.0.1
+  RoutingTable lan(kOwn, true);
+  EXPECT_EQ(lan.add(contact(id_with_prefix(0, 0, 2), 2, 0xC0A84D0Au), 0, false, now), AddOutcome::added);
+}
+
+TEST(KadRoutingTable, OneContactPerIpAndTheFirstKeyStays)
+{
+  RoutingTable t(kOwn);
+  const auto now = Clock::now();
+  const Contact a = contact(id_with_prefix(1, 1, 1), 1);
+  EXPECT_EQ(t.add(a, 0x1111, false, now), AddOutcome::added);
+  EXPECT_EQ(t.find(a.id)->type, 3);  // new
+  Contact same_ip = contact(id_with_prefix(1, 1, 2), 2, a.ip);
+  EXPECT_EQ(t.add(same_ip, 0, false, now), AddOutcome::refused_ip_limit);
+  EXPECT_EQ(t.add(a, 0x2222, false, now), AddOutcome::refused_key);  // anti-hijack
+  EXPECT_EQ(t.add(a, 0x1111, true, now + std::chrono::minutes(5)), AddOutcome::updated);
+  const RoutingEntry* e = t.find(a.id);
+  ASSERT_NE(e, nullptr);
+  EXPECT_TRUE(e->verified);
+  EXPECT_EQ(e->type, 2);  // seen alive again within the hour
+  EXPECT_TRUE(t.knows_ip(a.ip));
+  EXPECT_TRUE(t.remove(a.id));
+  EXPECT_FALSE(t.knows_ip(a.ip));
+  EXPECT_EQ(t.size(), 0u);
+}
+
+TEST(KadRoutingTable, FarZonesHoldOneBucketNearZonesSplit)
+{
+  RoutingTable t(kOwn);
+  const auto now = Clock::now();
+  // 100 contacts all in one far zone (distance 1000...): that zone is at
+  // level 4 with index 8 >= KK, so it cannot split: K of them stay.
+  std::size_t far_added = 0;
+  for (std::uint32_t n = 0; n < 100; ++n)
+    if (t.add(contact(id_with_prefix(0b1000, 4, n), n), 0, false, now) == AddOutcome::added) ++far_added;
+  EXPECT_EQ(far_added, kBucketSize);
+  // 100 contacts close to us (distance 0000 0...): those zones keep splitting.
+  std::size_t near_added = 0;
+  for (std::uint32_t n = 100; n < 200; ++n)
+    if (t.add(contact(id_with_prefix(0, 5, n), n), 0, false, now) == AddOutcome::added) ++near_added;
+  EXPECT_GT(near_added, 3 * kBucketSize);
+  EXPECT_GT(t.bucket_count(), 5u);
+  EXPECT_EQ(t.size(), far_added + near_added);
+  // Every bucket holds at most K.
+  EXPECT_LE(t.all().size(), t.bucket_count() * kBucketSize);
+}
+
+TEST(KadRoutingTable, SubnetLimitsPerBucketAndOverall)
+{
+  RoutingTable t(kOwn);
+  const auto now = Clock::now();
+  // Three in one /24, all in the root bin: the third is refused.
+  EXPECT_EQ(t.add(contact(id_with_prefix(0b1000, 4, 1), 0, 0x64400101u), 0, false, now), AddOutcome::added);
+  EXPECT_EQ(t.add(contact(id_with_prefix(0b0100, 4, 2), 0, 0x64400102u), 0, false, now), AddOutcome::added);
+  EXPECT_EQ(t.add(contact(id_with_prefix(0b0010, 4, 3), 0, 0x64400103u), 0, false, now), AddOutcome::refused_ip_limit);
+  // Others, so that the tree splits (the root splits only when full).
+  for (std::uint32_t n = 0; n < 80; ++n) t.add(contact(id_with_prefix(n % 16, 4, 100 + n), 100 + n), 0, false, now);
+  ASSERT_GE(t.bucket_count(), 6u);
+  // Spread over the buckets, that /24 gets more than 2 in, but never more than 10.
+  std::size_t in_subnet = 2;
+  for (std::uint32_t n = 0; n < 48; ++n) {
+    if (t.add(contact(id_with_prefix(n % 16, 4, 1000 + n), 0, 0x64400110u + n), 0, false, now) == AddOutcome::added)
+      ++in_subnet;
+  }
+  EXPECT_GT(in_subnet, 2u);
+  EXPECT_LE(in_subnet, 10u);
+  std::size_t counted = 0;
+  for (const RoutingEntry& e : t.all())
+    if ((e.contact.ip & 0xFFFFFF00u) == 0x64400100u) ++counted;
+  EXPECT_EQ(counted, in_subnet);
+}
+
+TEST(KadRoutingTable, ClosestContactsAndWhatAmuleWouldHandOut)
+{
+  RoutingTable t(kOwn);
+  const auto now = Clock::now();
+  std::vector<Contact> all;
+  for (std::uint32_t n = 0; n < 30; ++n) {
+    all.push_back(contact(id_with_prefix(n % 16, 4, n), n));
+    t.add(all.back(), 0, false, now);
+  }
+  const KadId target = all[7].id;
+  const auto closest = t.closest_to(target, 5, false);
+  ASSERT_EQ(closest.size(), 5u);
+  EXPECT_EQ(closest[0].contact.id, target);
+  for (std::size_t i = 1; i < closest.size(); ++i)
+    EXPECT_TRUE((closest[i - 1].contact.id ^ target) < (closest[i].contact.id ^ target));
+  // None is proven yet: aMule would hand out none of them.
+  EXPECT_TRUE(t.closest_to(target, 5, true).empty());
+  // Verified and seen alive again: handed out.
+  t.add(all[3], 0, true, now);
+  const auto proven = t.closest_to(target, 5, true);
+  ASSERT_EQ(proven.size(), 1u);
+  EXPECT_EQ(proven[0].contact.id, all[3].id);
+  // Bootstrap answers are bounded.
+  EXPECT_EQ(t.bootstrap_contacts(20).size(), 20u);
+}
