@@ -14,7 +14,11 @@
 #include "ed2k/user_hash.hpp"
 #include "exit_codes.hpp"
 #include "json_output.hpp"
+#include <boost/asio/ip/address_v4.hpp>
+
 #include "kad/kad_check.hpp"
+#include "kad/kad_find.hpp"
+#include "kad/kad_node.hpp"
 #include "kad/kad_prefs.hpp"
 #include "kad/nodes_dat.hpp"
 
@@ -26,6 +30,9 @@ struct KadCheckCli {
   std::vector<std::string> bootstrap;
   int tcp_wait_s = 10;
   bool no_join = false;
+  bool no_lookup = false;
+  bool no_save_nodes = false;
+  std::string save_nodes;
   std::size_t tcp_checkers = 3;
   std::size_t udp_checkers = 2;
 };
@@ -35,6 +42,70 @@ std::string verdict_words(const std::string& v)
   if (v == "open") return "open";
   if (v == "firewalled") return "FIREWALLED";
   return "unknown";
+}
+
+// The Kad nodes to start from: --bootstrap addresses, and --nodes FILE or the
+// nodes.dat next to amule.conf (not read when only --bootstrap is given).
+// kExitOk, or the exit code after the error was reported.
+int gather_seeds(const GlobalOptions& g, const std::string& nodes_file, const std::vector<std::string>& addresses,
+                 std::vector<kad::Contact>& nodes, std::vector<proxy::Target>& bootstrap)
+{
+  for (const std::string& text : addresses) {
+    const auto t = proxy::parse_target(text);
+    if (!t || !std::holds_alternative<proxy::Ipv4>(t->host)) {
+      report_error(g, "bad-bootstrap", "'" + text + "' is not IPV4:PORT (a Kad node's UDP address)");
+      return kExitUsage;
+    }
+    bootstrap.push_back(*t);
+  }
+  const std::filesystem::path nodes_path =
+      nodes_file.empty() ? config_path(g).parent_path() / "nodes.dat" : std::filesystem::path(nodes_file);
+  if (!nodes_file.empty() || (bootstrap.empty() && std::filesystem::exists(nodes_path))) {
+    const auto dat = kad::read_nodes_dat(nodes_path);
+    if (!dat) {
+      report_error(g, "nodes-dat-unreadable", dat.error);
+      return kExitFileError;
+    }
+    for (const auto& e : dat.value->entries) nodes.push_back(e.contact);
+  }
+  if (nodes.empty() && bootstrap.empty()) {
+    report_error(g, "no-nodes",
+                 "no Kad node to ask: give --bootstrap IP:PORT or --nodes FILE, or keep a nodes.dat at " +
+                     nodes_path.string());
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
+// Our routing table into nodes.dat, as aMule on exit: only when it has at
+// least 25 contacts (a poorer table never replaces the file), unless the
+// user named the file. Returns a JSON description of what was done.
+boost::json::object save_routing_table(const GlobalOptions& g, const KadCheckCli& c, const kad::KadCheckReport& r)
+{
+  const bool named = !c.save_nodes.empty();
+  const std::filesystem::path path = named ? std::filesystem::path(c.save_nodes) : config_path(g).parent_path() / "nodes.dat";
+  boost::json::object out{{"path", path.string()}, {"contacts", r.routing.size()}, {"written", false}};
+  if (c.no_save_nodes && !named) {
+    out["reason"] = "--no-save-nodes";
+    return out;
+  }
+  if (!named && r.routing.size() < kad::kNodesDatMinimumToWrite) {
+    out["reason"] = fmt::format("fewer than {} contacts (as aMule, a poorer table does not replace the file)",
+                                kad::kNodesDatMinimumToWrite);
+    return out;
+  }
+  std::uint32_t key_ip = 0;
+  boost::system::error_code ec;
+  if (r.public_ip) {
+    if (const auto a = boost::asio::ip::make_address_v4(*r.public_ip, ec); !ec) key_ip = kad::kad_ip_of(a);
+  }
+  std::string error;
+  if (kad::write_nodes_dat(path, kad::nodes_dat_entries(r.routing, key_ip), error)) {
+    out["written"] = true;
+  } else {
+    out["reason"] = error;
+  }
+  return out;
 }
 
 int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
@@ -50,32 +121,10 @@ int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
   o.settings = config::load_settings(loaded->doc);
   o.tcp_wait = std::chrono::seconds(c.tcp_wait_s);
   o.join = !c.no_join;
+  o.lookup = !c.no_lookup;
   o.tcp_checkers = c.tcp_checkers;
   o.udp_checkers = c.udp_checkers;
-  for (const std::string& text : c.bootstrap) {
-    const auto t = proxy::parse_target(text);
-    if (!t || !std::holds_alternative<proxy::Ipv4>(t->host)) {
-      report_error(g, "bad-bootstrap", "'" + text + "' is not IPV4:PORT (a Kad node's UDP address)");
-      return kExitUsage;
-    }
-    o.bootstrap.push_back(*t);
-  }
-  const std::filesystem::path nodes_path =
-      c.nodes_file.empty() ? config_path(g).parent_path() / "nodes.dat" : std::filesystem::path(c.nodes_file);
-  if (!c.nodes_file.empty() || (o.bootstrap.empty() && std::filesystem::exists(nodes_path))) {
-    const auto dat = kad::read_nodes_dat(nodes_path);
-    if (!dat) {
-      report_error(g, "nodes-dat-unreadable", dat.error);
-      return kExitFileError;
-    }
-    for (const auto& e : dat.value->entries) o.nodes.push_back(e.contact);
-  }
-  if (o.nodes.empty() && o.bootstrap.empty()) {
-    report_error(g, "no-nodes",
-                 "no Kad node to ask: give --bootstrap IP:PORT or --nodes FILE, or keep a nodes.dat at " +
-                     nodes_path.string());
-    return kExitUsage;
-  }
+  if (const int bad = gather_seeds(g, c.nodes_file, c.bootstrap, o.nodes, o.bootstrap); bad != kExitOk) return bad;
   const ed2k::UserHash hash = ed2k::load_or_create_user_hash(config_path(g));
   const kad::KadIdentity identity = kad::load_or_create_identity(config_path(g));
   if (!hash.error.empty() || !identity.error.empty()) {
@@ -97,6 +146,7 @@ int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
   });
   io.run();
 
+  const boost::json::object nodes_dat = r.error.empty() ? save_routing_table(g, c, r) : boost::json::object{};
   int code = kExitOk;
   if (!r.error.empty() || (r.tcp == "unknown" && r.udp == "unknown")) code = kExitProblems;
   else if (r.tcp != "open" || r.udp != "open") code = kExitWarnings;
@@ -113,6 +163,9 @@ int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
                             {"tcp_acks", r.tcp_acks},
                             {"tcp_answers", r.tcp_answers},
                             {"verified_by", r.verified_by},
+                            {"routing_contacts", r.routing.size()},
+                            {"node_id", o.id.hex()},
+                            {"lookup_queries", r.lookup_queries},
                             {"ms", r.elapsed.count()},
                             {"evidence", evidence},
                             {"exit_code", code}};
@@ -120,6 +173,7 @@ int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
     out["udp_working_port"] = r.udp_working_port ? boost::json::value(*r.udp_working_port) : boost::json::value(nullptr);
     out["public_ip"] = r.public_ip ? boost::json::value(*r.public_ip) : boost::json::value(nullptr);
     out["error"] = r.error.empty() ? boost::json::value(nullptr) : boost::json::value(r.error);
+    out["nodes_dat"] = nodes_dat.empty() ? boost::json::value(nullptr) : boost::json::value(nodes_dat);
     print_json(out);
     return code;
   }
@@ -137,9 +191,89 @@ int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
   if (r.public_ip) std::cout << "Public address as the nodes see it: " << *r.public_ip << "\n";
   if (c.no_join) std::cout << "Not joined (--no-join).\n";
   else std::cout << fmt::format("Joined: {} node(s) list us as a verified contact.\n", r.verified_by);
+  std::cout << fmt::format("Routing table: {} contacts", r.routing.size());
+  if (nodes_dat.contains("written") && nodes_dat.at("written").as_bool())
+    std::cout << ", saved to " << nodes_dat.at("path").as_string().c_str();
+  else if (nodes_dat.contains("reason"))
+    std::cout << " (nodes.dat not written: " << nodes_dat.at("reason").as_string().c_str() << ")";
+  std::cout << "\n";
   std::cout << "Evidence:\n";
   for (const auto& e : r.evidence)
     std::cout << fmt::format("  {:>6} ms  {:<20} {}\n", e.at.count(), e.node, e.said);
+  return code;
+}
+
+struct KadLookupCli {
+  std::string target;
+  std::string nodes_file;
+  std::vector<std::string> bootstrap;
+  int timeout_s = 20;
+};
+
+int run_kad_lookup(const GlobalOptions& g, const KadLookupCli& c)
+{
+  const auto loaded = load_config(g);
+  if (!loaded) return kExitFileError;
+  const config::Settings settings = config::load_settings(loaded->doc);
+  kad::KadFindOptions o;
+  if (const int bad = gather_seeds(g, c.nodes_file, c.bootstrap, o.nodes, o.bootstrap); bad != kExitOk) return bad;
+  // Our identity as aMule keeps it, only read: a lookup changes no file.
+  const kad::KadIdentity identity = kad::load_or_create_identity(config_path(g), false);
+  o.own_id = identity.id;
+  o.udp_key = identity.udp_key;
+  if (c.target.empty()) {
+    o.target = identity.id;
+  } else if (const auto t = kad::KadId::from_hex(c.target)) {
+    o.target = *t;
+  } else {
+    report_error(g, "bad-target", "'" + c.target + "' is not a Kad ID (32 hex digits, as aMule shows them)");
+    return kExitUsage;
+  }
+  o.bind_address = settings.bind_address;
+  o.lifetime = std::chrono::seconds(c.timeout_s);
+  const bool tty = !g.json && isatty(STDERR_FILENO) == 1;
+  o.progress = [tty, &g](std::string_view step) {
+    if (!g.json) std::cerr << (tty ? "… " : "") << step << std::endl;
+  };
+  boost::asio::io_context io;
+  kad::KadFindReport r;
+  boost::asio::co_spawn(io, kad::find_kad_nodes(o), [&r](std::exception_ptr e, kad::KadFindReport got) {
+    if (e) std::rethrow_exception(e);
+    r = std::move(got);
+  });
+  io.run();
+  const int code = r.error.empty() ? kExitOk : kExitProblems;
+  if (g.json) {
+    boost::json::array closest;
+    for (const kad::Contact& k : r.closest)
+      closest.push_back(boost::json::object{{"id", k.id.hex()},
+                                            {"distance", (k.id ^ o.target).hex()},
+                                            {"ip", kad::kad_ip_text(k.ip)},
+                                            {"udp_port", k.udp_port},
+                                            {"tcp_port", k.tcp_port},
+                                            {"version", k.version}});
+    boost::json::array evidence;
+    for (const auto& e : r.evidence)
+      evidence.push_back(boost::json::object{{"ms", e.at.count()}, {"node", e.node}, {"said", e.said}});
+    boost::json::object out{{"target", o.target.hex()},  {"closest", closest},
+                            {"queries", r.queries},       {"answers", r.answers},
+                            {"completed", r.completed},   {"routing_contacts", r.routing_contacts},
+                            {"ms", r.elapsed.count()},    {"evidence", evidence},
+                            {"exit_code", code}};
+    out["error"] = r.error.empty() ? boost::json::value(nullptr) : boost::json::value(r.error);
+    print_json(out);
+    return code;
+  }
+  if (!r.error.empty()) {
+    std::cout << "mulenet: " << r.error << "\n";
+    return code;
+  }
+  std::cout << fmt::format("The {} Kad nodes closest to {} ({} asked, {} answered, {:.1f} s{}):\n", r.closest.size(),
+                           o.target.hex(), r.queries, r.answers, static_cast<double>(r.elapsed.count()) / 1000.0,
+                           r.completed ? "" : ", stopped by the time limit");
+  for (const kad::Contact& k : r.closest)
+    std::cout << fmt::format("  {}  {}:{}  TCP {}  Kad v{}  distance {}\n", k.id.hex(), kad::kad_ip_text(k.ip),
+                             k.udp_port, k.tcp_port, k.version, (k.id ^ o.target).hex());
   return code;
 }
 
@@ -163,6 +297,12 @@ std::vector<Command> make_kad_commands(CLI::App& root, GlobalOptions& g)
   check->add_option("--udp-checkers", c->udp_checkers, "how many other nodes test our UDP port (default 2)")
       ->check(CLI::Range(1, 10));
   check->add_flag("--no-join", c->no_join, "do not HELLO the nodes afterwards (they will not keep us as a contact)");
+  check->add_flag("--no-lookup", c->no_lookup,
+                  "no node lookups (to find more nodes when too few are known, and of our own ID when joining)");
+  check->add_option("--save-nodes", c->save_nodes, "write the routing table to this nodes.dat (version 2), whatever its size")
+      ->type_name("FILE");
+  check->add_flag("--no-save-nodes", c->no_save_nodes,
+                  "do not update the nodes.dat next to amule.conf (by default it is, as aMule does, when 25+ contacts are known)");
   check->footer(
       "Runs a Kad node on /eMule/UDPPort and listens on /eMule/Port (so stop aMule first), then asks\n"
       "several nodes at once: three check our TCP port (FIREWALLED2_REQ, open after two ACKs) and tell the\n"
@@ -173,7 +313,23 @@ std::vector<Command> make_kad_commands(CLI::App& root, GlobalOptions& g)
       "port taken); 3 invalid configuration; 4 a file cannot be read; 64 no node to ask.\n"
       "JSON: {\"tcp\":\"open\"|\"firewalled\"|\"unknown\",\"udp\":...,\"external_udp_port\":N|null,\"udp_remapped\":bool,\n"
       "\"public_ip\",\"contacts\":N,\"evidence\":[{\"ms\",\"node\",\"said\"}],...}");
-  return {{check, [&g, c] { return run_kad_check(g, *c); }}};
+  auto l = std::make_shared<KadLookupCli>();
+  CLI::App* lookup = kad->add_subcommand("lookup", "Find the Kad nodes closest to an ID (default: our own: our neighbours)");
+  add_global_options(*lookup, g);
+  lookup->add_option("target", l->target, "a Kad ID, 32 hex digits as aMule shows them (default: our node ID)")
+      ->type_name("ID");
+  lookup->add_option("--nodes", l->nodes_file, "a nodes.dat to start from (default: the one next to amule.conf)")
+      ->type_name("FILE");
+  lookup->add_option("--bootstrap", l->bootstrap, "ask this Kad node for contacts first (repeatable)")->type_name("IP:PORT");
+  lookup->add_option("--timeout", l->timeout_s, "seconds the lookup may take (default 20)")->check(CLI::Range(1, 120));
+  lookup->footer(
+      "An iterative node lookup as aMule's: KADEMLIA2_REQ to the 3 closest nodes not yet asked, their\n"
+      "answers fed back in, until the 10 closest known have answered. Uses a free UDP port (aMule may keep\n"
+      "running), sends no HELLO and changes no file.\n\n"
+      "Exit code: 0 nodes answered; 2 none answered; 4 a file cannot be read; 64 bad ID or no node to ask.\n"
+      "JSON: {\"target\",\"closest\":[{\"id\",\"distance\",\"ip\",\"udp_port\",\"tcp_port\",\"version\"}],\"queries\",\"answers\",\n"
+      "\"completed\",\"evidence\":[{\"ms\",\"node\",\"said\"}],\"error\"}");
+  return {{check, [&g, c] { return run_kad_check(g, *c); }}, {lookup, [&g, l] { return run_kad_lookup(g, *l); }}};
 }
 
 }  // namespace mulenet::cli

@@ -8,8 +8,11 @@
 #include <fmt/format.h>
 
 #include "ed2k/client_listener.hpp"
+#include "kad/bootstrap.hpp"
 #include "kad/kad_node.hpp"
+#include "kad/node_lookup.hpp"
 #include "kad/udp_check_request.hpp"
+#include "net/interface_addresses.hpp"
 #include "proxy/proxy_spec.hpp"
 
 namespace mulenet::kad {
@@ -53,34 +56,6 @@ std::optional<T> agreed(const std::map<std::uint32_t, T>& by_ip)
   for (const auto& [ip, v] : by_ip)
     if (++votes[v] >= 2) return v;
   return std::nullopt;
-}
-
-asio::awaitable<void> bootstrap(Run& run, KadNode& node, std::vector<Contact>& contacts)
-{
-  for (const proxy::Target& t : run.o.bootstrap) {
-    const auto* ip = std::get_if<proxy::Ipv4>(&t.host);
-    if (!ip) continue;
-    const udp::endpoint to(asio::ip::address_v4(*ip), t.port);
-    run.say("asking " + t.str() + " for Kad contacts");
-    // Named, not temporaries inside co_await (GCC 12, see ARCHITECTURE.md).
-    const Datagram request = encode_bootstrap_req();
-    const SendKey plain = SendKey::plain();
-    co_await node.send(to, request, plain);
-    const std::function<bool(const Received&)> is_answer = [&](const Received& r) {
-      return r.from == to && r.datagram.opcode == KADEMLIA2_BOOTSTRAP_RES;
-    };
-    const auto got = co_await node.wait_for(is_answer, run.o.answer_wait);
-    if (!got) {
-      run.note(t.str(), "no KADEMLIA2_BOOTSTRAP_RES");
-      continue;
-    }
-    const auto res = decode_bootstrap_res(got->datagram);
-    if (!res) continue;
-    run.note(t.str(), fmt::format("KADEMLIA2_BOOTSTRAP_RES: {} contacts", res.value->contacts.size()));
-    contacts.push_back(Contact{res.value->id, kad_ip_of(to.address().to_v4()), t.port, res.value->tcp_port,
-                               res.value->version});
-    for (const Contact& c : res.value->contacts) contacts.push_back(c);
-  }
 }
 
 }  // namespace
@@ -150,28 +125,79 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
                      " (whatever holds it answers the TCP checks)");
   }
 
-  // Contacts: nodes.dat and bootstrap answers, one per IP.
+  // Contacts: nodes.dat and bootstrap answers, one per IP. The UDP test
+  // needs nodes that never heard from our UDP port (a NAT would let their
+  // answer in): those are set aside first; the TCP checkers are the others.
+  std::set<std::uint32_t> contacted;  // Kad-order IPs we sent UDP to
+  for (const Contact& c : o.nodes) node->remember(c, 0);
   std::vector<Contact> all = o.nodes;
-  co_await bootstrap(run, *node, all);
-  std::vector<Contact> contacts;
-  std::set<std::uint32_t> seen_ips;
-  for (const Contact& c : all) {
-    if (c.version < 6 || c.ip == 0 || c.udp_port == 0 || !seen_ips.insert(c.ip).second) continue;
-    contacts.push_back(c);
+  {
+    const BootstrapResult b = co_await bootstrap_from(
+        *node, o.bootstrap, o.answer_wait, [&](const std::string& who, const std::string& said) { run.note(who, said); });
+    all.insert(all.end(), b.contacts.begin(), b.contacts.end());
+    contacted.insert(b.contacted.begin(), b.contacted.end());
+    if (!o.bootstrap.empty()) run.say(fmt::format("{} Kad contacts from the bootstrap nodes", b.contacts.size()));
   }
-  report.contacts = contacts.size();
-  if (contacts.size() < 2) {
+  std::vector<Contact> candidates;
+  std::set<std::uint32_t> seen_ips;
+  // Our own addresses: a list that names one of them names us (an earlier run).
+  for (const std::uint32_t own : net::interface_ipv4_addresses()) seen_ips.insert(own);
+  const auto take_candidates = [&](const std::vector<Contact>& from) {
+    for (const Contact& c : from) {
+      if (c.version < 6 || c.ip == 0 || c.udp_port == 0 || !seen_ips.insert(c.ip).second) continue;
+      candidates.push_back(c);
+    }
+  };
+  take_candidates(all);
+  std::vector<Contact> udp_set;
+  std::vector<Contact> tcp_set;
+  std::set<std::uint32_t> udp_ips;
+  const auto choose = [&] {
+    // From the end of the list, as the TCP checkers come from its start.
+    for (auto it = candidates.rbegin(); it != candidates.rend(); ++it)
+      if (const Contact& c = *it; udp_set.size() < o.udp_checkers && !contacted.contains(c.ip) && !udp_ips.contains(c.ip) &&
+          candidates.size() - udp_set.size() > o.tcp_checkers) {
+        udp_set.push_back(c);
+        udp_ips.insert(c.ip);
+      }
+    tcp_set.clear();
+    // The TCP checkers: those that heard from us already first, then the others.
+    for (int pass = 0; pass < 2; ++pass)
+      for (const Contact& c : candidates)
+        if (tcp_set.size() < o.tcp_checkers && !udp_ips.contains(c.ip) && contacted.contains(c.ip) == (pass == 0))
+          tcp_set.push_back(c);
+  };
+  choose();
+  if (o.lookup && (tcp_set.size() < o.tcp_checkers || udp_set.size() < o.udp_checkers) && !candidates.empty()) {
+    // Too few: look up our own ID among the nodes we have (not the ones kept
+    // for the UDP test), as aMule does to fill its routing table. Only a few
+    // are asked: the nodes they list and we never sent to stay fit for the
+    // UDP test.
+    run.say(fmt::format("{} Kad node(s) known: looking up more", candidates.size()));
+    NodeLookupOptions lo;
+    lo.target = o.id;
+    lo.seeds = candidates;
+    lo.avoid_ips = udp_ips;
+    lo.answer_wait = std::min<std::chrono::milliseconds>(o.answer_wait, 3000ms);
+    lo.lifetime = 3 * o.answer_wait;
+    lo.max_queries = 2;
+    lo.note = [&](const std::string& who, const std::string& said) { run.note(who, said); };
+    const NodeLookupResult found = co_await lookup_nodes(*node, lo);
+    for (const Contact& c : found.asked) contacted.insert(c.ip);
+    report.lookup_queries += found.queries;
+    std::vector<Contact> learned;
+    for (const RoutingEntry& e : node->contacts()) learned.push_back(e.contact);
+    take_candidates(learned);
+    choose();
+  }
+  report.contacts = candidates.size();
+  if (tcp_set.size() < 2) {
     report.error = fmt::format("only {} usable Kad contact(s): give more with --nodes FILE or --bootstrap IP:PORT",
-                               contacts.size());
+                               candidates.size());
     node->stop();
     if (listener) listener->stop();
     co_return report;
   }
-  const std::size_t n_tcp = std::min(o.tcp_checkers, contacts.size());
-  const std::vector<Contact> tcp_set(contacts.begin(), contacts.begin() + static_cast<std::ptrdiff_t>(n_tcp));
-  const std::vector<Contact> udp_set(contacts.begin() + static_cast<std::ptrdiff_t>(n_tcp),
-                                     contacts.begin() + static_cast<std::ptrdiff_t>(std::min(contacts.size(), n_tcp + o.udp_checkers)));
-
   // 1. TCP checks and pings, to the same nodes, all at once.
   run.say(fmt::format("asking {} Kad nodes to check our TCP port and tell our UDP port", tcp_set.size()));
   std::map<std::uint32_t, std::uint32_t> seen_ip;     // node -> our IP (Kad order) as it sees it
@@ -179,6 +205,7 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
   for (const Contact& c : tcp_set) {
     const auto to = endpoint_of(c);
     tcp_asked.insert(ed2k_ip_of(to.address().to_v4()));
+    contacted.insert(c.ip);
     const SendKey key{c.id, 0};
     const Firewalled2Req fw2{s.tcp_port, KadId::from_hash(o.user_hash), 0};  // connect options 0: plain TCP
     const Datagram firewall_request = c.version >= 7 ? encode_firewalled2_req(fw2) : encode_firewalled_req(s.tcp_port);
@@ -342,6 +369,20 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
       }
     }
   }
+  if (o.join && o.lookup) {
+    // As aMule after its start: a lookup of our own ID, so that the nodes
+    // closest to us learn of us and we of them (our routing table fills).
+    run.say("looking up our own ID (our Kad neighbours)");
+    NodeLookupOptions lo;
+    lo.target = o.id;
+    lo.answer_wait = std::min<std::chrono::milliseconds>(o.answer_wait, 3000ms);
+    lo.lifetime = 3 * o.answer_wait;
+    const NodeLookupResult found = co_await lookup_nodes(*node, lo);
+    report.lookup_queries += found.queries;
+    run.note("", fmt::format("lookup of our own ID: {} nodes asked, {} answered, {} closest to us found",
+                             found.queries, found.answers, found.closest.size()));
+  }
+  report.routing = node->contacts();
   node->stop();
   if (listener) listener->stop();
   co_return report;

@@ -30,6 +30,7 @@
 #include "config/settings.hpp"
 #include "ed2k/wire.hpp"
 #include "kad/kad_messages.hpp"
+#include "kad/routing_table.hpp"
 #include "proxy/target.hpp"
 
 namespace mulenet::kad {
@@ -47,6 +48,9 @@ struct KadCheckOptions {
   std::chrono::milliseconds tcp_wait{10000};    // for the ACKs after the answers
   std::chrono::milliseconds udp_wait{10000};    // for FIREWALLUDP after the request
   bool join = true;  // afterwards, HELLO the TCP checkers (with the ACK) so they keep us as a verified contact
+  // Too few nodes to ask: find more with a node lookup; and when joining, a
+  // lookup of our own ID (as aMule after its start) so our neighbours know us.
+  bool lookup = true;
   std::function<void(std::string_view)> progress;
 };
 
@@ -68,6 +72,8 @@ struct KadCheckReport {
   std::size_t tcp_acks = 0;
   std::size_t tcp_answers = 0;
   std::size_t verified_by = 0;  // nodes that list us as a contact after the HELLO exchange
+  std::size_t lookup_queries = 0;     // KADEMLIA2_REQ sent by node lookups
+  std::vector<RoutingEntry> routing;  // our routing table at the end (what nodes.dat keeps)
   std::vector<KadEvidence> evidence;
   std::string error;  // nothing could be asked (no contacts, port taken)
   std::chrono::milliseconds elapsed{0};

@@ -29,9 +29,10 @@ std::string text_of(const udp::endpoint& e) { return fmt::format("{}:{}", e.addr
 asio::awaitable<NodeLookupResult> lookup_nodes(KadNode& node, NodeLookupOptions o)
 {
   NodeLookupResult result;
-  NodeLookupState state(node.id(), o.target);
+  NodeLookupState state(node.id(), o.target, kBucketSize, kLookupAlpha, o.max_queries);
   std::vector<Contact> start = o.seeds;
   for (const RoutingEntry& e : node.table().closest_to(o.target, kBucketSize * 2, false)) start.push_back(e.contact);
+  std::erase_if(start, [&](const Contact& c) { return o.avoid_ips.contains(c.ip); });
   state.seed(start);
   const auto note = [&](const udp::endpoint& at, const std::string& said) {
     if (o.note) o.note(text_of(at), said);
@@ -44,6 +45,11 @@ asio::awaitable<NodeLookupResult> lookup_nodes(KadNode& node, NodeLookupOptions 
   const auto until = Clock::now() + o.lifetime;
   for (int round = 0; round < 10000 && Clock::now() < until; ++round) {
     for (const Contact& c : state.next()) {
+      if (o.avoid_ips.contains(c.ip)) {  // listed by someone, but kept out of this lookup
+        state.failed(c.id);
+        continue;
+      }
+      result.asked.push_back(c);
       const udp::endpoint at(asio::ip::address_v4(c.ip), c.udp_port);
       const Kademlia2Req q{kFindNode, o.target, c.id};
       const Datagram ask = encode_kademlia2_req(q);

@@ -1,5 +1,7 @@
 #include "kad/nodes_dat.hpp"
 
+#include <algorithm>
+
 #include <fstream>
 #include <iterator>
 
@@ -68,6 +70,14 @@ Bytes serialize_nodes_dat(const std::vector<NodesDatEntry>& entries)
     w.u8(entries[i].verified ? 1 : 0);
   }
   return w.take();
+}
+
+std::vector<NodesDatEntry> nodes_dat_entries(const std::vector<RoutingEntry>& table, std::uint32_t key_ip)
+{
+  std::vector<NodesDatEntry> out;
+  for (const RoutingEntry& e : table) out.push_back({e.contact, e.udp_key, e.udp_key != 0 ? key_ip : 0, e.verified});
+  std::stable_partition(out.begin(), out.end(), [](const NodesDatEntry& e) { return e.verified; });
+  return out;
 }
 
 Decoded<NodesDat> read_nodes_dat(const std::filesystem::path& path)

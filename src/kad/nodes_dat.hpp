@@ -14,11 +14,15 @@
 #include <vector>
 
 #include "kad/kad_messages.hpp"
+#include "kad/routing_table.hpp"
 
 namespace mulenet::kad {
 
 inline constexpr std::uint32_t kMaxNodesDatContacts = 5000;
 inline constexpr std::size_t kNodesDatWriteLimit = 200;  // aMule writes at most 200
+// aMule does not write a table of fewer contacts (a hand-written nodes.dat in
+// a small network is never replaced by a poorer one).
+inline constexpr std::size_t kNodesDatMinimumToWrite = 25;
 
 struct NodesDatEntry {
   Contact contact;
@@ -37,6 +41,10 @@ struct NodesDat {
 [[nodiscard]] Decoded<NodesDat> parse_nodes_dat(ByteView file);
 // Version 2, at most kNodesDatWriteLimit entries.
 [[nodiscard]] Bytes serialize_nodes_dat(const std::vector<NodesDatEntry>& entries);
+
+// The routing table as nodes.dat records (proven contacts first); key_ip is
+// our public IP (Kad order) the contacts' keys are bound to, 0 if unknown.
+[[nodiscard]] std::vector<NodesDatEntry> nodes_dat_entries(const std::vector<RoutingEntry>& table, std::uint32_t key_ip);
 
 [[nodiscard]] Decoded<NodesDat> read_nodes_dat(const std::filesystem::path& path);
 [[nodiscard]] bool write_nodes_dat(const std::filesystem::path& path, const std::vector<NodesDatEntry>& entries,

@@ -1,0 +1,62 @@
+#include "kad/kad_find.hpp"
+
+#include <boost/asio/this_coro.hpp>
+#include <fmt/format.h>
+
+#include "kad/bootstrap.hpp"
+#include "kad/kad_node.hpp"
+#include "kad/node_lookup.hpp"
+
+namespace mulenet::kad {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+asio::awaitable<KadFindReport> find_kad_nodes(KadFindOptions o)
+{
+  KadFindReport report;
+  const auto t0 = Clock::now();
+  const auto note = [&](const std::string& who, const std::string& said) {
+    if (report.evidence.size() < 300)
+      report.evidence.push_back({std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0), who, said});
+  };
+  KadNodeOptions no;
+  no.id = o.own_id;
+  no.udp_key = o.udp_key;
+  no.bind_address = o.bind_address;
+  no.udp_port = 0;  // any free port: aMule may hold the Kad port meanwhile
+  std::string error;
+  auto node = KadNode::start(co_await asio::this_coro::executor, no, error);
+  if (!node) {
+    report.error = error;
+    co_return report;
+  }
+  for (const Contact& c : o.nodes) node->remember(c, 0);
+  if (!o.bootstrap.empty()) {
+    if (o.progress) o.progress(fmt::format("asking {} bootstrap node(s) for contacts", o.bootstrap.size()));
+    co_await bootstrap_from(*node, o.bootstrap, o.answer_wait, note);
+  }
+  NodeLookupOptions lo;
+  lo.target = o.target;
+  lo.seeds = o.nodes;
+  lo.answer_wait = o.answer_wait;
+  lo.lifetime = o.lifetime;
+  lo.note = [&](const std::string& who, const std::string& said) {
+    note(who, said);
+    if (o.progress) o.progress(who + ": " + said);
+  };
+  if (o.progress) o.progress("looking up " + o.target.hex());
+  const NodeLookupResult found = co_await lookup_nodes(*node, lo);
+  report.closest = found.closest;
+  report.queries = found.queries;
+  report.answers = found.answers;
+  report.completed = found.completed;
+  report.routing_contacts = node->table().size();
+  if (found.queries == 0) report.error = "no Kad node to ask: give --nodes FILE or --bootstrap IP:PORT";
+  else if (found.answers == 0) report.error = fmt::format("none of the {} Kad nodes asked answered", found.queries);
+  report.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0);
+  node->stop();
+  co_return report;
+}
+
+}  // namespace mulenet::kad

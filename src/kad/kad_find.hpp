@@ -1,0 +1,50 @@
+#pragma once
+// `mulenet kad lookup`: who in the Kad network is closest to an ID (our own
+// by default: our neighbours). A Kad node on a free UDP port (so aMule may
+// keep running), seeded from nodes.dat and/or bootstrap nodes, then one
+// iterative node lookup. It sends no HELLO: nobody is asked to keep us.
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "kad/kad_messages.hpp"
+#include "proxy/target.hpp"
+
+namespace mulenet::kad {
+
+struct KadFindOptions {
+  KadId own_id;
+  std::uint32_t udp_key = 0;
+  KadId target;
+  std::string bind_address;
+  std::vector<Contact> nodes;
+  std::vector<proxy::Target> bootstrap;
+  std::chrono::milliseconds answer_wait{3000};
+  std::chrono::milliseconds lifetime{20000};
+  std::function<void(std::string_view)> progress;
+};
+
+struct KadFindStep {
+  std::chrono::milliseconds at{0};
+  std::string node;
+  std::string said;
+};
+
+struct KadFindReport {
+  std::vector<Contact> closest;  // answered, closest first
+  std::size_t queries = 0;
+  std::size_t answers = 0;
+  std::size_t routing_contacts = 0;
+  bool completed = false;
+  std::vector<KadFindStep> evidence;
+  std::string error;
+  std::chrono::milliseconds elapsed{0};
+};
+
+boost::asio::awaitable<KadFindReport> find_kad_nodes(KadFindOptions options);
+
+}  // namespace mulenet::kad
