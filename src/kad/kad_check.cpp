@@ -273,7 +273,14 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
     proxy::Dialer dialer(executor, proxy::proxy_from_settings(s.proxy), s.proxy.strict);
     std::set<std::uint32_t> udp_asked;
     std::vector<UdpCheckRequest> open_requests;
-    for (const Contact& c : udp_set) {
+    // The chosen nodes, then (should one not take the request: gone, busy)
+    // others that never heard from our UDP port either.
+    std::vector<Contact> udp_order = udp_set;
+    for (const Contact& c : candidates)
+      if (!contacted.contains(c.ip) && !udp_ips.contains(c.ip) && udp_order.size() < udp_set.size() + 4)
+        udp_order.push_back(c);
+    for (const Contact& c : udp_order) {
+      if (udp_asked.size() >= udp_set.size()) break;
       const auto address = asio::ip::address_v4(c.ip);
       const proxy::Target t{address.to_bytes(), c.tcp_port};
       const FwCheckUdpReq q{s.udp_port, report.external_udp_port.value_or(0), node->verify_key_for(address)};
