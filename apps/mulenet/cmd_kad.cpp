@@ -165,6 +165,8 @@ int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
                             {"verified_by", r.verified_by},
                             {"routing_contacts", r.routing.size()},
                             {"node_id", o.id.hex()},
+                            {"udp_via_proxy", r.udp_via_proxy},
+                            {"udp_path", r.udp_path},
                             {"lookup_queries", r.lookup_queries},
                             {"ms", r.elapsed.count()},
                             {"evidence", evidence},
@@ -214,6 +216,11 @@ int run_kad_lookup(const GlobalOptions& g, const KadLookupCli& c)
 {
   const auto loaded = load_config(g);
   if (!loaded) return kExitFileError;
+  const auto issues = config::validate(loaded->doc);
+  if (config::has_errors(issues)) {
+    report_config_errors(g, config_path(g).string() + " has errors:", issues);
+    return kExitConfigInvalid;
+  }
   const config::Settings settings = config::load_settings(loaded->doc);
   kad::KadFindOptions o;
   if (const int bad = gather_seeds(g, c.nodes_file, c.bootstrap, o.nodes, o.bootstrap); bad != kExitOk) return bad;
@@ -229,7 +236,7 @@ int run_kad_lookup(const GlobalOptions& g, const KadLookupCli& c)
     report_error(g, "bad-target", "'" + c.target + "' is not a Kad ID (32 hex digits, as aMule shows them)");
     return kExitUsage;
   }
-  o.bind_address = settings.bind_address;
+  o.settings = settings;
   o.lifetime = std::chrono::seconds(c.timeout_s);
   const bool tty = !g.json && isatty(STDERR_FILENO) == 1;
   o.progress = [tty, &g](std::string_view step) {
@@ -258,6 +265,7 @@ int run_kad_lookup(const GlobalOptions& g, const KadLookupCli& c)
     boost::json::object out{{"target", o.target.hex()},  {"closest", closest},
                             {"queries", r.queries},       {"answers", r.answers},
                             {"completed", r.completed},   {"routing_contacts", r.routing_contacts},
+                            {"udp_path", r.udp_path},
                             {"ms", r.elapsed.count()},    {"evidence", evidence},
                             {"exit_code", code}};
     out["error"] = r.error.empty() ? boost::json::value(nullptr) : boost::json::value(r.error);

@@ -14,6 +14,7 @@
 #include "kad/udp_check_request.hpp"
 #include "net/interface_addresses.hpp"
 #include "proxy/proxy_spec.hpp"
+#include "kad/kad_udp_route.hpp"
 
 namespace mulenet::kad {
 
@@ -70,17 +71,19 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
     report.error = "the Kad/extended UDP port is disabled (/eMule/UDPEnable=0): Kad cannot run";
     co_return report;
   }
-  if (s.proxy.enabled && s.proxy.strict) {
-    report.error = "strict proxy mode: Kad UDP would leave without the proxy, and mulenet's Kad check does not "
-                   "use a SOCKS5 UDP association yet";
+  // Kad UDP follows the Proxy page: through a SOCKS5 proxy's UDP
+  // association; direct with another proxy type (said: it leaks our
+  // address); refused in strict mode when it cannot go through the proxy.
+  if (s.proxy.enabled) run.say("choosing the way for Kad UDP (the proxy settings)");
+  KadUdpRoute route = co_await open_kad_udp_route(s);
+  if (!route.error.empty()) {
+    report.error = route.error;
     co_return report;
   }
-  if (s.proxy.enabled) {
-    // Said in the evidence, never hidden: with a SOCKS5 proxy aMule sends Kad
-    // UDP through its UDP association; this check does not (yet).
-    run.note("", "a proxy is configured, but this check sends its Kad UDP directly (not through the proxy); TCP "
-                 "connections to nodes go through the proxy");
-  }
+  if (!route.note.empty()) run.note("", route.note);
+  const std::shared_ptr<proxy::Socks5UdpAssociation> relay = route.relay;
+  report.udp_via_proxy = relay != nullptr;
+  // Our node on the Kad UDP port, and the TCP listener the TCP checks connect to.
   // Our node on the Kad UDP port, and the TCP listener the TCP checks connect to.
   std::string error;
   KadNodeOptions node_options;
@@ -90,12 +93,19 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
   node_options.udp_port = s.udp_port;
   node_options.tcp_port = s.tcp_port;
   node_options.user_hash = o.user_hash;
+  node_options.udp_relay = relay;
   // Nodes that ask us to check their TCP port get it done, as aMule does.
   node_options.dialer = std::make_shared<proxy::Dialer>(executor, proxy::proxy_from_settings(s.proxy), s.proxy.strict);
   auto node = KadNode::start(executor, node_options, error);
   if (!node) {
     report.error = error + " (is aMule running? its Kad uses that port)";
     co_return report;
+  }
+  report.udp_path = node->udp_path();
+  if (relay) {
+    run.note("", "Kad UDP goes " + report.udp_path +
+                     ": the nodes see the proxy's address and the relay's port, and connect back to the proxy, "
+                     "not to us");
   }
   std::set<std::uint32_t> tcp_asked;  // ed2k-order IPs we sent a firewall request to
   std::set<std::uint32_t> acked;
@@ -260,7 +270,9 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
   else if (seen_ip.size() == 1) report.public_ip = kad_ip_text(seen_ip.begin()->second);
   if (const auto port = agreed(seen_port)) {
     report.external_udp_port = *port;
-    report.udp_remapped = *port != s.udp_port;
+    // Through the proxy the nodes see the relay's port: the proxy's doing,
+    // not a NAT remapping our port (no forwarding rule would change it).
+    report.udp_remapped = *port != s.udp_port && !relay;
   } else if (seen_port.size() >= 2) {
     report.udp_port_unstable = true;  // they all saw another port: a NAT that changes it per destination
   }

@@ -72,7 +72,9 @@ struct KadCheckReport {
   std::size_t tcp_acks = 0;
   std::size_t tcp_answers = 0;
   std::size_t verified_by = 0;  // nodes that list us as a contact after the HELLO exchange
-  std::size_t lookup_queries = 0;     // KADEMLIA2_REQ sent by node lookups
+  std::size_t lookup_queries = 0;
+  bool udp_via_proxy = false;         // Kad UDP went through the SOCKS5 proxy's UDP association
+  std::string udp_path;               // "direct" or "through the SOCKS5 relay A:P"     // KADEMLIA2_REQ sent by node lookups
   std::vector<RoutingEntry> routing;  // our routing table at the end (what nodes.dat keeps)
   std::vector<KadEvidence> evidence;
   std::string error;  // nothing could be asked (no contacts, port taken)

@@ -5,6 +5,7 @@
 
 #include "kad/bootstrap.hpp"
 #include "kad/kad_node.hpp"
+#include "kad/kad_udp_route.hpp"
 #include "kad/node_lookup.hpp"
 
 namespace mulenet::kad {
@@ -23,8 +24,15 @@ asio::awaitable<KadFindReport> find_kad_nodes(KadFindOptions o)
   KadNodeOptions no;
   no.id = o.own_id;
   no.udp_key = o.udp_key;
-  no.bind_address = o.bind_address;
+  no.bind_address = o.settings.bind_address;
   no.udp_port = 0;  // any free port: aMule may hold the Kad port meanwhile
+  const KadUdpRoute route = co_await open_kad_udp_route(o.settings);
+  if (!route.error.empty()) {
+    report.error = route.error;
+    co_return report;
+  }
+  if (!route.note.empty()) note("", route.note);
+  no.udp_relay = route.relay;
   std::string error;
   auto node = KadNode::start(co_await asio::this_coro::executor, no, error);
   if (!node) {
@@ -52,6 +60,7 @@ asio::awaitable<KadFindReport> find_kad_nodes(KadFindOptions o)
   report.answers = found.answers;
   report.completed = found.completed;
   report.routing_contacts = node->table().size();
+  report.udp_path = node->udp_path();
   if (found.queries == 0) report.error = "no Kad node to ask: give --nodes FILE or --bootstrap IP:PORT";
   else if (found.answers == 0) report.error = fmt::format("none of the {} Kad nodes asked answered", found.queries);
   report.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0);

@@ -11,16 +11,17 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "config/settings.hpp"
 #include "kad/kad_messages.hpp"
 #include "proxy/target.hpp"
 
 namespace mulenet::kad {
 
 struct KadFindOptions {
+  config::Settings settings;  // bind address, proxy
   KadId own_id;
   std::uint32_t udp_key = 0;
   KadId target;
-  std::string bind_address;
   std::vector<Contact> nodes;
   std::vector<proxy::Target> bootstrap;
   std::chrono::milliseconds answer_wait{3000};
@@ -39,6 +40,7 @@ struct KadFindReport {
   std::size_t queries = 0;
   std::size_t answers = 0;
   std::size_t routing_contacts = 0;
+  std::string udp_path;  // "direct" or "through the SOCKS5 relay A:P"
   bool completed = false;
   std::vector<KadFindStep> evidence;
   std::string error;

@@ -13,6 +13,7 @@
 #include <openssl/rand.h>
 
 #include "ed2k/hello_probe.hpp"
+#include "kad/kad_udp_port.hpp"
 #include "kad/udp_obfuscation.hpp"
 
 namespace mulenet::kad {
@@ -63,8 +64,8 @@ struct KadInbox::State {
 };
 
 struct KadNode::State {
-  explicit State(udp::socket s) : socket(std::move(s)) {}
-  udp::socket socket;
+  explicit State(std::unique_ptr<KadUdpPort> p) : port(std::move(p)) {}
+  std::unique_ptr<KadUdpPort> port;
   KadNodeOptions options;
   KadNodeCounters counters;
   std::list<Waiter*> waiters;
@@ -73,6 +74,7 @@ struct KadNode::State {
   RoutingTable table{KadId{}};
   std::size_t tcp_checks_in_flight = 0;
   bool stopped = false;
+  bool port_closed = false;  // the socket or the proxy's association is gone
 };
 
 std::uint32_t ed2k_ip_of(const asio::ip::address_v4& a) { return ed2k::ed2k_order(a.to_bytes()); }
@@ -112,7 +114,7 @@ Bytes wire_for(const KadNode::State& st, const udp::endpoint& to, const Datagram
 
 asio::awaitable<void> send_raw(KadNode::State& st, udp::endpoint to, Bytes bytes)
 {
-  co_await st.socket.async_send_to(asio::buffer(bytes), to, use_tuple);
+  co_await st.port->send_to(to, bytes);
 }
 
 std::vector<Contact> contacts_of(const std::vector<RoutingEntry>& entries)
@@ -223,7 +225,7 @@ asio::awaitable<void> answer(std::shared_ptr<KadNode::State> st, Received r)
       out = encode_firewalled_res(kad_ip_of(ip));
       if (st->options.dialer && *tcp_port != 0 && st->tcp_checks_in_flight < kMaxTcpChecksInFlight) {
         ++st->tcp_checks_in_flight;
-        asio::co_spawn(st->socket.get_executor(), do_tcp_check(st, r.from, *tcp_port), asio::detached);
+        asio::co_spawn(st->port->executor(), do_tcp_check(st, r.from, *tcp_port), asio::detached);
       }
       break;
     }
@@ -272,12 +274,13 @@ asio::awaitable<void> receive_loop(std::shared_ptr<KadNode::State> st)
 {
   std::vector<std::uint8_t> buffer(kMaxDatagram);
   for (std::uint64_t n = 0; n < 1'000'000'000ULL && !st->stopped; ++n) {
-    udp::endpoint from;
-    auto [ec, size] = co_await st->socket.async_receive_from(asio::buffer(buffer), from, use_tuple);
-    if (ec) {
-      if (ec == asio::error::operation_aborted || st->stopped) co_return;
-      continue;  // e.g. ICMP unreachable reported on the socket
+    const KadUdpPort::Incoming in = co_await st->port->receive(buffer);
+    if (in.closed || st->stopped) {
+      st->port_closed = true;
+      co_return;
     }
+    const udp::endpoint from = in.from;
+    const std::size_t size = in.size;
     ++st->counters.received;
     if (size < 2 || from.port() == 0 || !from.address().is_v4()) continue;
     const ByteView bytes(buffer.data(), size);
@@ -348,14 +351,10 @@ std::shared_ptr<KadNode> KadNode::start(asio::any_io_executor executor, KadNodeO
     error = "not an IP address: " + options.bind_address;
     return nullptr;
   }
-  udp::socket socket(executor);
-  socket.open(udp::v4(), ec);
-  if (!ec) socket.bind(udp::endpoint(address, options.udp_port), ec);
-  if (ec) {
-    error = "cannot bind the Kad UDP port " + std::to_string(options.udp_port) + ": " + ec.message();
-    return nullptr;
-  }
-  auto st = std::make_shared<State>(std::move(socket));
+  std::unique_ptr<KadUdpPort> port = options.udp_relay ? KadUdpPort::through(executor, options.udp_relay)
+                                                       : KadUdpPort::bind(executor, address, options.udp_port, error);
+  if (!port) return nullptr;
+  auto st = std::make_shared<State>(std::move(port));
   st->table = RoutingTable(options.id, options.accept_lan_contacts);
   st->options = std::move(options);
   asio::co_spawn(executor, receive_loop(st), asio::detached);
@@ -365,14 +364,13 @@ std::shared_ptr<KadNode> KadNode::start(asio::any_io_executor executor, KadNodeO
 asio::awaitable<std::error_code> KadNode::send(udp::endpoint to, const Datagram& d, SendKey key)
 {
   const Bytes bytes = wire_for(*state_, to, d, key);
-  auto [ec, n] = co_await state_->socket.async_send_to(asio::buffer(bytes), to, use_tuple);
-  co_return std::error_code(ec.value(), std::system_category());
+  co_return co_await state_->port->send_to(to, bytes);
 }
 
 asio::awaitable<std::optional<Received>> KadNode::wait_for(std::function<bool(const Received&)> match,
                                                           std::chrono::milliseconds timeout)
 {
-  asio::steady_timer timer(state_->socket.get_executor(), timeout);
+  asio::steady_timer timer(state_->port->executor(), timeout);
   Waiter w{std::move(match), std::nullopt, &timer};
   state_->waiters.push_back(&w);
   co_await timer.async_wait(use_tuple);
@@ -413,8 +411,7 @@ asio::awaitable<std::optional<Received>> KadInbox::next(std::chrono::millisecond
 
 std::uint16_t KadNode::local_port() const
 {
-  boost::system::error_code ec;
-  return state_->socket.local_endpoint(ec).port();
+  return state_->port->local_port();
 }
 
 const KadId& KadNode::id() const { return state_->options.id; }
@@ -425,6 +422,10 @@ std::uint32_t KadNode::verify_key_for(const asio::ip::address_v4& peer) const
 }
 
 KadNodeCounters KadNode::counters() const { return state_->counters; }
+
+std::string KadNode::udp_path() const { return state_->port->path(); }
+
+bool KadNode::udp_lost() const { return state_->port_closed && !state_->stopped; }
 
 std::vector<RoutingEntry> KadNode::contacts() const { return state_->table.all(); }
 
@@ -452,7 +453,7 @@ void KadNode::answer_udp_check(const asio::ip::address_v4& peer, const FwCheckUd
     }
   };
   ++state_->counters.udp_checks_answered;
-  asio::co_spawn(state_->socket.get_executor(), send_all(st, peer, ports, q.sender_verify_key, known ? 1 : 0),
+  asio::co_spawn(state_->port->executor(), send_all(st, peer, ports, q.sender_verify_key, known ? 1 : 0),
                  asio::detached);
 }
 
@@ -460,8 +461,7 @@ void KadNode::stop()
 {
   if (!state_ || state_->stopped) return;
   state_->stopped = true;
-  boost::system::error_code ignored;
-  state_->socket.close(ignored);
+  state_->port->close();
   for (Waiter* w : state_->waiters) w->timer->cancel();
   for (const auto& weak : state_->inboxes) {
     if (const auto inbox = weak.lock()) {

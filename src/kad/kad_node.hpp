@@ -24,6 +24,7 @@
 #include "kad/kad_messages.hpp"
 #include "kad/routing_table.hpp"
 #include "proxy/dialer.hpp"
+#include "proxy/socks5_udp.hpp"
 
 namespace mulenet::kad {
 
@@ -40,6 +41,9 @@ struct KadNodeOptions {
   // aMule never lets LAN or loopback addresses into its routing table; tests
   // on loopback do.
   bool accept_lan_contacts = false;
+  // Set: every Kad datagram goes through this SOCKS5 UDP association (peers
+  // see the relay's address), and udp_port/bind_address are not used.
+  std::shared_ptr<proxy::Socks5UdpAssociation> udp_relay;
 };
 
 struct Received {
@@ -107,6 +111,8 @@ class KadNode {
   [[nodiscard]] const KadId& id() const;
   [[nodiscard]] std::uint32_t verify_key_for(const boost::asio::ip::address_v4& peer) const;
   [[nodiscard]] KadNodeCounters counters() const;
+  [[nodiscard]] std::string udp_path() const;  // "direct" or "through the SOCKS5 relay A:P"
+  [[nodiscard]] bool udp_lost() const;         // the UDP port (or the proxy's association) went away
   // The routing table: who answered us or asked us (HELLO), and who others listed.
   [[nodiscard]] std::vector<RoutingEntry> contacts() const;
   [[nodiscard]] const RoutingTable& table() const;
