@@ -185,7 +185,10 @@ int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
   }
   std::cout << fmt::format("Kad TCP: {}    Kad UDP: {}    ({} contacts, {:.1f} s)\n", verdict_words(r.tcp),
                            verdict_words(r.udp), r.contacts, static_cast<double>(r.elapsed.count()) / 1000.0);
-  if (r.external_udp_port)
+  if (r.udp_via_proxy) std::cout << "Kad UDP went " << r.udp_path << " (the nodes see the proxy, not us)\n";
+  if (r.external_udp_port && r.udp_via_proxy)
+    std::cout << fmt::format("External UDP port: {} (the proxy's, for our association)\n", *r.external_udp_port);
+  else if (r.external_udp_port)
     std::cout << fmt::format("External UDP port: {}{}\n", *r.external_udp_port,
                              r.udp_remapped ? fmt::format(" (REMAPPED: ours is {})", o.settings.udp_port) : " (not remapped)");
   else if (r.udp_port_unstable)

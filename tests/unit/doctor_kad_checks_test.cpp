@@ -137,3 +137,50 @@ TEST(DoctorKad, TcpFirewalled)
   ev.kad.report.udp = "open";
   ASSERT_NE(find(run(ev), "kad.tcp-firewalled"), nullptr);
 }
+
+TEST(DoctorKad, UnstablePortFirewalledGetsTheWorkaroundUnderItsOwnName)
+{
+  Evidence ev = base();
+  ev.kad.report.tcp = "open";
+  ev.kad.report.udp = "firewalled";
+  ev.kad.report.udp_port_unstable = true;  // each node saw another port
+  const auto fs = run(ev);
+  const Finding* f = find(fs, "kad.udp-port-unstable");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->severity, Severity::warning);
+  EXPECT_NE(f->title.find("unstable"), std::string::npos);
+  EXPECT_NE(f->fix.find("mulenet config set /eMule/Port 4811"), std::string::npos);
+  EXPECT_EQ(find(fs, "kad.udp-remapped"), nullptr);
+  EXPECT_EQ(find(fs, "kad.udp-firewalled"), nullptr);  // forwarding alone is not the advice
+}
+
+TEST(DoctorKad, UnstablePortButUdpOpenIsANote)
+{
+  Evidence ev = base();
+  ev.kad.report.tcp = ev.kad.report.udp = "open";
+  ev.kad.report.udp_port_unstable = true;
+  const auto fs = run(ev);
+  ASSERT_NE(find(fs, "kad.udp-port-unstable"), nullptr);
+  EXPECT_EQ(find(fs, "kad.udp-port-unstable")->severity, Severity::info);
+  ASSERT_NE(find(fs, "kad.open"), nullptr);
+}
+
+TEST(DoctorKad, ThroughTheProxyNoForwardingAdvice)
+{
+  Evidence ev = base();
+  ev.kad.report.tcp = "firewalled";
+  ev.kad.report.udp = "firewalled";
+  ev.kad.report.udp_via_proxy = true;
+  ev.kad.report.udp_path = "through the SOCKS5 relay 203.0.113.10:40001";
+  ev.kad.report.public_ip = "203.0.113.10";
+  ev.kad.report.external_udp_port = 40725;
+  const auto fs = run(ev);
+  const Finding* f = find(fs, "kad.via-proxy");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->severity, Severity::warning);
+  EXPECT_NE(f->title.find("203.0.113.10"), std::string::npos);
+  EXPECT_NE(f->evidence.find("SOCKS5 relay"), std::string::npos);
+  EXPECT_EQ(find(fs, "kad.tcp-firewalled"), nullptr);  // "forward the TCP port" would not help
+  EXPECT_EQ(find(fs, "kad.udp-firewalled"), nullptr);
+  EXPECT_EQ(find(fs, "kad.udp-remapped"), nullptr);
+}

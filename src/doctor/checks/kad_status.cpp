@@ -1,7 +1,9 @@
 // Kad: open or firewalled, TCP and UDP separately, and why (Network
 // Connectivity: "Kademlia firewalled despite High ID" -> UDP not forwarded,
-// or forwarded but the NAT remaps the UDP source port, with the documented
-// workaround; the extended UDP port disabled -> Kad cannot be open).
+// or forwarded but the NAT remaps the UDP source port, or gives each node
+// another port (unstable), with the documented workaround; the extended UDP
+// port disabled -> Kad cannot be open; through a SOCKS5 proxy the nodes see
+// the proxy and connect back to it, which no forwarding of ours changes).
 #include <fmt/format.h>
 
 #include "doctor/check.hpp"
@@ -60,6 +62,31 @@ std::vector<Finding> check_kad_status(const Evidence& ev)
   }
   std::vector<Finding> out;
   const std::string evidence = evidence_text(r);
+  if (r.udp_via_proxy) {
+    // Forwarding our router's ports changes nothing here: the nodes see the proxy.
+    const std::string seen = r.public_ip ? *r.public_ip : std::string("the proxy's address");
+    out.push_back({"kad.via-proxy", r.tcp == "open" && r.udp == "open" ? Severity::ok : Severity::warning,
+                   fmt::format("Kad through the SOCKS5 proxy: TCP {}, UDP {} (the nodes see {})", r.tcp, r.udp, seen),
+                   evidence + "; Kad UDP went " + r.udp_path,
+                   "The nodes answer through the proxy but connect back to the proxy's address, not to you, so Kad\n"
+                   "stays firewalled behind a proxy (on eD2k the same gives a Low ID): you still download, through\n"
+                   "buddies. For privacy with open ports, prefer a VPN that forwards a port; otherwise accept it."});
+    return out;
+  }
+  const std::uint16_t n = workaround_port(s);
+  const std::string workaround =
+      fmt::format("The documented workaround: use another TCP port n (80 < n < 65530), e.g. {}:\n"
+                  "  mulenet config set /eMule/Port {}\n"
+                  "then forward TCP {}, UDP {} and UDP {} (mulenet map does all three), restart aMule,\n"
+                  "update the Kad node list and wait some 5 minutes; if it stays firewalled, try another n.",
+                  n, n, n, n + 3, s.udp_port);
+  if (r.udp_port_unstable && r.udp != "firewalled") {
+    // Not (yet) harmful, but the cause the workaround is for.
+    out.push_back({"kad.udp-port-unstable", Severity::info,
+                   "The router gives each Kad node another UDP source port (an unstable external port)", evidence,
+                   "Nodes that learn our port from our packets learn different ones. If Kad UDP shows firewalled:\n" +
+                       workaround});
+  }
   if (r.tcp == "open" && r.udp == "open") {
     out.push_back({"kad.open", Severity::ok, "Kad: TCP open, UDP open", evidence, ""});
     if (r.udp_remapped)
@@ -71,16 +98,14 @@ std::vector<Finding> check_kad_status(const Evidence& ev)
   }
   const std::string where = ed2k_high_id(ev) ? " despite a High ID on eD2k" : r.tcp == "open" ? " although TCP is open" : "";
   if (r.udp == "firewalled") {
-    if (r.udp_remapped || r.udp_port_unstable) {
-      const std::uint16_t n = workaround_port(s);
-      out.push_back(
-          {"kad.udp-remapped", Severity::warning,
-           "Kad UDP firewalled" + where + ": the router remaps the UDP source port", evidence,
-           fmt::format("The documented workaround: use another TCP port n (80 < n < 65530), e.g. {}:\n"
-                       "  mulenet config set /eMule/Port {}\n"
-                       "then forward TCP {}, UDP {} and UDP {} (mulenet map does all three), restart aMule,\n"
-                       "update the Kad node list and wait some 5 minutes; if it stays firewalled, try another n.",
-                       n, n, n, n + 3, s.udp_port)});
+    if (r.udp_port_unstable) {
+      out.push_back({"kad.udp-port-unstable", Severity::warning,
+                     "Kad UDP firewalled" + where +
+                         ": the router gives each node another UDP source port (an unstable external port)",
+                     evidence, workaround});
+    } else if (r.udp_remapped) {
+      out.push_back({"kad.udp-remapped", Severity::warning,
+                     "Kad UDP firewalled" + where + ": the router remaps the UDP source port", evidence, workaround});
     } else {
       std::vector<config::PlannedPort> kad_port;
       for (const auto& p : ports_to_forward(ev))
