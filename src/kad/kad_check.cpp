@@ -335,6 +335,13 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
     if (report.udp != "open" && !udp_asked.empty() && !cancelled_only) report.udp = "firewalled";
   }
   report.elapsed = run.since();
+  if (node->udp_lost()) {
+    // The proxy closed the association (or the socket went): say so, not "firewalled".
+    run.note("", "our Kad UDP port went away during the check (" + report.udp_path +
+                     "): answers after that were lost; the verdicts may be wrong");
+    if (report.udp != "open") report.udp = "unknown";
+    if (report.tcp != "open" && report.tcp_acks == 0) report.tcp = "unknown";
+  }
 
   // 3. Join: HELLO the TCP checkers twice (the ACK handshake verifies us; the
   // second HELLO makes us a "seen alive" contact), then ask one whether it
