@@ -53,6 +53,8 @@ struct Waiter {
 }  // namespace
 
 constexpr std::size_t kMaxTcpChecksInFlight = 4;
+constexpr std::size_t kBanFactor = 5;
+constexpr auto kBanTime = std::chrono::hours(2);
 constexpr std::size_t kMaxInboxQueue = 256;
 
 struct KadInbox::State {
@@ -71,6 +73,7 @@ struct KadNode::State {
   std::list<Waiter*> waiters;
   std::list<std::weak_ptr<KadInbox::State>> inboxes;
   std::map<std::pair<std::uint32_t, std::uint8_t>, std::vector<Clock::time_point>> requests;  // flood accounting
+  std::map<std::uint32_t, Clock::time_point> banned;  // Kad-order IP -> until when
   RoutingTable table{KadId{}};
   std::size_t tcp_checks_in_flight = 0;
   bool stopped = false;
@@ -83,18 +86,27 @@ std::uint32_t kad_ip_of(const asio::ip::address_v4& a) { return a.to_uint(); }
 
 namespace {
 
+// aMule's flood protection: over the limit, dropped; over 5x the limit in
+// a minute, the address is banned for 2 hours (everything from it dropped).
 bool over_flood_limit(KadNode::State& st, std::uint32_t ip, std::uint8_t opcode)
 {
+  const auto now = Clock::now();
+  if (const auto ban = st.banned.find(ip); ban != st.banned.end()) {
+    if (now < ban->second) return true;
+    st.banned.erase(ban);
+  }
   const unsigned limit = flood_limit(opcode == KADEMLIA_FIREWALLED2_REQ ? KADEMLIA_FIREWALLED_REQ : opcode);
   if (limit == 0) return false;
   const auto key = std::pair{ip, opcode == KADEMLIA_FIREWALLED2_REQ ? KADEMLIA_FIREWALLED_REQ : opcode};
   auto& times = st.requests[key];
-  const auto now = Clock::now();
   std::erase_if(times, [&](const Clock::time_point t) { return now - t > std::chrono::minutes(1); });
-  if (times.size() >= limit) return true;
-  times.push_back(now);
+  times.push_back(now);  // every attempt counts towards the ban, the dropped ones too
   if (st.requests.size() > 10000) st.requests.clear();  // bounded memory against address floods
-  return false;
+  if (times.size() > kBanFactor * limit) {
+    if (st.banned.size() < 10000) st.banned[ip] = now + kBanTime;
+    return true;
+  }
+  return times.size() > limit;
 }
 
 Bytes wire_for(const KadNode::State& st, const udp::endpoint& to, const Datagram& d, const SendKey& key)

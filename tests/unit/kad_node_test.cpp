@@ -143,6 +143,25 @@ TEST(KadNode, FloodLimitsAsAmule)
   EXPECT_EQ(p.b->counters().dropped_flood, 2u);
 }
 
+TEST(KadNode, FiveTimesTheLimitBansTheAddress)
+{
+  // As aMule: past 5x a request's limit in a minute, everything from that
+  // address is dropped (for 2 hours), other requests too.
+  Pair p;
+  auto work = [&]() -> asio::awaitable<bool> {
+    for (int i = 0; i < 11; ++i) co_await p.a->send(p.at(*p.b), encode_ping(), SendKey::plain());
+    // Let b read them all before the HELLO.
+    asio::steady_timer t(p.io.get_executor(), 200ms);
+    co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+    const Datagram hello = encode_hello({p.a->id(), 4662, kKadVersion, {}}, false);
+    co_await p.a->send(p.at(*p.b), hello, SendKey::plain());
+    co_return static_cast<bool>(co_await p.a->wait_for(opcode_is(KADEMLIA2_HELLO_RES), 500ms));
+  };
+  EXPECT_FALSE(p.run(work()));
+  EXPECT_EQ(p.b->counters().dropped_flood, 10u);  // 9 PINGs over the limit, then the HELLO
+  EXPECT_TRUE(p.b->contacts().empty());
+}
+
 TEST(KadNode, GarbageIsCountedNotAnswered)
 {
   Pair p;
