@@ -341,7 +341,7 @@ std::vector<Command> make_kad_commands(CLI::App& root, GlobalOptions& g)
       "An iterative node lookup as aMule's: KADEMLIA2_REQ to the 3 closest nodes not yet asked, their\n"
       "answers fed back in, until the 10 closest known have answered. Uses a free UDP port (aMule may keep\n"
       "running), sends no HELLO and changes no file.\n\n"
-      "Exit code: 0 nodes answered; 2 none answered; 4 a file cannot be read; 64 bad ID or no node to ask.\n"
+      "Exit code: 0 nodes answered; 2 none answered; 3 invalid configuration; 4 a file cannot be read;\n64 bad ID or no node to ask.\n"
       "JSON: {\"target\",\"closest\":[{\"id\",\"distance\",\"ip\",\"udp_port\",\"tcp_port\",\"version\"}],\"queries\",\"answers\",\n"
       "\"completed\",\"evidence\":[{\"ms\",\"node\",\"said\"}],\"error\"}");
   return {{check, [&g, c] { return run_kad_check(g, *c); }}, {lookup, [&g, l] { return run_kad_lookup(g, *l); }}};
