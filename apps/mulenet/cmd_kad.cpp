@@ -48,7 +48,7 @@ std::string verdict_words(const std::string& v)
 // nodes.dat next to amule.conf (not read when only --bootstrap is given).
 // kExitOk, or the exit code after the error was reported.
 int gather_seeds(const GlobalOptions& g, const std::string& nodes_file, const std::vector<std::string>& addresses,
-                 std::vector<kad::Contact>& nodes, std::vector<proxy::Target>& bootstrap)
+                 std::vector<kad::NodesDatEntry>& nodes, std::vector<proxy::Target>& bootstrap)
 {
   for (const std::string& text : addresses) {
     const auto t = proxy::parse_target(text);
@@ -66,7 +66,7 @@ int gather_seeds(const GlobalOptions& g, const std::string& nodes_file, const st
       report_error(g, "nodes-dat-unreadable", dat.error);
       return kExitFileError;
     }
-    for (const auto& e : dat.value->entries) nodes.push_back(e.contact);
+    nodes = dat.value->entries;
   }
   if (nodes.empty() && bootstrap.empty()) {
     report_error(g, "no-nodes",
@@ -281,7 +281,7 @@ int run_kad_lookup(const GlobalOptions& g, const KadLookupCli& c)
   }
   std::cout << fmt::format("The {} Kad nodes closest to {} ({} asked, {} answered, {:.1f} s{}):\n", r.closest.size(),
                            o.target.hex(), r.queries, r.answers, static_cast<double>(r.elapsed.count()) / 1000.0,
-                           r.completed ? "" : ", stopped by the time limit");
+                           r.completed ? "" : ", stopped by its time or query limit");
   for (const kad::Contact& k : r.closest)
     std::cout << fmt::format("  {}  {}:{}  TCP {}  Kad v{}  distance {}\n", k.id.hex(), kad::kad_ip_text(k.ip),
                              k.udp_port, k.tcp_port, k.version, (k.id ^ o.target).hex());

@@ -189,7 +189,7 @@ void gather_kad(const std::filesystem::path& config_path, const GatherOptions& o
       ev.kad.no_nodes = dat.error;
       return;
     }
-    for (const auto& e : dat.value->entries) check.nodes.push_back(e.contact);
+    check.nodes = dat.value->entries;
   }
   const ed2k::UserHash hash = ed2k::load_or_create_user_hash(config_path);
   const kad::KadIdentity identity = kad::load_or_create_identity(config_path, false);

@@ -45,7 +45,7 @@ asio::awaitable<BootstrapResult> bootstrap_from(KadNode& node, std::vector<proxy
     node.remember(responder, got->sender_verify_key, got->valid_receiver_key);
     for (const Contact& c : res.value->contacts) {
       result.contacts.push_back(c);
-      node.remember(c, 0);
+      node.learn(c);
     }
   }
   co_return result;

@@ -139,8 +139,11 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
   // needs nodes that never heard from our UDP port (a NAT would let their
   // answer in): those are set aside first; the TCP checkers are the others.
   std::set<std::uint32_t> contacted;  // Kad-order IPs we sent UDP to
-  for (const Contact& c : o.nodes) node->remember(c, 0);
-  std::vector<Contact> all = o.nodes;
+  std::vector<Contact> all;
+  for (const NodesDatEntry& e : o.nodes) {
+    node->restore(e.contact, e.udp_key, e.key_ip, e.verified);
+    all.push_back(e.contact);
+  }
   {
     const BootstrapResult b = co_await bootstrap_from(
         *node, o.bootstrap, o.answer_wait, [&](const std::string& who, const std::string& said) { run.note(who, said); });
@@ -154,7 +157,8 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
   for (const std::uint32_t own : net::interface_ipv4_addresses()) seen_ips.insert(own);
   const auto take_candidates = [&](const std::vector<Contact>& from) {
     for (const Contact& c : from) {
-      if (c.version < 6 || c.ip == 0 || c.udp_port == 0 || !seen_ips.insert(c.ip).second) continue;
+      // Never ourselves: an earlier run's node (behind a NAT its address is not ours here) may be listed.
+      if (c.id == o.id || c.version < 6 || c.ip == 0 || c.udp_port == 0 || !seen_ips.insert(c.ip).second) continue;
       candidates.push_back(c);
     }
   };
@@ -212,6 +216,14 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
   run.say(fmt::format("asking {} Kad nodes to check our TCP port and tell our UDP port", tcp_set.size()));
   std::map<std::uint32_t, std::uint32_t> seen_ip;     // node -> our IP (Kad order) as it sees it
   std::map<std::uint32_t, std::uint16_t> seen_port;   // node -> our UDP port as it sees it
+  auto from_tcp_set = [&](const Received& r) {
+    return r.from.address().is_v4() && tcp_asked.contains(ed2k_ip_of(r.from.address().to_v4()));
+  };
+  // Opened before the first request: no answer is lost while we send the others.
+  const auto answers = node->open_inbox([&](const Received& r) {
+    return from_tcp_set(r) && (r.datagram.opcode == KADEMLIA_FIREWALLED_RES || r.datagram.opcode == KADEMLIA2_PONG ||
+                               is_firewalled_ack_res(r.datagram));
+  });
   for (const Contact& c : tcp_set) {
     const auto to = endpoint_of(c);
     tcp_asked.insert(ed2k_ip_of(to.address().to_v4()));
@@ -223,9 +235,6 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
     co_await node->send(to, firewall_request, key);
     co_await node->send(to, ping, key);
   }
-  auto from_tcp_set = [&](const Received& r) {
-    return r.from.address().is_v4() && tcp_asked.contains(ed2k_ip_of(r.from.address().to_v4()));
-  };
   const auto answers_until = Clock::now() + o.answer_wait;
   std::optional<Clock::time_point> last_answer;
   for (int i = 0; i < 400; ++i) {
@@ -237,11 +246,7 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
     if (acked.size() >= 2 || Clock::now() >= deadline) break;
     const auto slice = std::min<std::chrono::milliseconds>(
         200ms, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()) + 1ms);
-    const std::function<bool(const Received&)> wanted = [&](const Received& r) {
-      return from_tcp_set(r) && (r.datagram.opcode == KADEMLIA_FIREWALLED_RES || r.datagram.opcode == KADEMLIA2_PONG ||
-                                 is_firewalled_ack_res(r.datagram));
-    };
-    const auto got = co_await node->wait_for(wanted, slice);
+    const auto got = co_await answers->next(slice);
     if (!got) continue;
     const std::uint32_t from = ed2k_ip_of(got->from.address().to_v4());
     const std::string who = fmt::format("{}:{}", got->from.address().to_string(), got->from.port());
@@ -291,6 +296,13 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
     for (const Contact& c : candidates)
       if (!contacted.contains(c.ip) && !udp_ips.contains(c.ip) && udp_order.size() < udp_set.size() + 4)
         udp_order.push_back(c);
+    std::set<std::uint32_t> udp_order_ips;
+    for (const Contact& c : udp_order) udp_order_ips.insert(ed2k_ip_of(asio::ip::address_v4(c.ip)));
+    // Opened before the first request: a node answers at once, while we still ask the next.
+    const auto udp_answers = node->open_inbox([&](const Received& r) {
+      return r.datagram.opcode == KADEMLIA2_FIREWALLUDP && r.from.address().is_v4() &&
+             udp_order_ips.contains(ed2k_ip_of(r.from.address().to_v4()));
+    });
     for (const Contact& c : udp_order) {
       if (udp_asked.size() >= udp_set.size()) break;
       const auto address = asio::ip::address_v4(c.ip);
@@ -308,13 +320,10 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
     const auto until = Clock::now() + o.udp_wait;
     bool cancelled_only = false;  // set when the only answers were "already knows us"
     for (int i = 0; i < 64 && !udp_asked.empty() && Clock::now() < until && report.udp != "open"; ++i) {
-      const std::function<bool(const Received&)> is_udp_answer = [&](const Received& r) {
-        return r.datagram.opcode == KADEMLIA2_FIREWALLUDP && r.from.address().is_v4() &&
-               udp_asked.contains(ed2k_ip_of(r.from.address().to_v4()));
-      };
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()) + 1ms;
-      const auto got = co_await node->wait_for(is_udp_answer, left);
+      const auto got = co_await udp_answers->next(left);
       if (!got) break;
+      if (!udp_asked.contains(ed2k_ip_of(got->from.address().to_v4()))) continue;  // not asked after all
       const auto f = decode_firewall_udp(got->datagram);
       if (!f) continue;
       const std::string who = got->from.address().to_string();
@@ -350,6 +359,8 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
     run.say("joining: HELLO with the nodes that checked our TCP port");
     for (int round = 0; round < 2; ++round) {
       std::set<std::uint32_t> answered;
+      const auto hello_answers =
+          node->open_inbox([&](const Received& r) { return r.datagram.opcode == KADEMLIA2_HELLO_RES && from_tcp_set(r); });
       for (const Contact& c : tcp_set) {
         const Hello me_hello{o.id, s.tcp_port, kKadVersion, hello_tags(std::nullopt, 0)};
         const Datagram hello = encode_hello(me_hello, false);
@@ -358,11 +369,8 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
       }
       const auto until = Clock::now() + o.answer_wait;
       for (int i = 0; i < 32 && answered.size() < tcp_set.size() && Clock::now() < until; ++i) {
-        const std::function<bool(const Received&)> is_hello_res = [&](const Received& r) {
-          return r.datagram.opcode == KADEMLIA2_HELLO_RES && from_tcp_set(r);
-        };
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()) + 1ms;
-        const auto got = co_await node->wait_for(is_hello_res, left);
+        const auto got = co_await hello_answers->next(left);
         if (!got) break;
         if (answered.insert(ed2k_ip_of(got->from.address().to_v4())).second && round == 0) {
           const auto h = decode_hello(got->datagram);
@@ -377,12 +385,11 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
       const Kademlia2Req q{kFindNode, o.id, c.id};
       const Datagram ask = encode_kademlia2_req(q);
       const SendKey key{c.id, 0};
-      co_await node->send(endpoint_of(c), ask, key);
       const auto to = endpoint_of(c);
-      const std::function<bool(const Received&)> is_res = [&](const Received& r) {
-        return r.from == to && r.datagram.opcode == KADEMLIA2_RES;
-      };
-      const auto got = co_await node->wait_for(is_res, o.answer_wait);
+      const auto lists =
+          node->open_inbox([&](const Received& r) { return r.from == to && r.datagram.opcode == KADEMLIA2_RES; });
+      co_await node->send(to, ask, key);
+      const auto got = co_await lists->next(o.answer_wait);
       if (!got) continue;
       const auto res = decode_kademlia2_res(got->datagram);
       if (!res) continue;

@@ -30,6 +30,7 @@
 #include "config/settings.hpp"
 #include "ed2k/wire.hpp"
 #include "kad/kad_messages.hpp"
+#include "kad/nodes_dat.hpp"
 #include "kad/routing_table.hpp"
 #include "proxy/target.hpp"
 
@@ -40,7 +41,7 @@ struct KadCheckOptions {
   ed2k::Hash16 user_hash{};
   KadId id;
   std::uint32_t udp_key = 0;
-  std::vector<Contact> nodes;                // from nodes.dat
+  std::vector<NodesDatEntry> nodes;          // from nodes.dat (with their keys and verified flags)
   std::vector<proxy::Target> bootstrap;      // asked for contacts (BOOTSTRAP_REQ) when given
   std::size_t tcp_checkers = 3;
   std::size_t udp_checkers = 2;

@@ -39,14 +39,14 @@ asio::awaitable<KadFindReport> find_kad_nodes(KadFindOptions o)
     report.error = error;
     co_return report;
   }
-  for (const Contact& c : o.nodes) node->remember(c, 0);
+  for (const NodesDatEntry& e : o.nodes) node->restore(e.contact, e.udp_key, e.key_ip, e.verified);
   if (!o.bootstrap.empty()) {
     if (o.progress) o.progress(fmt::format("asking {} bootstrap node(s) for contacts", o.bootstrap.size()));
     co_await bootstrap_from(*node, o.bootstrap, o.answer_wait, note);
   }
   NodeLookupOptions lo;
   lo.target = o.target;
-  lo.seeds = o.nodes;
+  for (const NodesDatEntry& e : o.nodes) lo.seeds.push_back(e.contact);
   lo.answer_wait = o.answer_wait;
   lo.lifetime = o.lifetime;
   lo.note = [&](const std::string& who, const std::string& said) {

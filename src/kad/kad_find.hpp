@@ -13,6 +13,7 @@
 
 #include "config/settings.hpp"
 #include "kad/kad_messages.hpp"
+#include "kad/nodes_dat.hpp"
 #include "proxy/target.hpp"
 
 namespace mulenet::kad {
@@ -22,7 +23,7 @@ struct KadFindOptions {
   KadId own_id;
   std::uint32_t udp_key = 0;
   KadId target;
-  std::vector<Contact> nodes;
+  std::vector<NodesDatEntry> nodes;  // from nodes.dat
   std::vector<proxy::Target> bootstrap;
   std::chrono::milliseconds answer_wait{3000};
   std::chrono::milliseconds lifetime{20000};

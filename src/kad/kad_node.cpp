@@ -55,6 +55,7 @@ struct Waiter {
 constexpr std::size_t kMaxTcpChecksInFlight = 4;
 constexpr std::size_t kBanFactor = 5;
 constexpr auto kBanTime = std::chrono::hours(2);
+constexpr auto kTrackedRequestTime = std::chrono::seconds(180);  // aMule's response tracking
 constexpr std::size_t kMaxInboxQueue = 256;
 
 struct KadInbox::State {
@@ -74,6 +75,7 @@ struct KadNode::State {
   std::list<std::weak_ptr<KadInbox::State>> inboxes;
   std::map<std::pair<std::uint32_t, std::uint8_t>, std::vector<Clock::time_point>> requests;  // flood accounting
   std::map<std::uint32_t, Clock::time_point> banned;  // Kad-order IP -> until when
+  std::map<std::uint32_t, Clock::time_point> hello_sent;  // Kad-order IP -> when we sent it a HELLO_REQ
   RoutingTable table{KadId{}};
   std::size_t tcp_checks_in_flight = 0;
   bool stopped = false;
@@ -98,10 +100,11 @@ bool over_flood_limit(KadNode::State& st, std::uint32_t ip, std::uint8_t opcode)
   const unsigned limit = flood_limit(opcode == KADEMLIA_FIREWALLED2_REQ ? KADEMLIA_FIREWALLED_REQ : opcode);
   if (limit == 0) return false;
   const auto key = std::pair{ip, opcode == KADEMLIA_FIREWALLED2_REQ ? KADEMLIA_FIREWALLED_REQ : opcode};
+  // Bounded memory against address floods (before any reference into the map is taken).
+  if (st.requests.size() >= 10000 && !st.requests.contains(key)) st.requests.clear();
   auto& times = st.requests[key];
   std::erase_if(times, [&](const Clock::time_point t) { return now - t > std::chrono::minutes(1); });
   times.push_back(now);  // every attempt counts towards the ban, the dropped ones too
-  if (st.requests.size() > 10000) st.requests.clear();  // bounded memory against address floods
   if (times.size() > kBanFactor * limit) {
     if (st.banned.size() < 10000) st.banned[ip] = now + kBanTime;
     return true;
@@ -205,6 +208,9 @@ asio::awaitable<void> answer(std::shared_ptr<KadNode::State> st, Received r)
     case KADEMLIA2_HELLO_RES: {
       // Our HELLO_REQ's answer. A node that asks for an ACK gets one, keyed
       // with the verify key it gave us: that is what makes it mark us verified.
+      // As aMule, an answer to nothing we asked (within 180 s) is ignored.
+      const auto asked = st->hello_sent.find(kad_ip_of(ip));
+      if (asked == st->hello_sent.end() || Clock::now() - asked->second > kTrackedRequestTime) break;
       const auto hello = decode_hello(d);
       if (!hello) break;
       if (!hello.value->udp_firewalled())
@@ -375,6 +381,15 @@ std::shared_ptr<KadNode> KadNode::start(asio::any_io_executor executor, KadNodeO
 
 asio::awaitable<std::error_code> KadNode::send(udp::endpoint to, const Datagram& d, SendKey key)
 {
+  if (d.protocol == kProtoKad && d.opcode == KADEMLIA2_HELLO_REQ && to.address().is_v4()) {
+    auto& sent = state_->hello_sent;
+    if (sent.size() >= 4096) {
+      const auto now = Clock::now();
+      std::erase_if(sent, [&](const auto& kv) { return now - kv.second > kTrackedRequestTime; });
+      if (sent.size() >= 4096) sent.clear();
+    }
+    sent[kad_ip_of(to.address().to_v4())] = Clock::now();
+  }
   const Bytes bytes = wire_for(*state_, to, d, key);
   co_return co_await state_->port->send_to(to, bytes);
 }
@@ -446,6 +461,13 @@ const RoutingTable& KadNode::table() const { return state_->table; }
 AddOutcome KadNode::remember(const Contact& c, std::uint32_t their_key, bool verified)
 {
   return state_->table.add(c, their_key, verified, Clock::now());
+}
+
+AddOutcome KadNode::learn(const Contact& c) { return state_->table.add_listed(c, Clock::now()); }
+
+AddOutcome KadNode::restore(const Contact& c, std::uint32_t their_key, std::uint32_t key_ip, bool verified)
+{
+  return state_->table.add_saved(c, their_key, key_ip, verified, Clock::now());
 }
 
 void KadNode::answer_udp_check(const asio::ip::address_v4& peer, const FwCheckUdpReq& q)

@@ -116,7 +116,12 @@ class KadNode {
   // The routing table: who answered us or asked us (HELLO), and who others listed.
   [[nodiscard]] std::vector<RoutingEntry> contacts() const;
   [[nodiscard]] const RoutingTable& table() const;
+  // A node that asked or answered us (its key: the sender key it gave us).
   AddOutcome remember(const Contact& c, std::uint32_t their_key, bool verified = false);
+  // A node another node listed: added when new, never changes what we have.
+  AddOutcome learn(const Contact& c);
+  // A node from nodes.dat, with its stored key and verified flag.
+  AddOutcome restore(const Contact& c, std::uint32_t their_key, std::uint32_t key_ip, bool verified);
   // Another node's UDP test (OP_FWCHECKUDPREQ, which arrives over TCP on the
   // client listener): send KADEMLIA2_FIREWALLUDP to its internal and, when
   // different, external Kad port, keyed with the key it sent. Error code 1

@@ -59,11 +59,11 @@ asio::awaitable<NodeLookupResult> lookup_nodes(KadNode& node, NodeLookupOptions 
       const RoutingEntry* known = node.table().find(c.id);
       const std::uint32_t their_key = known ? known->udp_key : 0;
       const SendKey key = c.version >= 6 ? SendKey{c.id, their_key} : SendKey::plain();
+      pending[at] = Pending{c, at, Clock::now() + o.answer_wait};  // before sending: the answer may be quick
       co_await node.send(at, ask, key);
-      pending[at] = Pending{c, at, Clock::now() + o.answer_wait};
     }
     if (state.done()) {
-      result.completed = true;
+      result.completed = state.converged();
       break;
     }
     const auto got = co_await inbox->next(200ms);
@@ -79,7 +79,7 @@ asio::awaitable<NodeLookupResult> lookup_nodes(KadNode& node, NodeLookupOptions 
         const auto learned = state.answered(p.contact.id, res.value->contacts, kLookupWanted);
         result.learned += learned.size();
         note(got->from, fmt::format("KADEMLIA2_RES: {} contacts, {} new", res.value->contacts.size(), learned.size()));
-        for (const Contact& c : learned) node.remember(c, 0);
+        for (const Contact& c : learned) node.learn(c);
         // It answered: alive; proven when it carried our verify key back.
         node.remember(p.contact, got->sender_verify_key, got->valid_receiver_key);
       }

@@ -93,17 +93,21 @@ void NodeLookupState::failed(const KadId& from)
     if (c.contact.id == from && c.step == Step::asked) c.step = Step::failed;
 }
 
-bool NodeLookupState::done() const
+bool NodeLookupState::converged() const
 {
-  if (in_flight() > 0) return false;
-  if (queries_ >= max_queries_) return true;
   std::size_t considered = 0;
   for (const Candidate& c : candidates_) {
     if (c.step == Step::failed) continue;
     if (++considered > k_) break;
-    if (c.step == Step::fresh) return false;
+    if (c.step != Step::answered) return false;
   }
   return true;
+}
+
+bool NodeLookupState::done() const
+{
+  if (in_flight() > 0) return false;
+  return budget_spent() || converged();
 }
 
 std::vector<Contact> NodeLookupState::closest_answered(std::size_t n) const

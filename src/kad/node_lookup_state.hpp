@@ -43,6 +43,9 @@ class NodeLookupState {
   [[nodiscard]] bool done() const;
   [[nodiscard]] std::size_t in_flight() const;
   [[nodiscard]] std::size_t queries() const { return queries_; }
+  [[nodiscard]] bool budget_spent() const { return queries_ >= max_queries_; }
+  // The K closest known (those not failed) have all answered: the lookup found its neighbourhood.
+  [[nodiscard]] bool converged() const;
   // The n closest contacts that answered us (alive, and they know our target's neighbourhood).
   [[nodiscard]] std::vector<Contact> closest_answered(std::size_t n) const;
   [[nodiscard]] const std::vector<Candidate>& candidates() const { return candidates_; }

@@ -75,7 +75,10 @@ Bytes serialize_nodes_dat(const std::vector<NodesDatEntry>& entries)
 std::vector<NodesDatEntry> nodes_dat_entries(const std::vector<RoutingEntry>& table, std::uint32_t key_ip)
 {
   std::vector<NodesDatEntry> out;
-  for (const RoutingEntry& e : table) out.push_back({e.contact, e.udp_key, e.udp_key != 0 ? key_ip : 0, e.verified});
+  // A key read from nodes.dat stays bound to the IP it was bound to; one
+  // given in this run is bound to our public IP now.
+  for (const RoutingEntry& e : table)
+    out.push_back({e.contact, e.udp_key, e.udp_key == 0 ? 0 : e.key_ip != 0 ? e.key_ip : key_ip, e.verified});
   std::stable_partition(out.begin(), out.end(), [](const NodesDatEntry& e) { return e.verified; });
   return out;
 }

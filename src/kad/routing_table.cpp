@@ -49,6 +49,7 @@ const char* to_string(AddOutcome o)
     case AddOutcome::refused_address: return "address not usable for Kad";
     case AddOutcome::refused_ip_limit: return "too many contacts on that IP or /24";
     case AddOutcome::refused_key: return "another verify key than the one we keep";
+    case AddOutcome::already_known: return "already known";
   }
   return "?";
 }
@@ -145,7 +146,38 @@ void split(Zone& z, const KadId& own)
 
 }  // namespace
 
+bool RoutingTable::subnet_full(std::uint32_t ip, const Zone& bin) const
+{
+  if (is_lan_kad_ip(ip) || (ip >> 24) == 127) return false;  // the limits are for public addresses
+  std::size_t in_table = 0;
+  each_leaf(*root_, [&](const Zone& leaf) {
+    for (const RoutingEntry& e : leaf.bin)
+      if (subnet24(e.contact.ip) == subnet24(ip)) ++in_table;
+  });
+  if (in_table >= kMaxPerSubnetInTable) return true;
+  const auto in_bin = std::count_if(bin.bin.begin(), bin.bin.end(),
+                                    [&](const RoutingEntry& e) { return subnet24(e.contact.ip) == subnet24(ip); });
+  return static_cast<std::size_t>(in_bin) >= kMaxPerSubnetInBin;
+}
+
 AddOutcome RoutingTable::add(const Contact& c, std::uint32_t udp_key, bool verified, Clock::time_point now)
+{
+  return insert(c, udp_key, 0, verified, Source::heard, now);
+}
+
+AddOutcome RoutingTable::add_listed(const Contact& c, Clock::time_point now)
+{
+  return insert(c, 0, 0, false, Source::listed, now);
+}
+
+AddOutcome RoutingTable::add_saved(const Contact& c, std::uint32_t udp_key, std::uint32_t key_ip, bool verified,
+                                   Clock::time_point now)
+{
+  return insert(c, udp_key, key_ip, verified, Source::saved, now);
+}
+
+AddOutcome RoutingTable::insert(const Contact& c, std::uint32_t udp_key, std::uint32_t key_ip, bool verified,
+                                Source source, Clock::time_point now)
 {
   if (c.id == own_) return AddOutcome::refused_self;
   if (c.udp_port == 0 || c.version < 2) return AddOutcome::refused_address;
@@ -155,15 +187,17 @@ AddOutcome RoutingTable::add(const Contact& c, std::uint32_t udp_key, bool verif
   Zone* z = leaf_for(root_.get(), distance);
   for (RoutingEntry& e : z->bin) {
     if (e.contact.id != c.id) continue;
-    if (udp_key != 0 && e.udp_key != 0 && udp_key != e.udp_key) return AddOutcome::refused_key;
+    if (source != Source::heard) return AddOutcome::already_known;
+    if (e.udp_key != 0 && udp_key != 0 && udp_key != e.udp_key) return AddOutcome::refused_key;
     if (e.contact.ip != c.ip) {
-      // A verified contact keeps its address; an unproven one may have moved.
-      if (e.verified || knows_ip(c.ip)) return AddOutcome::refused_ip_limit;
+      // Only an unproven contact that gave no key may move, and the move obeys the IP limits.
+      if (e.verified || e.udp_key != 0 || knows_ip(c.ip)) return AddOutcome::refused_ip_limit;
+      if (subnet_full(c.ip, *z)) return AddOutcome::refused_ip_limit;
       e.contact.ip = c.ip;
     }
     e.contact.udp_port = c.udp_port;
     e.contact.tcp_port = c.tcp_port;
-    e.contact.version = c.version;
+    e.contact.version = std::max(e.contact.version, c.version);  // never lowered
     if (e.udp_key == 0) e.udp_key = udp_key;
     e.verified = e.verified || verified;
     e.type = type_for_age(now - e.created);
@@ -171,29 +205,17 @@ AddOutcome RoutingTable::add(const Contact& c, std::uint32_t udp_key, bool verif
     return AddOutcome::updated;
   }
   if (knows_ip(c.ip)) return AddOutcome::refused_ip_limit;
-  if (!is_lan_kad_ip(c.ip) && (c.ip >> 24) != 127) {
-    std::size_t in_table = 0;
-    each_leaf(*root_, [&](const Zone& leaf) {
-      for (const RoutingEntry& e : leaf.bin)
-        if (subnet24(e.contact.ip) == subnet24(c.ip)) ++in_table;
-    });
-    if (in_table >= kMaxPerSubnetInTable) return AddOutcome::refused_ip_limit;
-  }
   for (unsigned i = 0; i <= kMaxLevel && z->bin.size() >= kBucketSize; ++i) {
     if (!can_split(*z)) return AddOutcome::bucket_full;
     split(*z, own_);
     z = leaf_for(z, distance);
   }
   if (z->bin.size() >= kBucketSize) return AddOutcome::bucket_full;
-  if (!is_lan_kad_ip(c.ip) && (c.ip >> 24) != 127) {
-    const auto same = std::count_if(z->bin.begin(), z->bin.end(), [&](const RoutingEntry& e) {
-      return subnet24(e.contact.ip) == subnet24(c.ip);
-    });
-    if (static_cast<std::size_t>(same) >= kMaxPerSubnetInBin) return AddOutcome::refused_ip_limit;
-  }
+  if (subnet_full(c.ip, *z)) return AddOutcome::refused_ip_limit;
   RoutingEntry e;
   e.contact = c;
   e.udp_key = udp_key;
+  e.key_ip = key_ip;
   e.verified = verified;
   e.type = 3;
   e.created = now;
@@ -285,6 +307,13 @@ std::vector<RoutingEntry> RoutingTable::all() const
 {
   std::vector<RoutingEntry> out;
   each_leaf(*root_, [&](const Zone& leaf) { out.insert(out.end(), leaf.bin.begin(), leaf.bin.end()); });
+  return out;
+}
+
+std::vector<std::size_t> RoutingTable::bucket_sizes() const
+{
+  std::vector<std::size_t> out;
+  each_leaf(*root_, [&](const Zone& leaf) { out.push_back(leaf.bin.size()); });
   return out;
 }
 

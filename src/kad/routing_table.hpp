@@ -46,6 +46,7 @@ enum class AddOutcome {
   refused_address,   // reserved, LAN (unless accepted), port 0, or version < 2
   refused_ip_limit,  // another contact on that IP, or too many in its /24
   refused_key,       // it presents another verify key than the one we keep for it
+  already_known,     // listed by another node, and we have it: left as it is
 };
 [[nodiscard]] const char* to_string(AddOutcome o);
 
@@ -61,9 +62,19 @@ class RoutingTable {
   RoutingTable(RoutingTable&&) noexcept;
   RoutingTable& operator=(RoutingTable&&) noexcept;
 
-  // A contact heard from (or listed by someone). An update keeps the first
-  // verify key, marks it alive again and may upgrade it to verified.
+  // A contact we heard from ourselves (it asked or answered us). An update
+  // marks it alive again and may upgrade it to verified; it never replaces
+  // a kept verify key, lowers the version, or moves a contact that gave a
+  // key (or is verified) to another IP; a move obeys the IP limits.
   AddOutcome add(const Contact& c, std::uint32_t udp_key, bool verified, Clock::time_point now);
+  // A contact another node listed (BOOTSTRAP_RES, KADEMLIA2_RES): added when
+  // new, unverified; an entry we have is left exactly as it is (aMule adds
+  // these with update=false: a hostile list cannot move or refresh anyone).
+  AddOutcome add_listed(const Contact& c, Clock::time_point now);
+  // A contact from nodes.dat: added when new, with its stored key (bound to
+  // key_ip, our public IP then) and verified flag.
+  AddOutcome add_saved(const Contact& c, std::uint32_t udp_key, std::uint32_t key_ip, bool verified,
+                       Clock::time_point now);
   // It gave back our verify key (HELLO_RES_ACK, or any packet with a valid
   // receiver key): its address is proven.
   bool mark_verified(const KadId& id, std::uint32_t ip);
@@ -80,11 +91,17 @@ class RoutingTable {
   [[nodiscard]] std::vector<RoutingEntry> all() const;
   [[nodiscard]] std::size_t size() const { return size_; }
   [[nodiscard]] std::size_t bucket_count() const;  // leaves of the tree
+  [[nodiscard]] std::vector<std::size_t> bucket_sizes() const;
   [[nodiscard]] const KadId& own_id() const { return own_; }
 
   struct Zone;
 
  private:
+  enum class Source { heard, listed, saved };
+  AddOutcome insert(const Contact& c, std::uint32_t udp_key, std::uint32_t key_ip, bool verified, Source source,
+                    Clock::time_point now);
+  [[nodiscard]] bool subnet_full(std::uint32_t ip, const Zone& bin) const;
+
   KadId own_;
   bool accept_lan_;
   std::unique_ptr<Zone> root_;

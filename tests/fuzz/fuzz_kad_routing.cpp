@@ -34,7 +34,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     now += std::chrono::minutes(op >> 4);
     switch (op & 0x7) {
       case 0:
-      case 1: table.add(c, key, (op & 1) != 0, now); break;
+        if ((op & 0x08) != 0) table.add_listed(c, now);
+        else table.add(c, key, false, now);
+        break;
+      case 1: table.add(c, key, true, now); break;
       case 2: table.mark_verified(c.id, c.ip); break;
       case 3: table.remove(c.id); break;
       case 4: lookup.seed({c}); break;
@@ -67,7 +70,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const auto all = table.all();
   FUZZ_CHECK(all.size() == table.size(), "size() is what all() lists");
-  FUZZ_CHECK(all.size() <= table.bucket_count() * kBucketSize, "no bucket holds more than K");
+  for (const std::size_t n : table.bucket_sizes()) FUZZ_CHECK(n <= kBucketSize, "no bucket holds more than K");
   std::set<std::uint32_t> ips;
   for (const RoutingEntry& e : all) {
     FUZZ_CHECK(e.contact.id != own, "never our own ID");

@@ -150,9 +150,11 @@ TEST(KadNode, FiveTimesTheLimitBansTheAddress)
   Pair p;
   auto work = [&]() -> asio::awaitable<bool> {
     for (int i = 0; i < 11; ++i) co_await p.a->send(p.at(*p.b), encode_ping(), SendKey::plain());
-    // Let b read them all before the HELLO.
-    asio::steady_timer t(p.io.get_executor(), 200ms);
-    co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+    // Until b has read them all (bounded: 200 looks, 10 ms apart).
+    for (int i = 0; i < 200 && p.b->counters().received < 11; ++i) {
+      asio::steady_timer t(p.io.get_executor(), 10ms);
+      co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
     const Datagram hello = encode_hello({p.a->id(), 4662, kKadVersion, {}}, false);
     co_await p.a->send(p.at(*p.b), hello, SendKey::plain());
     co_return static_cast<bool>(co_await p.a->wait_for(opcode_is(KADEMLIA2_HELLO_RES), 500ms));
@@ -160,6 +162,22 @@ TEST(KadNode, FiveTimesTheLimitBansTheAddress)
   EXPECT_FALSE(p.run(work()));
   EXPECT_EQ(p.b->counters().dropped_flood, 10u);  // 9 PINGs over the limit, then the HELLO
   EXPECT_TRUE(p.b->contacts().empty());
+}
+
+TEST(KadNode, AHelloAnswerToNothingWeAskedIsIgnored)
+{
+  // As aMule's response tracking: a HELLO_RES from an address we sent no
+  // HELLO_REQ to adds no contact and gets no ACK.
+  Pair p;
+  auto work = [&]() -> asio::awaitable<bool> {
+    const std::vector<mulenet::ed2k::Tag> tags = hello_tags(std::nullopt, 0x04);  // "ACK me"
+    const Datagram res = encode_hello({p.a->id(), 4662, kKadVersion, tags}, true);
+    co_await p.a->send(p.at(*p.b), res, SendKey{p.b->id(), 0});
+    co_return static_cast<bool>(co_await p.a->wait_for(opcode_is(KADEMLIA2_HELLO_RES_ACK), 500ms));
+  };
+  EXPECT_FALSE(p.run(work()));
+  EXPECT_TRUE(p.b->contacts().empty());
+  EXPECT_EQ(p.b->counters().received, 1u);
 }
 
 TEST(KadNode, GarbageIsCountedNotAnswered)

@@ -108,8 +108,7 @@ TEST(KadRoutingTable, FarZonesHoldOneBucketNearZonesSplit)
   EXPECT_GT(near_added, 3 * kBucketSize);
   EXPECT_GT(t.bucket_count(), 5u);
   EXPECT_EQ(t.size(), far_added + near_added);
-  // Every bucket holds at most K.
-  EXPECT_LE(t.all().size(), t.bucket_count() * kBucketSize);
+  for (const std::size_t n : t.bucket_sizes()) EXPECT_LE(n, kBucketSize);
 }
 
 TEST(KadRoutingTable, SubnetLimitsPerBucketAndOverall)
@@ -120,21 +119,75 @@ TEST(KadRoutingTable, SubnetLimitsPerBucketAndOverall)
   EXPECT_EQ(t.add(contact(id_with_prefix(0b1000, 4, 1), 0, 0x64400101u), 0, false, now), AddOutcome::added);
   EXPECT_EQ(t.add(contact(id_with_prefix(0b0100, 4, 2), 0, 0x64400102u), 0, false, now), AddOutcome::added);
   EXPECT_EQ(t.add(contact(id_with_prefix(0b0010, 4, 3), 0, 0x64400103u), 0, false, now), AddOutcome::refused_ip_limit);
-  // Others, so that the tree splits (the root splits only when full).
-  for (std::uint32_t n = 0; n < 80; ++n) t.add(contact(id_with_prefix(n % 16, 4, 100 + n), 100 + n), 0, false, now);
-  ASSERT_GE(t.bucket_count(), 6u);
-  // Spread over the buckets, that /24 gets more than 2 in, but never more than 10.
+  // Others, so that the tree splits (the root splits only when full): 4
+  // in each of the 16 zones of the first 4 distance bits leave 8 bins of
+  // 8 at level 3 (a bin splits only when it holds 10).
+  for (std::uint32_t n = 0; n < 64; ++n) t.add(contact(id_with_prefix(n % 16, 4, 100 + n), 100 + n), 0, false, now);
+  ASSERT_EQ(t.size(), 66u);
+  ASSERT_EQ(t.bucket_count(), 8u);
+  // Spread over the bins (2 each), the /24 stops at 10 in the table.
   std::size_t in_subnet = 2;
   for (std::uint32_t n = 0; n < 48; ++n) {
     if (t.add(contact(id_with_prefix(n % 16, 4, 1000 + n), 0, 0x64400110u + n), 0, false, now) == AddOutcome::added)
       ++in_subnet;
   }
-  EXPECT_GT(in_subnet, 2u);
-  EXPECT_LE(in_subnet, 10u);
+  EXPECT_EQ(in_subnet, 10u);
   std::size_t counted = 0;
   for (const RoutingEntry& e : t.all())
     if ((e.contact.ip & 0xFFFFFF00u) == 0x64400100u) ++counted;
-  EXPECT_EQ(counted, in_subnet);
+  EXPECT_EQ(counted, 10u);
+}
+
+TEST(KadRoutingTable, ListedContactsNeverChangeWhatWeHave)
+{
+  // aMule adds contacts from BOOTSTRAP_RES/KADEMLIA2_RES with update=false:
+  // a hostile list can neither move a contact nor make it look alive.
+  RoutingTable t(kOwn);
+  const auto now = Clock::now();
+  const Contact a = contact(id_with_prefix(1, 1, 1), 1);
+  EXPECT_EQ(t.add_listed(a, now), AddOutcome::added);
+  EXPECT_FALSE(t.find(a.id)->verified);
+  Contact moved = a;
+  moved.ip = 0x64409901u;
+  EXPECT_EQ(t.add_listed(moved, now + std::chrono::minutes(1)), AddOutcome::already_known);
+  EXPECT_EQ(t.find(a.id)->contact.ip, a.ip);
+  EXPECT_EQ(t.find(a.id)->type, 3);  // not "seen alive again"
+  EXPECT_EQ(t.add_saved(a, 0x77, 0x01020304u, true, now), AddOutcome::already_known);
+  // From nodes.dat: its key and flag kept.
+  const Contact b = contact(id_with_prefix(1, 1, 2), 2);
+  EXPECT_EQ(t.add_saved(b, 0x77, 0x01020304u, true, now), AddOutcome::added);
+  EXPECT_EQ(t.find(b.id)->udp_key, 0x77u);
+  EXPECT_EQ(t.find(b.id)->key_ip, 0x01020304u);
+  EXPECT_TRUE(t.find(b.id)->verified);
+}
+
+TEST(KadRoutingTable, OnlyAnUnprovenKeylessContactMovesAndNeverIntoAFullSubnet)
+{
+  RoutingTable t(kOwn);
+  const auto now = Clock::now();
+  const Contact keyed = contact(id_with_prefix(1, 1, 1), 1);
+  t.add(keyed, 0x1111, false, now);
+  Contact elsewhere = keyed;
+  elsewhere.ip = 0x64409901u;
+  EXPECT_EQ(t.add(elsewhere, 0, false, now), AddOutcome::refused_ip_limit);  // a keyless update cannot move it
+  EXPECT_EQ(t.find(keyed.id)->contact.ip, keyed.ip);
+  // A keyless one may move, but not into a /24 that already has 2 in its bin.
+  const Contact loose = contact(id_with_prefix(1, 1, 2), 2);
+  t.add(loose, 0, false, now);
+  t.add(contact(id_with_prefix(1, 1, 3), 3, 0x64407701u), 0, false, now);
+  t.add(contact(id_with_prefix(1, 1, 4), 4, 0x64407702u), 0, false, now);
+  Contact crowded = loose;
+  crowded.ip = 0x64407703u;
+  EXPECT_EQ(t.add(crowded, 0, false, now), AddOutcome::refused_ip_limit);
+  Contact free = loose;
+  free.ip = 0x64408801u;
+  EXPECT_EQ(t.add(free, 0, false, now), AddOutcome::updated);
+  EXPECT_EQ(t.find(loose.id)->contact.ip, 0x64408801u);
+  // The version is never lowered.
+  Contact older = free;
+  older.version = 6;
+  t.add(older, 0, false, now);
+  EXPECT_EQ(t.find(loose.id)->contact.version, 8);
 }
 
 TEST(KadRoutingTable, ClosestContactsAndWhatAmuleWouldHandOut)
