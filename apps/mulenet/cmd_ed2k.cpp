@@ -1,8 +1,6 @@
 // mulenet ed2k login [HOST:PORT...]: log in to eD2k servers and report High
 // ID or Low ID, with the evidence (did the server's connect-back reach us,
 // what did it say, does UDP to it work).
-#include <unistd.h>
-
 #include <iostream>
 
 #include <boost/asio/co_spawn.hpp>
@@ -103,15 +101,11 @@ void print_text(const ed2k::Ed2kCheckReport& report, const std::string& user_has
 
 int run_login(const GlobalOptions& g, const LoginOptions& o)
 {
-  const auto loaded = load_config(g);
-  if (!loaded) return kExitFileError;
-  const auto issues = config::validate(loaded->doc);
-  if (config::has_errors(issues)) {
-    report_config_errors(g, config_path(g).string() + " has errors:", issues);
-    return kExitConfigInvalid;
-  }
+  int failed = kExitOk;
+  auto settings = load_valid_settings(g, failed);
+  if (!settings) return failed;
   ed2k::Ed2kCheckOptions options;
-  options.settings = config::load_settings(loaded->doc);
+  options.settings = std::move(*settings);
   for (const std::string& text : o.servers) {
     const auto target = proxy::parse_target(text);
     if (!target) {
@@ -144,11 +138,7 @@ int run_login(const GlobalOptions& g, const LoginOptions& o)
   options.login_timeout = std::chrono::seconds(o.timeout_s);
   options.listen = !o.no_listen;
   options.udp_ping = !o.no_udp;
-  const bool progress = !g.json && isatty(STDERR_FILENO) == 1;
-  options.progress = [progress, &g](std::string_view step) {
-    if (progress) std::cerr << "… " << step << std::endl;
-    else if (!g.json) std::cerr << step << std::endl;
-  };
+  options.progress = progress_printer(g);
   boost::asio::io_context io;
   ed2k::Ed2kCheckReport report;
   boost::asio::co_spawn(io, ed2k::check_ed2k(options), [&report](std::exception_ptr e, ed2k::Ed2kCheckReport r) {

@@ -1,7 +1,5 @@
 // mulenet kad check: TCP and UDP open or firewalled on Kad, the external UDP
 // port (remapped?), our public address, from several real Kad nodes at once.
-#include <unistd.h>
-
 #include <iostream>
 
 #include <boost/asio/co_spawn.hpp>
@@ -10,7 +8,6 @@
 #include <fmt/format.h>
 
 #include "command.hpp"
-#include "config/load_settings.hpp"
 #include "ed2k/user_hash.hpp"
 #include "exit_codes.hpp"
 #include "json_output.hpp"
@@ -110,15 +107,11 @@ boost::json::object save_routing_table(const GlobalOptions& g, const KadCheckCli
 
 int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
 {
-  const auto loaded = load_config(g);
-  if (!loaded) return kExitFileError;
-  const auto issues = config::validate(loaded->doc);
-  if (config::has_errors(issues)) {
-    report_config_errors(g, config_path(g).string() + " has errors:", issues);
-    return kExitConfigInvalid;
-  }
+  int failed = kExitOk;
+  auto settings = load_valid_settings(g, failed);
+  if (!settings) return failed;
   kad::KadCheckOptions o;
-  o.settings = config::load_settings(loaded->doc);
+  o.settings = std::move(*settings);
   o.tcp_wait = std::chrono::seconds(c.tcp_wait_s);
   o.join = !c.no_join;
   o.lookup = !c.no_lookup;
@@ -134,10 +127,7 @@ int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
   o.user_hash = hash.hash;
   o.id = identity.id;
   o.udp_key = identity.udp_key;
-  const bool tty = !g.json && isatty(STDERR_FILENO) == 1;
-  o.progress = [tty, &g](std::string_view step) {
-    if (!g.json) std::cerr << (tty ? "… " : "") << step << std::endl;
-  };
+  o.progress = progress_printer(g);
   boost::asio::io_context io;
   kad::KadCheckReport r;
   boost::asio::co_spawn(io, kad::check_kad(o), [&r](std::exception_ptr e, kad::KadCheckReport got) {
@@ -217,14 +207,9 @@ struct KadLookupCli {
 
 int run_kad_lookup(const GlobalOptions& g, const KadLookupCli& c)
 {
-  const auto loaded = load_config(g);
-  if (!loaded) return kExitFileError;
-  const auto issues = config::validate(loaded->doc);
-  if (config::has_errors(issues)) {
-    report_config_errors(g, config_path(g).string() + " has errors:", issues);
-    return kExitConfigInvalid;
-  }
-  const config::Settings settings = config::load_settings(loaded->doc);
+  int failed = kExitOk;
+  auto settings = load_valid_settings(g, failed);
+  if (!settings) return failed;
   kad::KadFindOptions o;
   if (const int bad = gather_seeds(g, c.nodes_file, c.bootstrap, o.nodes, o.bootstrap); bad != kExitOk) return bad;
   // Our identity as aMule keeps it, only read: a lookup changes no file.
@@ -239,12 +224,9 @@ int run_kad_lookup(const GlobalOptions& g, const KadLookupCli& c)
     report_error(g, "bad-target", "'" + c.target + "' is not a Kad ID (32 hex digits, as aMule shows them)");
     return kExitUsage;
   }
-  o.settings = settings;
+  o.settings = std::move(*settings);
   o.lifetime = std::chrono::seconds(c.timeout_s);
-  const bool tty = !g.json && isatty(STDERR_FILENO) == 1;
-  o.progress = [tty, &g](std::string_view step) {
-    if (!g.json) std::cerr << (tty ? "… " : "") << step << std::endl;
-  };
+  o.progress = progress_printer(g);
   boost::asio::io_context io;
   kad::KadFindReport r;
   boost::asio::co_spawn(io, kad::find_kad_nodes(o), [&r](std::exception_ptr e, kad::KadFindReport got) {

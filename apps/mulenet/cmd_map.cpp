@@ -189,14 +189,10 @@ asio::awaitable<void> stay(std::vector<portmap::Mapping> live, portmap::MapperOp
 
 int run_map(const GlobalOptions& g, const MapOptions& o)
 {
-  const auto loaded = load_config(g);
-  if (!loaded) return kExitFileError;
-  const auto issues = config::validate(loaded->doc);
-  if (config::has_errors(issues)) {
-    report_config_errors(g, config_path(g).string() + " has errors:", issues);
-    return kExitConfigInvalid;
-  }
-  const config::Settings settings = config::load_settings(loaded->doc);
+  int failed = kExitOk;
+  const auto loaded_settings = load_valid_settings(g, failed);
+  if (!loaded_settings) return failed;
+  const config::Settings& settings = *loaded_settings;
   const config::PortPlan plan = config::make_port_plan(settings);
   if (std::none_of(plan.ports.begin(), plan.ports.end(), [](const auto& p) { return p.upnp; })) {
     report_error(g, "nothing-to-map",

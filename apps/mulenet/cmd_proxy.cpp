@@ -73,14 +73,10 @@ int run_proxy_test(const GlobalOptions& g, const ProxyTestOptions& o)
     }
     request.proxy = *spec;
   } else {
-    const auto loaded = load_config(g);
-    if (!loaded) return kExitFileError;
-    const auto issues = config::validate(loaded->doc);
-    if (config::has_errors(issues)) {
-      report_config_errors(g, config_path(g).string() + " has errors:", issues);
-      return kExitConfigInvalid;
-    }
-    const config::Settings settings = config::load_settings(loaded->doc);
+    int failed = kExitOk;
+    const auto loaded_settings = load_valid_settings(g, failed);
+    if (!loaded_settings) return failed;
+    const config::Settings& settings = *loaded_settings;
     auto spec = proxy::proxy_from_settings(settings.proxy);
     if (!spec) {
       report_error(g, "no-proxy",

@@ -1,10 +1,13 @@
 #include "command.hpp"
 
+#include <unistd.h>
+
 #include <iostream>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "config/load_settings.hpp"
 #include "exit_codes.hpp"
 #include "json_output.hpp"
 
@@ -28,6 +31,29 @@ std::optional<config::LoadedFile> load_config(const GlobalOptions& options)
   auto loaded = config::read_config_file(config_path(options), error);
   if (!loaded) report_error(options, "config-unreadable", error.message);
   return loaded;
+}
+
+std::optional<config::Settings> load_valid_settings(const GlobalOptions& options, int& exit_code)
+{
+  const auto loaded = load_config(options);
+  if (!loaded) {
+    exit_code = kExitFileError;
+    return std::nullopt;
+  }
+  const auto issues = config::validate(loaded->doc);
+  if (config::has_errors(issues)) {
+    report_config_errors(options, config_path(options).string() + " has errors:", issues);
+    exit_code = kExitConfigInvalid;
+    return std::nullopt;
+  }
+  return config::load_settings(loaded->doc);
+}
+
+std::function<void(std::string_view)> progress_printer(const GlobalOptions& options)
+{
+  if (options.json) return [](std::string_view) {};
+  const bool tty = isatty(STDERR_FILENO) == 1;
+  return [tty](std::string_view step) { std::cerr << (tty ? "… " : "") << step << std::endl; };
 }
 
 void report_error(const GlobalOptions& options, const std::string& code, const std::string& message)

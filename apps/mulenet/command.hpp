@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "config/config_file.hpp"
+#include "config/settings.hpp"
 #include "config/validation.hpp"
 
 namespace mulenet::cli {
@@ -31,6 +32,14 @@ void add_global_options(CLI::App& app, GlobalOptions& options);
 
 // Reads the config file; on failure prints why (text or JSON) and returns nullopt.
 [[nodiscard]] std::optional<config::LoadedFile> load_config(const GlobalOptions& options);
+
+// amule.conf read and validated, as typed settings. On failure the error is
+// reported (text or JSON) and exit_code says which: 4 unreadable, 3 invalid.
+[[nodiscard]] std::optional<config::Settings> load_valid_settings(const GlobalOptions& options, int& exit_code);
+
+// Progress lines for long steps, on stderr: "… step" on a terminal, plain
+// when redirected, none with --json (stdout then holds one JSON object).
+[[nodiscard]] std::function<void(std::string_view)> progress_printer(const GlobalOptions& options);
 
 // Prints config issues as an error report (stderr, or JSON on stdout).
 void report_config_errors(const GlobalOptions& options, const std::string& message,
