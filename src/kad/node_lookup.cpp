@@ -63,7 +63,7 @@ asio::awaitable<NodeLookupResult> lookup_nodes(KadNode& node, NodeLookupOptions 
       co_await node.send(at, ask, key);
     }
     if (state.done()) {
-      result.completed = state.converged();
+      result.completed = state.converged() && result.answers > 0;  // nobody asked: nothing found
       break;
     }
     const auto got = co_await inbox->next(200ms);
