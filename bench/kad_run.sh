@@ -30,6 +30,11 @@ CAP=${BENCH_KAD_AMULED_CAP:-900}
 export MULENET_LAB_PREFIX=${MULENET_LAB_PREFIX:-bk-}
 export MULENET_LAB_DIR=${MULENET_LAB_DIR:-/tmp/lab-bk}
 LAB=$ROOT/tests/lab/lab
+LAB_HOME=$ROOT/tests/lab
+# shellcheck source=../tests/lab/lib/common.bash
+source "$LAB_HOME/lib/common.bash"
+# shellcheck source=../tests/lab/lib/kad.bash
+source "$LAB_HOME/lib/kad.bash"
 if [ "$(id -u)" -ne 0 ]; then echo "bench: needs root (network namespaces for the lab)" >&2; exit 77; fi
 [ -x "$MULENET" ] || { echo "bench: no mulenet at $MULENET (run make, or set BENCH_MULENET)" >&2; exit 64; }
 for tool in amuled amulecmd jq python3; do
@@ -49,16 +54,7 @@ log "bringing up the lab (six amuled Kad nodes)"
 "$LAB" up >"$WORK/lab.log" 2>&1 || { tail -n 20 "$WORK/lab.log" >&2; exit 1; }
 
 # The same nodes.dat for both: the six lab nodes.
-python3 - "$WORK/nodes.dat" <<'PY'
-import hashlib, struct, sys
-nodes = range(1, 7)
-data = struct.pack("<III", 0, 2, len(nodes))
-for n in nodes:
-    h = hashlib.md5(f"mulenet-lab-kad-node-id-{n}".encode()).hexdigest()
-    wire = b"".join(struct.pack("<I", int(h[i:i + 8], 16)) for i in range(0, 32, 8))
-    data += wire + struct.pack("<IHHB", (100 << 24) | (64 << 16) | (n << 8) | 1, 4672, 4662, 8) + struct.pack("<IIB", 0, 0, 1)
-open(sys.argv[1], "wb").write(data)
-PY
+lab_kad_nodes_dat "$WORK/nodes.dat" 1 2 3 4 5 6
 
 # mulenet on peer.
 mkdir -p "$WORK/mulenet"

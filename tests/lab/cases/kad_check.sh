@@ -15,6 +15,9 @@ set -uo pipefail
 LAB=${1:?usage: $0 LAB_SCRIPT}
 # shellcheck source=../router/smoke.bash
 source "$(dirname "$LAB")/router/smoke.bash"
+LAB_HOME=$(dirname "$LAB")
+# shellcheck source=../lib/kad.bash
+source "$LAB_HOME/lib/kad.bash"
 MULENET=${MULENET:?the ctest environment names the mulenet binary}
 smoke_init
 smoke_require_lab
@@ -27,22 +30,6 @@ cp "$conf" "$conf_dir/direct/amule.conf"
 jqt() { jq -e "$@" >/dev/null; }
 desc="http://$LAB_ROUTER_LAN_IP:5000/rootDesc.xml"
 
-# nodes_dat FILE N...: a version 2 nodes.dat with the lab's nodes N... in that order.
-nodes_dat() {
-  local file=$1
-  shift
-  python3 - "$file" "$@" <<'PY'
-import hashlib, struct, sys
-out, nodes = sys.argv[1], [int(n) for n in sys.argv[2:]]
-data = struct.pack("<III", 0, 2, len(nodes))
-for n in nodes:
-    h = hashlib.md5(f"mulenet-lab-kad-node-id-{n}".encode()).hexdigest()
-    wire = b"".join(struct.pack("<I", int(h[i:i + 8], 16)) for i in range(0, 32, 8))
-    ip = (100 << 24) | (64 << 16) | (n << 8) | 1
-    data += wire + struct.pack("<IHHB", ip, 4672, 4662, 8) + struct.pack("<IIB", 0, 0, 1)
-open(out, "wb").write(data)
-PY
-}
 check_from() {  # NODE NODES_DAT [ARGS...]: JSON in $out, exit code in $code
   local node=$1 dat=$2 c=$conf
   shift 2
@@ -54,8 +41,8 @@ check_from() {  # NODE NODES_DAT [ARGS...]: JSON in $out, exit code in $code
 }
 smoke_on_exit "$LAB" router remap-udp off
 smoke_on_exit "$LAB" exec lan "$MULENET" --config "$conf" unmap
-nodes_dat "$SMOKE_TMP/a.dat" 1 2 3 4 5
-nodes_dat "$SMOKE_TMP/b.dat" 4 5 6 1 2
+lab_kad_nodes_dat "$SMOKE_TMP/a.dat" 1 2 3 4 5
+lab_kad_nodes_dat "$SMOKE_TMP/b.dat" 4 5 6 1 2
 
 # Directly on the WAN: open, and joining makes the nodes keep us as verified.
 check_from direct "$SMOKE_TMP/a.dat"
@@ -77,11 +64,11 @@ mkdir -p "$conf_dir/lan2"
 conf2="$conf_dir/lan2/amule.conf"
 printf '[eMule]\nPort=4872\nUDPPort=4772\nUPnPEnabled=1\n' >"$conf2"
 smoke_on_exit "$LAB" exec lan2 "$MULENET" --config "$conf2" unmap
-nodes_dat "$SMOKE_TMP/first.dat" 1 2 3
+lab_kad_nodes_dat "$SMOKE_TMP/first.dat" 1 2 3
 # Runs that expect UDP open ask a second UDP checker (node 3, which tested
 # this address in the first run and may decline): a datagram lost under load
 # then costs no verdict.
-nodes_dat "$SMOKE_TMP/second-remap.dat" 4 5 6 3
+lab_kad_nodes_dat "$SMOKE_TMP/second-remap.dat" 4 5 6 3
 small=(--tcp-checkers 2 --udp-checkers 1 --no-join)
 
 # lan, every port mapped: open, open.

@@ -64,12 +64,7 @@ wan_id=$(jq -r .node_id <<<"$out")
 
 # 3. A lookup for the joined node's ID from node 1 alone: node 1 hands it out
 # (our node is gone by now: it does not answer, which the lookup survives).
-python3 - "$SMOKE_TMP/one.dat" "$(lab_kad_node_id_wire 1)" <<'PY'
-import struct, sys
-out, wire = sys.argv[1], bytes.fromhex(sys.argv[2])
-ip = (100 << 24) | (64 << 16) | (1 << 8) | 1
-open(out, "wb").write(struct.pack("<III", 0, 2, 1) + wire + struct.pack("<IHHB", ip, 4672, 4662, 8) + struct.pack("<IIB", 0, 0, 1))
-PY
+lab_kad_nodes_dat "$SMOKE_TMP/one.dat" 1
 out=$("$LAB" exec peer "$MULENET" --config "$SMOKE_TMP/peer/amule.conf" kad lookup "$wan_id" --nodes "$SMOKE_TMP/one.dat" --timeout 10 --json 2>/dev/null); code=$?
 echo "lookup of our joined node: $(jq -c '{answers, queries, closest: [.closest[].ip]}' <<<"$out")"; show
 smoke_check "lookup via amuled's KADEMLIA2_RES: node 1 lists contacts new to the lookup" \

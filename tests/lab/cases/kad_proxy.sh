@@ -17,6 +17,9 @@ LAB=${1:?usage: $0 LAB_SCRIPT}
 source "$(dirname "$LAB")/router/smoke.bash"
 # shellcheck source=../lib/wan.bash
 source "$(dirname "$LAB")/lib/wan.bash"
+LAB_HOME=$(dirname "$LAB")
+# shellcheck source=../lib/kad.bash
+source "$LAB_HOME/lib/kad.bash"
 MULENET=${MULENET:?the ctest environment names the mulenet binary}
 smoke_init
 smoke_require_lab
@@ -24,17 +27,7 @@ jqt() { jq -e "$@" >/dev/null; }
 lan_ns=$(lab_ns lan)
 smoke_on_exit ip netns exec "$lan_ns" nft delete table inet mulenet_kad_leak_count
 
-python3 - "$SMOKE_TMP/nodes.dat" 6 5 4 3 <<'PY'
-import hashlib, struct, sys
-out, nodes = sys.argv[1], [int(n) for n in sys.argv[2:]]
-data = struct.pack("<III", 0, 2, len(nodes))
-for n in nodes:
-    h = hashlib.md5(f"mulenet-lab-kad-node-id-{n}".encode()).hexdigest()
-    wire = b"".join(struct.pack("<I", int(h[i:i + 8], 16)) for i in range(0, 32, 8))
-    ip = (100 << 24) | (64 << 16) | (n << 8) | 1
-    data += wire + struct.pack("<IHHB", ip, 4672, 4662, 8) + struct.pack("<IIB", 0, 0, 1)
-open(out, "wb").write(data)
-PY
+lab_kad_nodes_dat "$SMOKE_TMP/nodes.dat" 6 5 4 3
 mkdir -p "$SMOKE_TMP/conf"
 proxied() {  # TYPE PORT: an amule.conf with that proxy, strict
   printf '[eMule]\nPort=4876\nUDPPort=4776\n[Proxy]\nProxyEnableProxy=1\nProxyType=%s\nProxyName=%s\nProxyPort=%s\nProxyEnablePassword=1\nProxyUser=%s\nProxyPassword=%s\n[mulenet]\nProxyStrict=1\n' \

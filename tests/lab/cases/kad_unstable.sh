@@ -10,30 +10,20 @@ set -uo pipefail
 LAB=${1:?usage: $0 LAB_SCRIPT}
 # shellcheck source=../router/smoke.bash
 source "$(dirname "$LAB")/router/smoke.bash"
+LAB_HOME=$(dirname "$LAB")
+# shellcheck source=../lib/kad.bash
+source "$LAB_HOME/lib/kad.bash"
 MULENET=${MULENET:?the ctest environment names the mulenet binary}
 smoke_init
 smoke_require_lab
 jqt() { jq -e "$@" >/dev/null; }
-nodes_dat() {  # FILE N...: a version 2 nodes.dat with the lab's nodes N... in that order
-  python3 - "$@" <<'PY'
-import hashlib, struct, sys
-out, nodes = sys.argv[1], [int(n) for n in sys.argv[2:]]
-data = struct.pack("<III", 0, 2, len(nodes))
-for n in nodes:
-    h = hashlib.md5(f"mulenet-lab-kad-node-id-{n}".encode()).hexdigest()
-    wire = b"".join(struct.pack("<I", int(h[i:i + 8], 16)) for i in range(0, 32, 8))
-    ip = (100 << 24) | (64 << 16) | (n << 8) | 1
-    data += wire + struct.pack("<IHHB", ip, 4672, 4662, 8) + struct.pack("<IIB", 0, 0, 1)
-open(out, "wb").write(data)
-PY
-}
 mkdir -p "$SMOKE_TMP/conf"
 conf="$SMOKE_TMP/conf/amule.conf"
 printf '[eMule]\nPort=4877\nUDPPort=4777\n' >"$conf"
 smoke_on_exit "$LAB" router remap-udp off
 "$LAB" router remap-udp random
 
-nodes_dat "$SMOKE_TMP/two.dat" 6 3 2
+lab_kad_nodes_dat "$SMOKE_TMP/two.dat" 6 3 2
 out=$("$LAB" exec lan "$MULENET" --config "$conf" kad check --nodes "$SMOKE_TMP/two.dat" --tcp-checkers 2 \
   --udp-checkers 1 --tcp-wait 3 --no-join --json 2>/dev/null); code=$?
 echo "kad check: $(jq -c '{tcp, udp, external_udp_port, udp_remapped, udp_port_unstable}' <<<"$out")"
@@ -43,7 +33,7 @@ smoke_check "kad check: the nodes saw different UDP ports" \
 smoke_check "kad check: unstable, no external port, not called remapped" \
   jqt '.udp_port_unstable and .external_udp_port == null and (.udp_remapped | not)' <<<"$out"
 
-nodes_dat "$SMOKE_TMP/conf/nodes.dat" 5 4 1 2
+lab_kad_nodes_dat "$SMOKE_TMP/conf/nodes.dat" 5 4 1 2
 out=$("$LAB" exec lan "$MULENET" --config "$conf" doctor --no-router --no-ed2k --json 2>/dev/null)
 echo "doctor: $(jq -c '[.findings[] | select(.id | startswith("kad.")) | {id, severity, title}]' <<<"$out")"
 smoke_check "doctor: the unstable port named, with the documented workaround" \

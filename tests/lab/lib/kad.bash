@@ -13,6 +13,7 @@
 #   lab_kad_node_id_wire N    the same ID as its 16 bytes on the wire (§0.4)
 #   lab_kad_user_hash N       ed2k user hash, 32 hex digits in byte order
 #   lab_kad_version           Kad version the nodes speak (8)
+#   lab_kad_nodes_dat FILE N... a nodes.dat (v2) of the nodes N..., in that order
 #   lab_kad_dir N             the node's amuled config dir (log: $LAB_DIR/log/amuled-kadN.log)
 #   lab_kad_amulecmd N ARG... amulecmd against node N, run inside its namespace
 #   lab_kad_state N           "Connected (ok)", "Connected (firewalled)",
@@ -132,13 +133,18 @@ kad_hex_preferences_kad() {
 
 # nodes.dat version 2: 0(u32) 2(u32) count(u32), then per contact ID(16, wire)
 # IP(4, Kad order) udpPort(2) tcpPort(2) version(1) udpKey(u32) keyIP(u32)
-# verified(u8) (§7.1). Lists every node but N. aMule rewrites it only with
-# >= 25 contacts, so it stays as written.
+# verified(u8) (§7.1). kad_hex_nodes_dat N lists every node but N (aMule
+# rewrites it only with >= 25 contacts, so it stays as written);
+# kad_hex_nodes_dat_of N... lists the nodes N... in that order.
 kad_hex_nodes_dat() {
-  local self=$1 i hex
-  hex="00000000""$(kad_hex_le32 2)""$(kad_hex_le32 $((LAB_KAD_NODES - 1)))"
-  for ((i = 1; i <= LAB_KAD_NODES; i++)); do
-    [ "$i" -eq "$self" ] && continue
+  local self=$1 i nodes=()
+  for ((i = 1; i <= LAB_KAD_NODES; i++)); do [ "$i" -ne "$self" ] && nodes+=("$i"); done
+  kad_hex_nodes_dat_of "${nodes[@]}"
+}
+kad_hex_nodes_dat_of() {
+  local i hex
+  hex="00000000""$(kad_hex_le32 2)""$(kad_hex_le32 $#)"
+  for i in "$@"; do
     hex+=$(lab_kad_node_id_wire "$i")
     hex+=$(kad_hex_ip_kad "$(lab_kad_ip "$i")")
     hex+=$(kad_hex_le16 "$(lab_kad_udp_port "$i")")
@@ -147,6 +153,14 @@ kad_hex_nodes_dat() {
     hex+="00000000""00000000""01"
   done
   echo "$hex"
+}
+
+# lab_kad_nodes_dat FILE N...: a nodes.dat of the lab's nodes N..., in that
+# order, for a test to hand to mulenet (the order picks which node does what).
+lab_kad_nodes_dat() {
+  local file=$1
+  shift
+  kad_write_hex "$file" "$(kad_hex_nodes_dat_of "$@")"
 }
 
 # preferences.dat: version(u8 = 0x14, PREFFILE_VERSION) userHash(16) (§7.2).
