@@ -13,6 +13,7 @@
 #include "json_output.hpp"
 #include <boost/asio/ip/address_v4.hpp>
 
+#include "kad/checker_memory.hpp"
 #include "kad/kad_check.hpp"
 #include "kad/kad_find.hpp"
 #include "kad/kad_node.hpp"
@@ -74,6 +75,17 @@ int gather_seeds(const GlobalOptions& g, const std::string& nodes_file, const st
   return kExitOk;
 }
 
+// The nodes.dat next to amule.conf was just written by us: noted in the Kad
+// memory, so that the next check tells it from one aMule wrote at its exit.
+void remember_our_nodes_dat(const GlobalOptions& g, const std::filesystem::path& path)
+{
+  kad::CheckerMemory m;
+  m.nodes_dat_written = kad::modification_time(path);
+  std::string error;
+  if (m.nodes_dat_written && !kad::save_checker_memory(kad::checker_memory_path(config_path(g)), m, kad::unix_now(), error))
+    std::cerr << "mulenet: note: " << error << "\n";
+}
+
 // Our routing table into nodes.dat, as aMule on exit: only when it has at
 // least 25 contacts (a poorer table never replaces the file), unless the
 // user named the file. Returns a JSON description of what was done.
@@ -99,10 +111,20 @@ boost::json::object save_routing_table(const GlobalOptions& g, const KadCheckCli
   std::string error;
   if (kad::write_nodes_dat(path, kad::nodes_dat_entries(r.routing, key_ip), error)) {
     out["written"] = true;
+    // Ours: the next check must not take its nodes for aMule's recent flows.
+    if (!named) remember_our_nodes_dat(g, path);
   } else {
     out["reason"] = error;
   }
   return out;
+}
+
+boost::json::value memory_json(const kad::KadMemoryReport& m)
+{
+  if (m.path.empty()) return nullptr;
+  boost::json::array notes;
+  for (const std::string& n : m.notes) notes.push_back(boost::json::value(n));
+  return boost::json::object{{"path", m.path}, {"nodes", m.nodes}, {"written", m.written}, {"notes", notes}};
 }
 
 int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
@@ -128,6 +150,8 @@ int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
   o.id = identity.id;
   o.udp_key = identity.udp_key;
   o.progress = progress_printer(g);
+  o.memory_path = kad::checker_memory_path(config_path(g));
+  if (c.nodes_file.empty() && !o.nodes.empty()) o.nodes_dat_written = kad::modification_time(config_path(g).parent_path() / "nodes.dat");
   boost::asio::io_context io;
   kad::KadCheckReport r;
   boost::asio::co_spawn(io, kad::check_kad(o), [&r](std::exception_ptr e, kad::KadCheckReport got) {
@@ -165,6 +189,12 @@ int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
     out["udp_working_port"] = r.udp_working_port ? boost::json::value(*r.udp_working_port) : boost::json::value(nullptr);
     out["public_ip"] = r.public_ip ? boost::json::value(*r.public_ip) : boost::json::value(nullptr);
     out["error"] = r.error.empty() ? boost::json::value(nullptr) : boost::json::value(r.error);
+    out["tcp_reason"] = r.tcp_reason.empty() ? boost::json::value(nullptr) : boost::json::value(r.tcp_reason);
+    out["udp_reason"] = r.udp_reason.empty() ? boost::json::value(nullptr) : boost::json::value(r.udp_reason);
+    out["retry_after_s"] = r.retry_after_s ? boost::json::value(*r.retry_after_s) : boost::json::value(nullptr);
+    out["tcp_checkers"] = r.tcp_checkers;
+    out["udp_checkers"] = r.udp_checkers;
+    out["memory"] = memory_json(r.memory);
     out["nodes_dat"] = nodes_dat.empty() ? boost::json::value(nullptr) : boost::json::value(nodes_dat);
     print_json(out);
     return code;
@@ -175,6 +205,10 @@ int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
   }
   std::cout << fmt::format("Kad TCP: {}    Kad UDP: {}    ({} contacts, {:.1f} s)\n", verdict_words(r.tcp),
                            verdict_words(r.udp), r.contacts, static_cast<double>(r.elapsed.count()) / 1000.0);
+  if (r.tcp == "unknown") std::cout << "  TCP unknown: " << r.tcp_reason << "\n";
+  if (r.udp == "unknown") std::cout << "  UDP unknown: " << r.udp_reason << "\n";
+  if (r.retry_after_s)
+    std::cout << fmt::format("  Check again in {} s (mulenet kad check): by then enough nodes can tell.\n", *r.retry_after_s);
   if (r.udp_via_proxy) std::cout << "Kad UDP went " << r.udp_path << " (the nodes see the proxy, not us)\n";
   if (r.external_udp_port && r.udp_via_proxy)
     std::cout << fmt::format("External UDP port: {} (the proxy's, for our association)\n", *r.external_udp_port);

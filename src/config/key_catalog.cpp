@@ -34,6 +34,11 @@ constexpr std::array kKeys{
     KeySpec{"/Proxy/ProxyUser", KeyType::text, "", "proxy user name (SOCKS4/4a: the user ID)"},
     KeySpec{"/Proxy/ProxyPassword", KeyType::secret, "", "proxy password (stored in clear by aMule)"},
     KeySpec{"/mulenet/ProxyStrict", KeyType::boolean, "0", "1 = nothing leaves the host except through the proxy"},
+    KeySpec{"/mulenet/KadUdpFlowWindow", KeyType::seconds, "600",
+            "seconds: a Kad node that exchanged UDP with our Kad port this recently is not asked for the UDP test "
+            "(longer than the firewall's and router's UDP timeouts)"},
+    KeySpec{"/mulenet/KadRecheckWindow", KeyType::seconds, "300",
+            "seconds: a Kad node that checked our ports this recently is not asked to check them again"},
 };
 
 }  // namespace

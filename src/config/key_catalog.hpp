@@ -13,9 +13,13 @@ enum class KeyType {
   port,        // integer 1..65535
   boolean,     // 0 or 1
   proxy_type,  // 0..3
+  seconds,     // integer 1..86400
   text,
   secret,      // text that is never shown (passwords)
 };
+
+// The largest value a KeyType::seconds key takes: a day.
+inline constexpr long long kMaxWindowSeconds = 86400;
 
 struct KeySpec {
   std::string_view path;  // "/eMule/Port"

@@ -37,6 +37,13 @@ struct Settings {
 
   ProxySettings proxy;
 
+  // Kad checks (seconds): a node that exchanged UDP with our Kad port this
+  // recently is not asked for the UDP test (a firewall or NAT may still hold
+  // the flow); one that checked us this recently is not asked again (amuled
+  // would answer from its earlier check).
+  std::int64_t kad_udp_flow_window_s = 600;  // [mulenet] KadUdpFlowWindow
+  std::int64_t kad_recheck_window_s = 300;   // [mulenet] KadRecheckWindow
+
   // The eD2k server UDP socket is always the TCP port + 3 (aMule's Port+3 rule).
   [[nodiscard]] std::uint32_t server_udp_port() const { return std::uint32_t{tcp_port} + 3; }
 };

@@ -65,6 +65,15 @@ bool check_type(const KeySpec& spec, const std::string& raw, std::vector<ConfigI
       }
       return true;
     }
+    case KeyType::seconds: {
+      const auto n = parse_config_integer(raw);
+      if (!n || *n < 1 || *n > kMaxWindowSeconds) {
+        error(fmt::format("{} is \"{}\"; it must be a number of seconds from 1 to {}.", key, raw, kMaxWindowSeconds),
+              fmt::format("Set a number of seconds, e.g. the default: {}", set_command(key, spec.default_value)));
+        return false;
+      }
+      return true;
+    }
     case KeyType::text:
     case KeyType::secret: return true;
   }

@@ -6,6 +6,7 @@
 #include "config/load_settings.hpp"
 #include "ed2k/server_met.hpp"
 #include "ed2k/user_hash.hpp"
+#include "kad/checker_memory.hpp"
 #include "kad/kad_prefs.hpp"
 #include "kad/nodes_dat.hpp"
 #include "net/run_command.hpp"
@@ -190,7 +191,11 @@ void gather_kad(const std::filesystem::path& config_path, const GatherOptions& o
       return;
     }
     check.nodes = dat.value->entries;
+    check.nodes_dat_written = kad::modification_time(path);
   }
+  // Remembered, as by `mulenet kad check`: a check right after this one must
+  // not ask the same nodes (their answers could not tell).
+  check.memory_path = kad::checker_memory_path(config_path);
   const ed2k::UserHash hash = ed2k::load_or_create_user_hash(config_path);
   const kad::KadIdentity identity = kad::load_or_create_identity(config_path, false);
   if (!hash.error.empty() || !identity.error.empty()) {

@@ -1,20 +1,20 @@
 #include "kad/kad_check.hpp"
 
 #include <map>
+#include <memory>
 #include <set>
 
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
 
 #include "ed2k/client_listener.hpp"
 #include "kad/bootstrap.hpp"
 #include "kad/kad_node.hpp"
+#include "kad/kad_udp_route.hpp"
 #include "kad/node_lookup.hpp"
 #include "kad/udp_check_request.hpp"
 #include "net/interface_addresses.hpp"
 #include "proxy/proxy_spec.hpp"
-#include "kad/kad_udp_route.hpp"
 
 namespace mulenet::kad {
 
@@ -25,29 +25,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-struct Run {
-  KadCheckOptions& o;
-  KadCheckReport& report;
-  Clock::time_point t0 = Clock::now();
+udp::endpoint endpoint_of(const Contact& c) { return {asio::ip::address_v4(c.ip), c.udp_port}; }
 
-  std::chrono::milliseconds since() const
-  {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0);
-  }
-  void note(const std::string& node, std::string said)
-  {
-    if (report.evidence.size() < 200) report.evidence.push_back({since(), node, std::move(said)});
-  }
-  void say(const std::string& text) const
-  {
-    if (o.progress) o.progress(text);
-  }
-};
-
-udp::endpoint endpoint_of(const Contact& c)
-{
-  return {asio::ip::address_v4(c.ip), c.udp_port};
-}
+std::uint32_t ed2k_ip_of_contact(const Contact& c) { return ed2k_ip_of(asio::ip::address_v4(c.ip)); }
 
 // The value two sources agree on, if any.
 template <typename T>
@@ -59,191 +39,251 @@ std::optional<T> agreed(const std::map<std::uint32_t, T>& by_ip)
   return std::nullopt;
 }
 
-}  // namespace
-
-asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
-{
-  KadCheckReport report;
-  Run run{o, report};
-  const auto executor = co_await asio::this_coro::executor;
-  const config::Settings& s = o.settings;
-  if (!s.udp_enabled) {
-    report.error = "the Kad/extended UDP port is disabled (/eMule/UDPEnable=0): Kad cannot run";
-    co_return report;
-  }
-  // Kad UDP follows the Proxy page: through a SOCKS5 proxy's UDP
-  // association; direct with another proxy type (said: it leaks our
-  // address); refused in strict mode when it cannot go through the proxy.
-  if (s.proxy.enabled) run.say("choosing the way for Kad UDP (the proxy settings)");
-  KadUdpRoute route = co_await open_kad_udp_route(s);
-  if (!route.error.empty()) {
-    report.error = route.error;
-    co_return report;
-  }
-  if (!route.note.empty()) run.note("", route.note);
-  const std::shared_ptr<proxy::Socks5UdpAssociation> relay = route.relay;
-  report.udp_via_proxy = relay != nullptr;
-  // Our node on the Kad UDP port, and the TCP listener the TCP checks connect to.
-  // Our node on the Kad UDP port, and the TCP listener the TCP checks connect to.
-  std::string error;
-  KadNodeOptions node_options;
-  node_options.id = o.id;
-  node_options.udp_key = o.udp_key;
-  node_options.bind_address = s.bind_address;
-  node_options.udp_port = s.udp_port;
-  node_options.tcp_port = s.tcp_port;
-  node_options.user_hash = o.user_hash;
-  node_options.udp_relay = relay;
-  // Nodes that ask us to check their TCP port get it done, as aMule does.
-  node_options.dialer = std::make_shared<proxy::Dialer>(executor, proxy::proxy_from_settings(s.proxy), s.proxy.strict);
-  auto node = KadNode::start(executor, node_options, error);
-  if (!node) {
-    report.error = error + " (is aMule running? its Kad uses that port)";
-    co_return report;
-  }
-  report.udp_path = node->udp_path();
-  if (relay) {
-    run.note("", "Kad UDP goes " + report.udp_path +
-                     ": the nodes see the proxy's address and the relay's port, and connect back to the proxy, "
-                     "not to us");
-  }
-  std::set<std::uint32_t> tcp_asked;  // ed2k-order IPs we sent a firewall request to
-  std::set<std::uint32_t> acked;
+// One check: the options, what it found, the services it runs and what it
+// remembers. Lives in check_kad's frame; the listener's callback borrows it
+// until the listener is stopped.
+struct Run {
+  Run(KadCheckOptions& options, KadCheckReport& out) : o(options), report(out) {}
+  KadCheckOptions& o;
+  KadCheckReport& report;
+  Clock::time_point t0 = Clock::now();
+  UnixSeconds started = unix_now();
+  CheckerWindows windows;
+  CheckerMemory known;    // what decides who is fit: the file, nodes.dat's age, this run
+  CheckerMemory learned;  // this run's own notes: what is saved
+  std::shared_ptr<proxy::Socks5UdpAssociation> relay;
+  std::shared_ptr<KadNode> node;
+  std::shared_ptr<ed2k::ClientListener> listener;
   ed2k::Identity me;
-  me.user_hash = o.user_hash;
-  me.tcp_port = s.tcp_port;
-  me.udp_port = s.udp_port;
-  me.kad_running = true;
-  std::string listen_error;
-  auto listener = ed2k::ClientListener::start(executor, s.bind_address, s.tcp_port, me, {}, listen_error);
-  if (listener) {
-    listener->on_packet([&](const std::string& peer_ip, const ed2k::Packet& p) {
-      boost::system::error_code ec;
-      if (p.protocol == kProtoEmule && p.opcode == OP_FWCHECKUDPREQ) {  // another node's UDP test: do it
-        const auto from = asio::ip::make_address_v4(peer_ip, ec);
-        if (const auto q = decode_fwcheck_udp_req_payload(p.payload); q && !ec) node->answer_udp_check(from, *q.value);
-        return;
-      }
-      if (p.protocol != kProtoEmule || p.opcode != OP_KAD_FWTCPCHECK_ACK) return;
-      const auto a = asio::ip::make_address_v4(peer_ip, ec);
-      if (ec || !tcp_asked.contains(ed2k_ip_of(a)) || acked.contains(ed2k_ip_of(a))) return;
-      acked.insert(ed2k_ip_of(a));
-      run.note(peer_ip, "OP_KAD_FWTCPCHECK_ACK over TCP: it reached our TCP port");
-    });
-  } else {
-    run.note("", "not listening on TCP " + std::to_string(s.tcp_port) + ": " + listen_error +
-                     " (whatever holds it answers the TCP checks)");
-  }
-
-  // Contacts: nodes.dat and bootstrap answers, one per IP. The UDP test
-  // needs nodes that never heard from our UDP port (a NAT would let their
-  // answer in): those are set aside first; the TCP checkers are the others.
-  std::set<std::uint32_t> contacted;  // Kad-order IPs we sent UDP to
-  std::vector<Contact> all;
-  for (const NodesDatEntry& e : o.nodes) {
-    node->restore(e.contact, e.udp_key, e.key_ip, e.verified);
-    all.push_back(e.contact);
-  }
-  {
-    const BootstrapResult b = co_await bootstrap_from(
-        *node, o.bootstrap, o.answer_wait, [&](const std::string& who, const std::string& said) { run.note(who, said); });
-    all.insert(all.end(), b.contacts.begin(), b.contacts.end());
-    contacted.insert(b.contacted.begin(), b.contacted.end());
-    if (!o.bootstrap.empty()) run.say(fmt::format("{} Kad contacts from the bootstrap nodes", b.contacts.size()));
-  }
+  std::set<std::uint32_t> tcp_asked;  // ed2k-order IPs asked to check our TCP port
+  std::set<std::uint32_t> acked;      // ed2k-order IPs whose ACK arrived
   std::vector<Contact> candidates;
-  std::set<std::uint32_t> seen_ips;
-  // Our own addresses: a list that names one of them names us (an earlier run).
-  for (const std::uint32_t own : net::interface_ipv4_addresses()) seen_ips.insert(own);
-  const auto take_candidates = [&](const std::vector<Contact>& from) {
+  std::set<std::uint32_t> seen_ips;   // Kad order: each candidate once, and never one of ours
+
+  std::chrono::milliseconds since() const
+  {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0);
+  }
+  UnixSeconds unix_at(Clock::time_point t) const
+  {
+    return started + std::chrono::duration_cast<std::chrono::seconds>(t - t0).count();
+  }
+  UnixSeconds now() const { return unix_at(Clock::now()); }
+  void note(const std::string& who, std::string said)
+  {
+    if (report.evidence.size() < 200) report.evidence.push_back({since(), who, std::move(said)});
+  }
+  void say(const std::string& text) const
+  {
+    if (o.progress) o.progress(text);
+  }
+  // What our Kad node sent and received so far, into both memories.
+  void take_exchanges()
+  {
+    if (!node) return;
+    for (const auto& [ip, when] : node->udp_exchanges()) {
+      known.note_udp_exchange(ip, unix_at(when));
+      learned.note_udp_exchange(ip, unix_at(when));
+    }
+  }
+  void take_candidates(const std::vector<Contact>& from)
+  {
     for (const Contact& c : from) {
       // Never ourselves: an earlier run's node (behind a NAT its address is not ours here) may be listed.
       if (c.id == o.id || c.version < 6 || c.ip == 0 || c.udp_port == 0 || !seen_ips.insert(c.ip).second) continue;
       candidates.push_back(c);
     }
-  };
-  take_candidates(all);
-  std::vector<Contact> udp_set;
-  std::vector<Contact> tcp_set;
-  std::set<std::uint32_t> udp_ips;
-  const auto choose = [&] {
-    // From the end of the list, as the TCP checkers come from its start.
-    for (auto it = candidates.rbegin(); it != candidates.rend(); ++it)
-      if (const Contact& c = *it; udp_set.size() < o.udp_checkers && !contacted.contains(c.ip) && !udp_ips.contains(c.ip) &&
-          candidates.size() - udp_set.size() > o.tcp_checkers) {
-        udp_set.push_back(c);
-        udp_ips.insert(c.ip);
-      }
-    tcp_set.clear();
-    // The TCP checkers: those that heard from us already first, then the others.
-    for (int pass = 0; pass < 2; ++pass)
-      for (const Contact& c : candidates)
-        if (tcp_set.size() < o.tcp_checkers && !udp_ips.contains(c.ip) && contacted.contains(c.ip) == (pass == 0))
-          tcp_set.push_back(c);
-  };
-  choose();
-  if (o.lookup && (tcp_set.size() < o.tcp_checkers || udp_set.size() < o.udp_checkers) && !candidates.empty()) {
-    // Too few: look up our own ID among the nodes we have (not the ones kept
-    // for the UDP test), as aMule does to fill its routing table. Only a few
-    // are asked: the nodes they list and we never sent to stay fit for the
-    // UDP test.
-    run.say(fmt::format("{} Kad node(s) known: looking up more", candidates.size()));
-    NodeLookupOptions lo;
-    lo.target = o.id;
-    lo.seeds = candidates;
-    lo.avoid_ips = udp_ips;
-    lo.answer_wait = std::min<std::chrono::milliseconds>(o.answer_wait, 3000ms);
-    lo.lifetime = 3 * o.answer_wait;
-    lo.max_queries = 2;
-    lo.note = [&](const std::string& who, const std::string& said) { run.note(who, said); };
-    const NodeLookupResult found = co_await lookup_nodes(*node, lo);
-    for (const Contact& c : found.asked) contacted.insert(c.ip);
-    report.lookup_queries += found.queries;
-    std::vector<Contact> learned;
-    for (const RoutingEntry& e : node->contacts()) learned.push_back(e.contact);
-    take_candidates(learned);
-    choose();
   }
-  report.contacts = candidates.size();
-  if (tcp_set.size() < 2) {
-    report.error = fmt::format("only {} usable Kad contact(s): give more with --nodes FILE or --bootstrap IP:PORT",
-                               candidates.size());
-    node->stop();
-    if (listener) listener->stop();
-    co_return report;
+};
+
+// The memory of earlier runs, and what nodes.dat's age says: aMule writes it
+// at its exit, and its flows with those nodes may still be open.
+void load_memory(Run& run)
+{
+  const KadCheckOptions& o = run.o;
+  if (!o.memory_path.empty()) {
+    ParsedMemory loaded = load_checker_memory(o.memory_path);
+    for (const std::string& n : loaded.notes) run.note("", n);
+    run.known = std::move(loaded.memory);
+    run.report.memory.path = o.memory_path.string();
+    run.report.memory.notes = std::move(loaded.notes);
   }
-  // 1. TCP checks and pings, to the same nodes, all at once.
-  run.say(fmt::format("asking {} Kad nodes to check our TCP port and tell our UDP port", tcp_set.size()));
-  std::map<std::uint32_t, std::uint32_t> seen_ip;     // node -> our IP (Kad order) as it sees it
-  std::map<std::uint32_t, std::uint16_t> seen_port;   // node -> our UDP port as it sees it
-  auto from_tcp_set = [&](const Received& r) {
-    return r.from.address().is_v4() && tcp_asked.contains(ed2k_ip_of(r.from.address().to_v4()));
-  };
-  // Opened before the first request: no answer is lost while we send the others.
-  const auto answers = node->open_inbox([&](const Received& r) {
-    return from_tcp_set(r) && (r.datagram.opcode == KADEMLIA_FIREWALLED_RES || r.datagram.opcode == KADEMLIA2_PONG ||
-                               is_firewalled_ack_res(r.datagram));
+  const auto written = o.nodes_dat_written;
+  if (!written || written == run.known.nodes_dat_written || *written + run.windows.udp_flow.count() <= run.started)
+    return;
+  for (const NodesDatEntry& e : o.nodes) run.known.note_udp_exchange(e.contact.ip, *written);
+  run.note("", fmt::format("nodes.dat was written {} s ago, not by mulenet (by aMule at its exit?): its nodes may still "
+                           "have UDP flows open to our port, so none of them is asked for the UDP test",
+                           std::max<UnixSeconds>(0, run.started - *written)));
+}
+
+// Remembers this run's notes for the next one (merged with what another run
+// wrote meanwhile). Never fatal.
+void save_memory(Run& run)
+{
+  if (run.o.memory_path.empty()) return;
+  run.take_exchanges();
+  std::string error;
+  KadMemoryReport& m = run.report.memory;
+  m.written = save_checker_memory(run.o.memory_path, run.learned, run.now(), error);
+  if (!m.written) {
+    m.notes.push_back("not written: " + error);
+    run.note("", "could not remember this check's nodes for the next one: " + error);
+  }
+  m.nodes = load_checker_memory(run.o.memory_path).memory.peers.size();
+}
+
+// Our node on the Kad UDP port (directly or through the SOCKS5 relay) and the
+// TCP listener the TCP checks connect to. False with report.error set.
+asio::awaitable<bool> open_services(Run& run)
+{
+  const config::Settings& s = run.o.settings;
+  const auto executor = co_await asio::this_coro::executor;
+  if (s.proxy.enabled) run.say("choosing the way for Kad UDP (the proxy settings)");
+  const KadUdpRoute route = co_await open_kad_udp_route(s);
+  if (!route.error.empty()) {
+    run.report.error = route.error;
+    co_return false;
+  }
+  if (!route.note.empty()) run.note("", route.note);
+  run.relay = route.relay;
+  run.report.udp_via_proxy = run.relay != nullptr;
+  KadNodeOptions no;
+  no.id = run.o.id;
+  no.udp_key = run.o.udp_key;
+  no.bind_address = s.bind_address;
+  no.udp_port = s.udp_port;
+  no.tcp_port = s.tcp_port;
+  no.user_hash = run.o.user_hash;
+  no.udp_relay = run.relay;
+  // Nodes that ask us to check their TCP port get it done, as aMule does.
+  no.dialer = std::make_shared<proxy::Dialer>(executor, proxy::proxy_from_settings(s.proxy), s.proxy.strict);
+  std::string error;
+  run.node = KadNode::start(executor, no, error);
+  if (!run.node) {
+    run.report.error = error + " (is aMule running? its Kad uses that port)";
+    co_return false;
+  }
+  run.report.udp_path = run.node->udp_path();
+  if (run.relay)
+    run.note("", "Kad UDP goes " + run.report.udp_path +
+                     ": the nodes see the proxy's address and the relay's port, and connect back to the proxy, not to us");
+  run.me.user_hash = run.o.user_hash;
+  run.me.tcp_port = s.tcp_port;
+  run.me.udp_port = s.udp_port;
+  run.me.kad_running = true;
+  std::string listen_error;
+  run.listener = ed2k::ClientListener::start(executor, s.bind_address, s.tcp_port, run.me, {}, listen_error);
+  if (!run.listener) {
+    run.note("", "not listening on TCP " + std::to_string(s.tcp_port) + ": " + listen_error +
+                     " (whatever holds it answers the TCP checks)");
+    co_return true;
+  }
+  run.listener->on_packet([&run](const std::string& peer_ip, const ed2k::Packet& p) {
+    boost::system::error_code ec;
+    const auto from = asio::ip::make_address_v4(peer_ip, ec);
+    if (ec || p.protocol != kProtoEmule) return;
+    if (p.opcode == OP_FWCHECKUDPREQ) {  // another node's UDP test: do it
+      if (const auto q = decode_fwcheck_udp_req_payload(p.payload)) run.node->answer_udp_check(from, *q.value);
+      return;
+    }
+    if (p.opcode != OP_KAD_FWTCPCHECK_ACK || !run.tcp_asked.contains(ed2k_ip_of(from))) return;
+    if (run.acked.insert(ed2k_ip_of(from)).second)
+      run.note(peer_ip, "OP_KAD_FWTCPCHECK_ACK over TCP: it reached our TCP port");
   });
-  for (const Contact& c : tcp_set) {
-    const auto to = endpoint_of(c);
-    tcp_asked.insert(ed2k_ip_of(to.address().to_v4()));
-    contacted.insert(c.ip);
-    const SendKey key{c.id, 0};
-    const Firewalled2Req fw2{s.tcp_port, KadId::from_hash(o.user_hash), 0};  // connect options 0: plain TCP
-    const Datagram firewall_request = c.version >= 7 ? encode_firewalled2_req(fw2) : encode_firewalled_req(s.tcp_port);
-    const Datagram ping = encode_ping();
-    co_await node->send(to, firewall_request, key);
-    co_await node->send(to, ping, key);
+  co_return true;
+}
+
+// Contacts: nodes.dat and the bootstrap nodes' answers, one per IP.
+asio::awaitable<void> gather_candidates(Run& run)
+{
+  std::vector<Contact> all;
+  for (const NodesDatEntry& e : run.o.nodes) {
+    run.node->restore(e.contact, e.udp_key, e.key_ip, e.verified);
+    all.push_back(e.contact);
   }
-  const auto answers_until = Clock::now() + o.answer_wait;
+  const BootstrapResult b = co_await bootstrap_from(
+      *run.node, run.o.bootstrap, run.o.answer_wait,
+      [&run](const std::string& who, const std::string& said) { run.note(who, said); });
+  all.insert(all.end(), b.contacts.begin(), b.contacts.end());
+  if (!run.o.bootstrap.empty()) run.say(fmt::format("{} Kad contacts from the bootstrap nodes", b.contacts.size()));
+  // Our own addresses: a list that names one of them names us (an earlier run).
+  for (const std::uint32_t own : net::interface_ipv4_addresses()) run.seen_ips.insert(own);
+  run.take_candidates(all);
+}
+
+// The checkers, fit by what we remember; too few: a small lookup of our own
+// ID finds more (as aMule does to fill its routing table). The lookup asks
+// nodes already unfit for the UDP test where it can, so the fit ones stay fit.
+asio::awaitable<CheckerChoice> choose(Run& run)
+{
+  run.take_exchanges();
+  CheckerChoice choice =
+      choose_checkers(run.candidates, run.known, run.now(), run.windows, run.o.tcp_checkers, run.o.udp_checkers);
+  if (!run.o.lookup || run.candidates.empty() ||
+      (choice.tcp.size() >= run.o.tcp_checkers && choice.udp.size() >= run.o.udp_checkers))
+    co_return choice;
+  run.say(fmt::format("{} Kad node(s) known, {} fit to check us: looking up more", run.candidates.size(),
+                      std::max(choice.tcp_fit, choice.udp_fit)));
+  NodeLookupOptions lo;
+  lo.target = run.o.id;
+  lo.seeds = run.candidates;
+  for (const Contact& c : run.candidates)
+    if (udp_fit_at(run.known.peers.contains(c.ip) ? &run.known.peers.at(c.ip) : nullptr, run.windows) <= run.now())
+      lo.avoid_ips.insert(c.ip);
+  if (lo.avoid_ips.size() == run.candidates.size()) {  // every one is fit: keep only the chosen ones
+    lo.avoid_ips.clear();
+    for (const Contact& c : choice.udp) lo.avoid_ips.insert(c.ip);
+  }
+  lo.answer_wait = std::min<std::chrono::milliseconds>(run.o.answer_wait, 3000ms);
+  lo.lifetime = 3 * run.o.answer_wait;
+  lo.max_queries = 2;
+  lo.note = [&run](const std::string& who, const std::string& said) { run.note(who, said); };
+  const NodeLookupResult found = co_await lookup_nodes(*run.node, lo);
+  run.report.lookup_queries += found.queries;
+  std::vector<Contact> learned;
+  for (const RoutingEntry& e : run.node->contacts()) learned.push_back(e.contact);
+  run.take_candidates(learned);
+  run.take_exchanges();
+  co_return choose_checkers(run.candidates, run.known, run.now(), run.windows, run.o.tcp_checkers, run.o.udp_checkers);
+}
+
+// 1. TCP checks and pings, to the same nodes, all at once: FIREWALLED(2)_REQ
+// (each answers FIREWALLED_RES and tries our TCP port) and PING (each tells
+// the UDP port it saw).
+asio::awaitable<TcpCheckEvidence> check_tcp(Run& run, const std::vector<Contact>& checkers)
+{
+  const config::Settings& s = run.o.settings;
+  KadCheckReport& report = run.report;
+  TcpCheckEvidence ev;
+  ev.asked = checkers.size();
+  if (checkers.empty()) co_return ev;
+  run.say(fmt::format("asking {} Kad nodes to check our TCP port and tell our UDP port", checkers.size()));
+  std::map<std::uint32_t, std::uint32_t> seen_ip;    // node -> our IP (Kad order) as it sees it
+  std::map<std::uint32_t, std::uint16_t> seen_port;  // node -> our UDP port as it sees it
+  for (const Contact& c : checkers) run.tcp_asked.insert(ed2k_ip_of_contact(c));
+  // Opened before the first request: no answer is lost while we send the others.
+  const auto answers = run.node->open_inbox([&run](const Received& r) {
+    return r.from.address().is_v4() && run.tcp_asked.contains(ed2k_ip_of(r.from.address().to_v4())) &&
+           (r.datagram.opcode == KADEMLIA_FIREWALLED_RES || r.datagram.opcode == KADEMLIA2_PONG ||
+            is_firewalled_ack_res(r.datagram));
+  });
+  for (const Contact& c : checkers) {
+    const SendKey key{c.id, 0};
+    const Firewalled2Req fw2{s.tcp_port, KadId::from_hash(run.o.user_hash), 0};  // connect options 0: plain TCP
+    const Datagram request = c.version >= 7 ? encode_firewalled2_req(fw2) : encode_firewalled_req(s.tcp_port);
+    co_await run.node->send(endpoint_of(c), request, key);
+    co_await run.node->send(endpoint_of(c), encode_ping(), key);
+  }
+  const auto answers_until = Clock::now() + run.o.answer_wait;
   std::optional<Clock::time_point> last_answer;
   for (int i = 0; i < 400; ++i) {
     // Until every node answered (or answer_wait passed), then tcp_wait after
     // the last answer for the ACKs; without any answer, answer_wait is all.
-    const bool all_answered = seen_ip.size() == tcp_set.size() && seen_port.size() == tcp_set.size();
+    const bool all_answered = seen_ip.size() == checkers.size() && seen_port.size() == checkers.size();
     Clock::time_point deadline = answers_until;
-    if (last_answer && (all_answered || Clock::now() >= answers_until)) deadline = *last_answer + o.tcp_wait;
-    if (acked.size() >= 2 || Clock::now() >= deadline) break;
+    if (last_answer && (all_answered || Clock::now() >= answers_until)) deadline = *last_answer + run.o.tcp_wait;
+    if (run.acked.size() >= 2 || Clock::now() >= deadline) break;
     const auto slice = std::min<std::chrono::milliseconds>(
         200ms, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()) + 1ms);
     const auto got = co_await answers->next(slice);
@@ -261,163 +301,263 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
         seen_port[from] = *port.value;
         run.note(who, fmt::format("KADEMLIA2_PONG: it sees our UDP port as {}", *port.value));
       }
-    } else if (!acked.contains(from)) {
-      acked.insert(from);
+    } else if (run.acked.insert(from).second) {
       run.note(who, "KADEMLIA_FIREWALLED_ACK_RES over UDP: it reached our TCP port");
     }
   }
-  report.tcp_acks = acked.size();
+  // What came of each check, for the next run.
+  for (const Contact& c : checkers) {
+    const std::uint32_t ip = ed2k_ip_of_contact(c);
+    const TcpCheckOutcome outcome = run.acked.contains(ip)  ? TcpCheckOutcome::acked
+                                    : seen_ip.contains(ip) ? TcpCheckOutcome::no_ack
+                                                           : TcpCheckOutcome::silent;
+    run.learned.note_tcp_check(c.ip, run.now(), outcome);
+    run.known.note_tcp_check(c.ip, run.now(), outcome);
+  }
+  ev.answered = seen_ip.size();
+  ev.acked = run.acked.size();
+  report.tcp_acks = run.acked.size();
   report.tcp_answers = seen_ip.size();
-  // As aMule: open after 2 ACKs; firewalled when the nodes answered but did not get through.
-  if (acked.size() >= 2) report.tcp = "open";
-  else if (seen_ip.size() >= 2 || (seen_ip.size() == 1 && tcp_set.size() == 1)) report.tcp = "firewalled";
   if (const auto ip = agreed(seen_ip)) report.public_ip = kad_ip_text(*ip);
   else if (seen_ip.size() == 1) report.public_ip = kad_ip_text(seen_ip.begin()->second);
   if (const auto port = agreed(seen_port)) {
     report.external_udp_port = *port;
     // Through the proxy the nodes see the relay's port: the proxy's doing,
     // not a NAT remapping our port (no forwarding rule would change it).
-    report.udp_remapped = *port != s.udp_port && !relay;
+    report.udp_remapped = *port != s.udp_port && !run.relay;
   } else if (seen_port.size() >= 2) {
     report.udp_port_unstable = true;  // they all saw another port: a NAT that changes it per destination
   }
+  co_return ev;
+}
 
-  // 2. UDP checks, by nodes that never heard from our UDP port.
-  if (udp_set.empty()) {
-    run.note("", "no Kad node left for the UDP check (it needs nodes we did not ping)");
-  } else {
-    run.say(fmt::format("asking {} other Kad nodes to send to our UDP port", udp_set.size()));
-    proxy::Dialer dialer(executor, proxy::proxy_from_settings(s.proxy), s.proxy.strict);
-    std::set<std::uint32_t> udp_asked;
-    std::vector<UdpCheckRequest> open_requests;
-    // The chosen nodes, then (should one not take the request: gone, busy)
-    // others that never heard from our UDP port either.
-    std::vector<Contact> udp_order = udp_set;
-    for (const Contact& c : candidates)
-      if (!contacted.contains(c.ip) && !udp_ips.contains(c.ip) && udp_order.size() < udp_set.size() + 4)
-        udp_order.push_back(c);
-    std::set<std::uint32_t> udp_order_ips;
-    for (const Contact& c : udp_order) udp_order_ips.insert(ed2k_ip_of(asio::ip::address_v4(c.ip)));
-    // Opened before the first request: a node answers at once, while we still ask the next.
-    const auto udp_answers = node->open_inbox([&](const Received& r) {
-      return r.datagram.opcode == KADEMLIA2_FIREWALLUDP && r.from.address().is_v4() &&
-             udp_order_ips.contains(ed2k_ip_of(r.from.address().to_v4()));
-    });
-    for (const Contact& c : udp_order) {
-      if (udp_asked.size() >= udp_set.size()) break;
-      const auto address = asio::ip::address_v4(c.ip);
-      const proxy::Target t{address.to_bytes(), c.tcp_port};
-      const FwCheckUdpReq q{s.udp_port, report.external_udp_port.value_or(0), node->verify_key_for(address)};
-      UdpCheckRequest r = co_await request_udp_check(dialer, t, me, q, 5s);
-      if (r.sent) {
-        udp_asked.insert(ed2k_ip_of(address));
-        run.note(t.str(), "OP_FWCHECKUDPREQ sent over TCP (after the Hello exchange)");
-        open_requests.push_back(std::move(r));
-      } else {
-        run.note(t.str(), "UDP check not asked: " + r.error);
-      }
+// Asks the UDP checkers (then backups, when one does not take the request)
+// over TCP; returns the requests that were sent (their connections stay open
+// until the answers came).
+asio::awaitable<std::vector<UdpCheckRequest>> ask_udp_checkers(Run& run, const CheckerChoice& choice,
+                                                               std::map<std::uint32_t, Contact>& asked)
+{
+  const config::Settings& s = run.o.settings;
+  proxy::Dialer dialer(co_await asio::this_coro::executor, proxy::proxy_from_settings(s.proxy), s.proxy.strict);
+  std::vector<UdpCheckRequest> open_requests;
+  std::vector<Contact> order = choice.udp;
+  order.insert(order.end(), choice.udp_backups.begin(), choice.udp_backups.end());
+  for (const Contact& c : order) {
+    if (asked.size() >= choice.udp.size()) break;
+    const auto address = asio::ip::address_v4(c.ip);
+    const proxy::Target t{address.to_bytes(), c.tcp_port};
+    const FwCheckUdpReq q{s.udp_port, run.report.external_udp_port.value_or(0), run.node->verify_key_for(address)};
+    UdpCheckRequest r = co_await request_udp_check(dialer, t, run.me, q, 5s);
+    if (!r.sent) {
+      run.note(t.str(), "UDP check not asked: " + r.error);
+      continue;
     }
-    const auto until = Clock::now() + o.udp_wait;
-    bool cancelled_only = false;  // set when the only answers were "already knows us"
-    for (int i = 0; i < 64 && !udp_asked.empty() && Clock::now() < until && report.udp != "open"; ++i) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()) + 1ms;
-      const auto got = co_await udp_answers->next(left);
-      if (!got) break;
-      if (!udp_asked.contains(ed2k_ip_of(got->from.address().to_v4()))) continue;  // not asked after all
-      const auto f = decode_firewall_udp(got->datagram);
-      if (!f) continue;
-      const std::string who = got->from.address().to_string();
-      if (f.value->error_code != 0) {
-        run.note(who, fmt::format("KADEMLIA2_FIREWALLUDP error {}: it already knows us, test cancelled", f.value->error_code));
-        cancelled_only = true;
-        continue;
-      }
-      const std::uint16_t port = f.value->port_tested;
-      if (port != 0 && (port == s.udp_port || (report.external_udp_port && port == *report.external_udp_port))) {
-        report.udp = "open";
-        report.udp_working_port = port;
-        run.note(who, fmt::format("KADEMLIA2_FIREWALLUDP for port {}: our UDP port is reachable", port));
-      }
-    }
-    // Asked, and nothing came in time: firewalled. (Only "already knows us"
-    // answers would mean the test could not run: then it stays unknown.)
-    if (report.udp != "open" && !udp_asked.empty() && !cancelled_only) report.udp = "firewalled";
+    asked[ed2k_ip_of(address)] = c;
+    run.note(t.str(), "OP_FWCHECKUDPREQ sent over TCP (after the Hello exchange)");
+    open_requests.push_back(std::move(r));
   }
-  report.elapsed = run.since();
-  if (node->udp_lost()) {
-    // The proxy closed the association (or the socket went): say so, not "firewalled".
+  co_return open_requests;
+}
+
+// 2. The UDP test, by nodes fit for it (no flow with our port, no recent check).
+asio::awaitable<UdpCheckEvidence> check_udp(Run& run, const CheckerChoice& choice)
+{
+  const config::Settings& s = run.o.settings;
+  UdpCheckEvidence ev;
+  ev.fit = choice.udp_fit;
+  if (choice.udp.empty()) co_return ev;
+  run.say(fmt::format("asking {} other Kad nodes to send to our UDP port", choice.udp.size()));
+  std::set<std::uint32_t> may_answer;  // ed2k order
+  for (const Contact& c : choice.udp) may_answer.insert(ed2k_ip_of_contact(c));
+  for (const Contact& c : choice.udp_backups) may_answer.insert(ed2k_ip_of_contact(c));
+  // Opened before the first request: a node answers at once, while we still ask the next.
+  const auto answers = run.node->open_inbox([&may_answer](const Received& r) {
+    return r.datagram.opcode == KADEMLIA2_FIREWALLUDP && r.from.address().is_v4() &&
+           may_answer.contains(ed2k_ip_of(r.from.address().to_v4()));
+  });
+  std::map<std::uint32_t, Contact> asked;  // ed2k order -> node
+  const std::vector<UdpCheckRequest> requests = co_await ask_udp_checkers(run, choice, asked);
+  ev.delivered = asked.size();
+  std::map<std::uint32_t, UdpCheckOutcome> outcome;
+  const auto until = Clock::now() + run.o.udp_wait;
+  for (int i = 0; i < 64 && !asked.empty() && Clock::now() < until && ev.arrived == 0; ++i) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()) + 1ms;
+    const auto got = co_await answers->next(left);
+    if (!got) break;
+    const std::uint32_t from = ed2k_ip_of(got->from.address().to_v4());
+    const auto f = decode_firewall_udp(got->datagram);
+    if (!asked.contains(from) || !f) continue;  // not asked after all
+    const std::string who = got->from.address().to_string();
+    if (f.value->error_code != 0) {
+      run.note(who, fmt::format("KADEMLIA2_FIREWALLUDP error {}: it already knows us, test cancelled", f.value->error_code));
+      outcome.try_emplace(from, UdpCheckOutcome::declined);
+      continue;
+    }
+    const std::uint16_t port = f.value->port_tested;
+    if (port != 0 && (port == s.udp_port || (run.report.external_udp_port && port == *run.report.external_udp_port))) {
+      outcome[from] = UdpCheckOutcome::arrived;
+      run.report.udp_working_port = port;
+      run.note(who, fmt::format("KADEMLIA2_FIREWALLUDP for port {}: our UDP port is reachable", port));
+    }
+  }
+  for (const auto& [ip, c] : asked) {
+    const auto it = outcome.find(ip);
+    const UdpCheckOutcome o = it == outcome.end() ? UdpCheckOutcome::silent : it->second;
+    if (o == UdpCheckOutcome::arrived) ++ev.arrived;
+    if (o == UdpCheckOutcome::declined) ++ev.declined;
+    run.learned.note_udp_check(c.ip, run.now(), o);
+    run.known.note_udp_check(c.ip, run.now(), o);
+  }
+  co_return ev;
+}
+
+// 3. Join: HELLO the TCP checkers twice (the ACK handshake verifies us; the
+// second HELLO makes us a "seen alive" contact), then ask each whether it
+// lists us. Not part of the verdicts' time.
+asio::awaitable<void> join(Run& run, const std::vector<Contact>& checkers)
+{
+  const config::Settings& s = run.o.settings;
+  run.say("joining: HELLO with the nodes that checked our TCP port");
+  std::set<std::uint32_t> ips;
+  for (const Contact& c : checkers) ips.insert(ed2k_ip_of_contact(c));
+  for (int round = 0; round < 2; ++round) {
+    std::set<std::uint32_t> answered;
+    const auto hello_answers = run.node->open_inbox([&ips](const Received& r) {
+      return r.datagram.opcode == KADEMLIA2_HELLO_RES && r.from.address().is_v4() &&
+             ips.contains(ed2k_ip_of(r.from.address().to_v4()));
+    });
+    for (const Contact& c : checkers) {
+      const Hello me_hello{run.o.id, s.tcp_port, kKadVersion, hello_tags(std::nullopt, 0)};
+      co_await run.node->send(endpoint_of(c), encode_hello(me_hello, false), SendKey{c.id, 0});
+      run.learned.note_hello(c.ip, run.now());  // it may keep us as a contact: its UDP test would be declined
+    }
+    const auto until = Clock::now() + run.o.answer_wait;
+    for (int i = 0; i < 32 && answered.size() < checkers.size() && Clock::now() < until; ++i) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()) + 1ms;
+      const auto got = co_await hello_answers->next(left);
+      if (!got) break;
+      if (answered.insert(ed2k_ip_of(got->from.address().to_v4())).second && round == 0) {
+        const auto h = decode_hello(got->datagram);
+        run.note(got->from.address().to_string(), h && h.value->wants_ack()
+                                                       ? "KADEMLIA2_HELLO_RES asking for our ACK: sent (it verifies us)"
+                                                       : "KADEMLIA2_HELLO_RES");
+      }
+    }
+  }
+  // Does a node list us now? (aMule lists only verified contacts seen alive.)
+  for (const Contact& c : checkers) {
+    const Kademlia2Req q{kFindNode, run.o.id, c.id};
+    const auto to = endpoint_of(c);
+    const auto lists =
+        run.node->open_inbox([to](const Received& r) { return r.from == to && r.datagram.opcode == KADEMLIA2_RES; });
+    co_await run.node->send(to, encode_kademlia2_req(q), SendKey{c.id, 0});
+    const auto got = co_await lists->next(run.o.answer_wait);
+    if (!got) continue;
+    const auto res = decode_kademlia2_res(got->datagram);
+    if (!res) continue;
+    for (const Contact& listed : res.value->contacts) {
+      if (listed.id != run.o.id) continue;
+      ++run.report.verified_by;
+      run.note(to.address().to_string(), "KADEMLIA2_RES lists us: it keeps us as a verified contact");
+      break;
+    }
+  }
+}
+
+// As aMule after its start: a lookup of our own ID, so that the nodes
+// closest to us learn of us and we of them (our routing table fills).
+asio::awaitable<void> look_up_neighbours(Run& run)
+{
+  run.say("looking up our own ID (our Kad neighbours)");
+  NodeLookupOptions lo;
+  lo.target = run.o.id;
+  lo.answer_wait = std::min<std::chrono::milliseconds>(run.o.answer_wait, 3000ms);
+  lo.lifetime = 3 * run.o.answer_wait;
+  const NodeLookupResult found = co_await lookup_nodes(*run.node, lo);
+  run.report.lookup_queries += found.queries;
+  run.note("", fmt::format("lookup of our own ID: {} nodes asked, {} answered, {} closest to us found", found.queries,
+                           found.answers, found.closest.size()));
+}
+
+std::optional<std::int64_t> seconds_until(const Run& run, std::optional<UnixSeconds> when)
+{
+  if (!when) return std::nullopt;
+  return std::max<std::int64_t>(1, *when - run.now());
+}
+
+void give_verdicts(Run& run, TcpCheckEvidence tcp, UdpCheckEvidence udp, const CheckerChoice& choice)
+{
+  KadCheckReport& report = run.report;
+  tcp.checked_recently = choice.checked_recently;
+  tcp.recheck_window = run.windows.recheck;
+  tcp.enough_fit_in_s = seconds_until(run, choice.tcp_enough_at);
+  udp.flow_recent = choice.udp_flow_recent;
+  udp.checked_recently = choice.checked_recently;
+  udp.flow_window = run.windows.udp_flow;
+  udp.recheck_window = run.windows.recheck;
+  udp.enough_fit_in_s = seconds_until(run, choice.udp_enough_at);
+  // The proxy closed the association (or the socket went): say so, not "firewalled".
+  tcp.port_lost = udp.port_lost = run.node->udp_lost();
+  if (tcp.port_lost)
     run.note("", "our Kad UDP port went away during the check (" + report.udp_path +
                      "): answers after that were lost; the verdicts may be wrong");
-    if (report.udp != "open") report.udp = "unknown";
-    if (report.tcp != "open" && report.tcp_acks == 0) report.tcp = "unknown";
-  }
+  const VerdictWithReason t = decide_tcp(tcp);
+  const VerdictWithReason u = decide_udp(udp);
+  report.tcp = to_string(t.verdict);
+  report.tcp_reason = t.reason;
+  report.udp = to_string(u.verdict);
+  report.udp_reason = u.reason;
+  if (t.retry_after_s || u.retry_after_s)
+    report.retry_after_s = std::max(t.retry_after_s.value_or(0), u.retry_after_s.value_or(0));
+  report.tcp_checkers = tcp.asked;
+  report.udp_checkers = udp.delivered;
+}
 
-  // 3. Join: HELLO the TCP checkers twice (the ACK handshake verifies us; the
-  // second HELLO makes us a "seen alive" contact), then ask one whether it
-  // lists us. Not part of the verdicts' time.
-  if (o.join) {
-    run.say("joining: HELLO with the nodes that checked our TCP port");
-    for (int round = 0; round < 2; ++round) {
-      std::set<std::uint32_t> answered;
-      const auto hello_answers =
-          node->open_inbox([&](const Received& r) { return r.datagram.opcode == KADEMLIA2_HELLO_RES && from_tcp_set(r); });
-      for (const Contact& c : tcp_set) {
-        const Hello me_hello{o.id, s.tcp_port, kKadVersion, hello_tags(std::nullopt, 0)};
-        const Datagram hello = encode_hello(me_hello, false);
-        const SendKey key{c.id, 0};
-        co_await node->send(endpoint_of(c), hello, key);
-      }
-      const auto until = Clock::now() + o.answer_wait;
-      for (int i = 0; i < 32 && answered.size() < tcp_set.size() && Clock::now() < until; ++i) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()) + 1ms;
-        const auto got = co_await hello_answers->next(left);
-        if (!got) break;
-        if (answered.insert(ed2k_ip_of(got->from.address().to_v4())).second && round == 0) {
-          const auto h = decode_hello(got->datagram);
-          run.note(got->from.address().to_string(),
-                   h && h.value->wants_ack() ? "KADEMLIA2_HELLO_RES asking for our ACK: sent (it verifies us)"
-                                             : "KADEMLIA2_HELLO_RES");
-        }
-      }
-    }
-    // Does a node list us now? (aMule lists only verified contacts seen alive.)
-    for (const Contact& c : tcp_set) {
-      const Kademlia2Req q{kFindNode, o.id, c.id};
-      const Datagram ask = encode_kademlia2_req(q);
-      const SendKey key{c.id, 0};
-      const auto to = endpoint_of(c);
-      const auto lists =
-          node->open_inbox([&](const Received& r) { return r.from == to && r.datagram.opcode == KADEMLIA2_RES; });
-      co_await node->send(to, ask, key);
-      const auto got = co_await lists->next(o.answer_wait);
-      if (!got) continue;
-      const auto res = decode_kademlia2_res(got->datagram);
-      if (!res) continue;
-      for (const Contact& listed : res.value->contacts) {
-        if (listed.id == o.id) {
-          ++report.verified_by;
-          run.note(to.address().to_string(), "KADEMLIA2_RES lists us: it keeps us as a verified contact");
-          break;
-        }
-      }
-    }
+asio::awaitable<void> run_check(Run& run)
+{
+  if (!co_await open_services(run)) co_return;
+  co_await gather_candidates(run);
+  const CheckerChoice choice = co_await choose(run);
+  run.report.contacts = run.candidates.size();
+  if (run.candidates.size() < kMinTcpCheckers) {
+    run.report.error = fmt::format(
+        "only {} usable Kad contact(s): give more with --nodes FILE or --bootstrap IP:PORT", run.candidates.size());
+    co_return;
   }
-  if (o.join && o.lookup) {
-    // As aMule after its start: a lookup of our own ID, so that the nodes
-    // closest to us learn of us and we of them (our routing table fills).
-    run.say("looking up our own ID (our Kad neighbours)");
-    NodeLookupOptions lo;
-    lo.target = o.id;
-    lo.answer_wait = std::min<std::chrono::milliseconds>(o.answer_wait, 3000ms);
-    lo.lifetime = 3 * o.answer_wait;
-    const NodeLookupResult found = co_await lookup_nodes(*node, lo);
-    report.lookup_queries += found.queries;
-    run.note("", fmt::format("lookup of our own ID: {} nodes asked, {} answered, {} closest to us found",
-                             found.queries, found.answers, found.closest.size()));
+  if (choice.checked_recently > 0 || choice.udp_flow_recent > 0)
+    run.note("", fmt::format("{} of {} known node(s) left out: {} checked us within {} s, {} exchanged UDP with our "
+                             "port within {} s (their answers could not tell)",
+                             run.candidates.size() - std::max(choice.tcp_fit, choice.udp_fit), run.candidates.size(),
+                             choice.checked_recently, run.windows.recheck.count(), choice.udp_flow_recent,
+                             run.windows.udp_flow.count()));
+  const TcpCheckEvidence tcp = co_await check_tcp(run, choice.tcp);
+  if (choice.udp.empty()) run.note("", "no Kad node fit for the UDP check (it needs nodes with no flow to our port)");
+  const UdpCheckEvidence udp = co_await check_udp(run, choice);
+  run.report.elapsed = run.since();
+  give_verdicts(run, tcp, udp, choice);
+  if (run.o.join && !choice.tcp.empty()) co_await join(run, choice.tcp);
+  if (run.o.join && run.o.lookup) co_await look_up_neighbours(run);
+}
+
+}  // namespace
+
+asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
+{
+  KadCheckReport report;
+  if (!o.settings.udp_enabled) {
+    report.error = "the Kad/extended UDP port is disabled (/eMule/UDPEnable=0): Kad cannot run";
+    co_return report;
   }
-  report.routing = node->contacts();
-  node->stop();
-  if (listener) listener->stop();
+  Run run(o, report);
+  run.windows.udp_flow = std::chrono::seconds(o.settings.kad_udp_flow_window_s);
+  run.windows.recheck = std::chrono::seconds(o.settings.kad_recheck_window_s);
+  load_memory(run);
+  co_await run_check(run);
+  if (report.elapsed.count() == 0) report.elapsed = run.since();
+  if (run.node) report.routing = run.node->contacts();
+  save_memory(run);
+  if (run.node) run.node->stop();
+  if (run.listener) run.listener->stop();
   co_return report;
 }
 

@@ -14,11 +14,16 @@
 //     our UDP port, so that no NAT state lets their answer in), which send
 //     KADEMLIA2_FIREWALLUDP to our internal and external port: one arrives:
 //     open (and which port works); none: firewalled.
+// What earlier runs did is remembered (CheckerMemory, next to amule.conf):
+// a node that exchanged UDP with our port, or checked us, a short while ago
+// is not asked again (checker_choice.hpp); the verdicts stand only on nodes
+// that can tell, else they are "unknown" with the reason (kad_verdicts.hpp).
 // No HELLO before the verdicts: a node that knows us refuses the UDP test
 // ("I already know your IP"), and the verdicts do not need it. Afterwards,
 // as a good citizen, we HELLO the TCP checkers (with the ACK handshake) so
 // that they keep us as a verified contact.
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -29,7 +34,10 @@
 
 #include "config/settings.hpp"
 #include "ed2k/wire.hpp"
+#include "kad/checker_choice.hpp"
+#include "kad/checker_memory.hpp"
 #include "kad/kad_messages.hpp"
+#include "kad/kad_verdicts.hpp"
 #include "kad/nodes_dat.hpp"
 #include "kad/routing_table.hpp"
 #include "proxy/target.hpp"
@@ -52,6 +60,13 @@ struct KadCheckOptions {
   // Too few nodes to ask: find more with a node lookup; and when joining, a
   // lookup of our own ID (as aMule after its start) so our neighbours know us.
   bool lookup = true;
+  // The memory of earlier runs (checker_memory_path(amule.conf)); empty:
+  // none is read or written (each run starts fresh).
+  std::filesystem::path memory_path;
+  // `nodes` came from aMule's nodes.dat, last written then: when that is
+  // recent and not our own writing, aMule (at its exit) may have UDP flows
+  // open with each of them.
+  std::optional<UnixSeconds> nodes_dat_written;
   std::function<void(std::string_view)> progress;
 };
 
@@ -61,9 +76,22 @@ struct KadEvidence {
   std::string said;                 // "KADEMLIA_FIREWALLED_RES: you are 203.0.113.2"
 };
 
+struct KadMemoryReport {
+  std::string path;
+  std::size_t nodes = 0;           // nodes remembered after this run
+  bool written = false;
+  std::vector<std::string> notes;  // what was ignored in the file, or why it was not written
+};
+
 struct KadCheckReport {
-  std::string tcp = "unknown";  // open | firewalled | unknown
+  std::string tcp = "unknown";  // open | firewalled | unknown (to_string(Verdict))
   std::string udp = "unknown";
+  std::string tcp_reason;       // why, in words (for unknown: why it could not be decided)
+  std::string udp_reason;
+  std::optional<std::int64_t> retry_after_s;  // an unknown verdict can be decided by a check after this long
+  std::size_t tcp_checkers = 0;  // nodes asked to check our TCP port
+  std::size_t udp_checkers = 0;  // nodes that took the UDP test request
+  KadMemoryReport memory;
   std::optional<std::uint16_t> external_udp_port;
   bool udp_remapped = false;
   bool udp_port_unstable = false;
@@ -73,9 +101,9 @@ struct KadCheckReport {
   std::size_t tcp_acks = 0;
   std::size_t tcp_answers = 0;
   std::size_t verified_by = 0;  // nodes that list us as a contact after the HELLO exchange
-  std::size_t lookup_queries = 0;
+  std::size_t lookup_queries = 0;     // KADEMLIA2_REQ sent by node lookups
   bool udp_via_proxy = false;         // Kad UDP went through the SOCKS5 proxy's UDP association
-  std::string udp_path;               // "direct" or "through the SOCKS5 relay A:P"     // KADEMLIA2_REQ sent by node lookups
+  std::string udp_path;               // "direct" or "through the SOCKS5 relay A:P"
   std::vector<RoutingEntry> routing;  // our routing table at the end (what nodes.dat keeps)
   std::vector<KadEvidence> evidence;
   std::string error;  // nothing could be asked (no contacts, port taken)

@@ -1,5 +1,6 @@
 #include "kad/kad_node.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <list>
 #include <map>
@@ -57,6 +58,7 @@ constexpr std::size_t kBanFactor = 5;
 constexpr auto kBanTime = std::chrono::hours(2);
 constexpr auto kTrackedRequestTime = std::chrono::seconds(180);  // aMule's response tracking
 constexpr std::size_t kMaxInboxQueue = 256;
+constexpr std::size_t kMaxExchangeLog = 8192;
 
 struct KadInbox::State {
   std::function<bool(const Received&)> match;
@@ -76,6 +78,7 @@ struct KadNode::State {
   std::map<std::pair<std::uint32_t, std::uint8_t>, std::vector<Clock::time_point>> requests;  // flood accounting
   std::map<std::uint32_t, Clock::time_point> banned;  // Kad-order IP -> until when
   std::map<std::uint32_t, Clock::time_point> hello_sent;  // Kad-order IP -> when we sent it a HELLO_REQ
+  std::map<std::uint32_t, Clock::time_point> udp_exchanges;  // Kad-order IP -> last datagram either way
   RoutingTable table{KadId{}};
   std::size_t tcp_checks_in_flight = 0;
   bool stopped = false;
@@ -127,8 +130,25 @@ Bytes wire_for(const KadNode::State& st, const udp::endpoint& to, const Datagram
   return obfuscate(plain, ObfuscationKey{key.receiver_verify_key}, p);
 }
 
+// Every address our port sent to or heard from: a firewall or NAT may keep
+// that flow open for minutes, so its datagrams prove nothing about the port
+// (the UDP test must come from elsewhere). Bounded: the oldest go first.
+void note_exchange(KadNode::State& st, const udp::endpoint& peer)
+{
+  if (!peer.address().is_v4()) return;
+  auto& log = st.udp_exchanges;
+  if (log.size() >= kMaxExchangeLog && !log.contains(kad_ip_of(peer.address().to_v4()))) {
+    const auto oldest = std::min_element(log.begin(), log.end(), [](const auto& a, const auto& b) {
+      return a.second < b.second;
+    });
+    log.erase(oldest);
+  }
+  log[kad_ip_of(peer.address().to_v4())] = Clock::now();
+}
+
 asio::awaitable<void> send_raw(KadNode::State& st, udp::endpoint to, Bytes bytes)
 {
+  note_exchange(st, to);
   co_await st.port->send_to(to, bytes);
 }
 
@@ -301,6 +321,7 @@ asio::awaitable<void> receive_loop(std::shared_ptr<KadNode::State> st)
     const std::size_t size = in.size;
     ++st->counters.received;
     if (size < 2 || from.port() == 0 || !from.address().is_v4()) continue;
+    note_exchange(*st, from);
     const ByteView bytes(buffer.data(), size);
     Received r;
     r.from = from;
@@ -379,6 +400,11 @@ std::shared_ptr<KadNode> KadNode::start(asio::any_io_executor executor, KadNodeO
   return std::make_shared<KadNode>(st);
 }
 
+std::map<std::uint32_t, std::chrono::steady_clock::time_point> KadNode::udp_exchanges() const
+{
+  return state_->udp_exchanges;
+}
+
 asio::awaitable<std::error_code> KadNode::send(udp::endpoint to, const Datagram& d, SendKey key)
 {
   if (d.protocol == kProtoKad && d.opcode == KADEMLIA2_HELLO_REQ && to.address().is_v4()) {
@@ -391,6 +417,7 @@ asio::awaitable<std::error_code> KadNode::send(udp::endpoint to, const Datagram&
     sent[kad_ip_of(to.address().to_v4())] = Clock::now();
   }
   const Bytes bytes = wire_for(*state_, to, d, key);
+  note_exchange(*state_, to);
   co_return co_await state_->port->send_to(to, bytes);
 }
 

@@ -10,6 +10,7 @@
 // >= 6 nodes with their node-ID key, answers with the requester's own key.
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -113,6 +114,9 @@ class KadNode {
   [[nodiscard]] KadNodeCounters counters() const;
   [[nodiscard]] std::string udp_path() const;  // "direct" or "through the SOCKS5 relay A:P"
   [[nodiscard]] bool udp_lost() const;         // the UDP port (or the proxy's association) went away
+  // Every address (Kad order) our port sent a datagram to or got one from,
+  // and when last: flows a firewall or NAT may still hold open.
+  [[nodiscard]] std::map<std::uint32_t, std::chrono::steady_clock::time_point> udp_exchanges() const;
   // The routing table: who answered us or asked us (HELLO), and who others listed.
   [[nodiscard]] std::vector<RoutingEntry> contacts() const;
   [[nodiscard]] const RoutingTable& table() const;

@@ -56,6 +56,8 @@ long long setting_of(const Settings& s, std::string_view path)
   if (path == "/Proxy/ProxyPort") return s.proxy.port;
   if (path == "/Proxy/ProxyEnablePassword") return s.proxy.use_auth;
   if (path == "/mulenet/ProxyStrict") return s.proxy.strict;
+  if (path == "/mulenet/KadUdpFlowWindow") return s.kad_udp_flow_window_s;
+  if (path == "/mulenet/KadRecheckWindow") return s.kad_recheck_window_s;
   return -1;  // a key this fuzzer does not know yet: not checked
 }
 
@@ -109,7 +111,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // What validation accepts is what load_settings uses.
   const Settings settings = load_settings(doc);
   for (const KeySpec& spec : known_keys()) {
-    if (spec.type != KeyType::port && spec.type != KeyType::boolean && spec.type != KeyType::proxy_type) continue;
+    if (spec.type != KeyType::port && spec.type != KeyType::boolean && spec.type != KeyType::proxy_type &&
+        spec.type != KeyType::seconds)
+      continue;
     const auto kp = parse_key_path(spec.path);
     const auto raw = doc.get(kp->section, kp->key);
     const long long used = setting_of(settings, spec.path);

@@ -124,9 +124,18 @@ std::vector<Finding> check_kad_status(const Evidence& ev)
                    "above say more (a Low ID has the same cause)."});
   }
   if (r.tcp == "unknown" || r.udp == "unknown") {
+    std::string why;
+    if (r.tcp == "unknown") why += "TCP unknown: " + r.tcp_reason + ". ";
+    if (r.udp == "unknown") why += "UDP unknown: " + r.udp_reason + ". ";
+    const std::string again =
+        r.retry_after_s
+            ? fmt::format("Check again in {} s: mulenet kad check (by then enough Kad nodes can tell; a node that\n"
+                          "talked to us or checked us a moment ago cannot).",
+                          *r.retry_after_s)
+            : "Check again: mulenet kad check (with more nodes: --bootstrap IP:PORT).";
     out.push_back({"kad.partly-unknown", Severity::info,
-                   fmt::format("Kad: TCP {}, UDP {} (not every test could run)", r.tcp, r.udp), evidence,
-                   "Run `mulenet kad check` for the details, with more nodes: --bootstrap IP:PORT."});
+                   fmt::format("Kad: TCP {}, UDP {} (not every test could decide)", r.tcp, r.udp), why + evidence,
+                   again});
   }
   return out;
 }
