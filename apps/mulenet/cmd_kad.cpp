@@ -339,11 +339,16 @@ std::vector<Command> make_kad_commands(CLI::App& root, GlobalOptions& g)
       "Identity as aMule's: preferences.dat, preferencesKad.dat, CryptoKadUDPKey in amule.conf (made once\n"
       "when missing); the routing table goes to nodes.dat as aMule does (25+ contacts).\n"
       "Through a SOCKS5 proxy, Kad UDP uses its UDP association: the nodes see the proxy, and can only\n"
-      "connect back to it (TCP firewalled). Another proxy type: Kad UDP goes direct (strict mode: refused).\n\n"
+      "connect back to it (TCP firewalled). Another proxy type: Kad UDP goes direct (strict mode: refused).\n"
+      "Checking again soon after: it remembers (mulenet-kad-memory.json next to amule.conf) which nodes\n"
+      "talked to our UDP port and which checked us. A node with a UDP flow to our port in the last\n"
+      "[mulenet] KadUdpFlowWindow s (600) could get in through a closed port: it never does the UDP test; one\n"
+      "that checked us in the last KadRecheckWindow s (300) answers from its old check: it is not asked.\n"
+      "Without enough such nodes a verdict is \"unknown\", with the reason and when to check again.\n\n"
       "Exit code: 0 TCP and UDP open; 1 something firewalled or unknown; 2 no verdict (no nodes answered,\n"
       "port taken); 3 invalid configuration; 4 a file cannot be read; 64 no node to ask.\n"
       "JSON: {\"tcp\":\"open\"|\"firewalled\"|\"unknown\",\"udp\":...,\"external_udp_port\":N|null,\"udp_remapped\":bool,\n"
-      "\"public_ip\",\"contacts\":N,\"evidence\":[{\"ms\",\"node\",\"said\"}],...}");
+      "\"public_ip\",\"contacts\":N,\"tcp_reason\",\"udp_reason\",\"retry_after_s\":N|null,\"evidence\":[{\"ms\",\"node\",\"said\"}],...}");
   auto l = std::make_shared<KadLookupCli>();
   CLI::App* lookup = kad->add_subcommand("lookup", "Find the Kad nodes closest to an ID (default: our own: our neighbours)");
   add_global_options(*lookup, g);

@@ -12,11 +12,13 @@ const PeerNotes* notes_of(const CheckerMemory& memory, std::uint32_t ip)
   return it == memory.peers.end() ? nullptr : &it->second;
 }
 
-// A node that may know us (we said HELLO, or it declined before) answers the
-// UDP test with "I already know your IP": no verdict. Asked last.
+// A node that may know us answers the UDP test with "I already know your
+// IP": no verdict. We said HELLO to it, or it checked us (amuled adds the Kad
+// port of a client's Hello to its routing table), or it declined before.
+// Asked last.
 bool may_know_us(const PeerNotes* notes)
 {
-  return notes != nullptr && (notes->hello || (notes->udp_check && notes->udp_outcome == UdpCheckOutcome::declined));
+  return notes != nullptr && (notes->hello || notes->tcp_check || notes->udp_check);
 }
 
 // The moment `needed` of `fit_times` have passed (the needed-th smallest),

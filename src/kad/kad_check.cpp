@@ -105,6 +105,16 @@ void load_memory(Run& run)
     ParsedMemory loaded = load_checker_memory(o.memory_path);
     for (const std::string& n : loaded.notes) run.note("", n);
     run.known = std::move(loaded.memory);
+    const auto changed = modification_time(o.memory_path);
+    if (!loaded.notes.empty() && changed) {
+      // Not all of it could be read: any of nodes.dat's nodes may have
+      // checked us when a run last wrote the file.
+      for (const NodesDatEntry& e : o.nodes) {
+        run.known.note_udp_exchange(e.contact.ip, *changed);
+        run.known.note_tcp_check(e.contact.ip, *changed, TcpCheckOutcome::silent);
+      }
+      run.note("", "what the memory file lost is taken as nodes.dat's nodes having checked us when it was last written");
+    }
     run.report.memory.path = o.memory_path.string();
     run.report.memory.notes = std::move(loaded.notes);
   }

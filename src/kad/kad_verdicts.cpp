@@ -81,8 +81,7 @@ VerdictWithReason decide_udp(const UdpCheckEvidence& e)
   if (e.declined >= 1)
     return unknown(fmt::format("the node(s) asked already knew our address and declined the test (their answer did "
                                "reach our port, {} other(s) stayed silent)",
-                               e.delivered - e.declined),
-                   std::int64_t{60});
+                               e.delivered - e.declined));
   if (e.delivered >= 1)
     return {Verdict::firewalled,
             fmt::format("{} Kad node(s) with no UDP flow to our port took the test; nothing from them arrived",

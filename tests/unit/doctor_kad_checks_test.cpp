@@ -184,3 +184,32 @@ TEST(DoctorKad, ThroughTheProxyNoForwardingAdvice)
   EXPECT_EQ(find(fs, "kad.udp-firewalled"), nullptr);
   EXPECT_EQ(find(fs, "kad.udp-remapped"), nullptr);
 }
+
+// A check right after another: the nodes that could tell were used up. The
+// doctor says why in plain words and when to run the check again.
+TEST(DoctorKad, UnknownSaysWhyAndWhenToCheckAgain)
+{
+  Evidence ev = base();
+  ev.kad.report.tcp = "unknown";
+  ev.kad.report.tcp_reason = "only 0 Kad node(s) could be asked to check our TCP port (2 are needed)";
+  ev.kad.report.udp = "firewalled";
+  ev.kad.report.retry_after_s = 37;
+  const auto fs = run(ev);
+  const Finding* f = find(fs, "kad.partly-unknown");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->evidence.find("TCP unknown: only 0 Kad node(s)"), std::string::npos);
+  EXPECT_NE(f->fix.find("Check again in 37 s: mulenet kad check"), std::string::npos);
+}
+
+TEST(DoctorKad, UnknownWithoutAnEstimateStillGivesTheCommand)
+{
+  Evidence ev = base();
+  ev.kad.report.udp = "unknown";
+  ev.kad.report.udp_reason = "none of the 2 Kad node(s) fit for the UDP test took the request";
+  ev.kad.report.tcp = "open";
+  const auto fs = run(ev);
+  const Finding* f = find(fs, "kad.partly-unknown");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->evidence.find("UDP unknown: none of the 2"), std::string::npos);
+  EXPECT_NE(f->fix.find("mulenet kad check"), std::string::npos);
+}

@@ -12,7 +12,7 @@ LAB_COMPONENTS=(topology wan stun router ed2k kad)
 if [ -n "${MULENET_LAB_ONLY:-}" ]; then read -r -a LAB_COMPONENTS <<<"$MULENET_LAB_ONLY"; fi
 
 # Fixed hosts; kad1..kadN are added by lab_all_nodes.
-LAB_NODES=(wan router lan lan2 peer direct)
+LAB_NODES=(wan router lan lan2 peer direct recheck)
 
 # --- addresses -----------------------------------------------------------
 # LAN behind the router (private, as home LANs are).
@@ -33,6 +33,10 @@ LAB_ROUTER_WAN_IP=203.0.113.2
 LAB_ROUTER_WAN2_IP=203.0.113.3
 LAB_PEER_IP=203.0.113.20
 LAB_DIRECT_IP=198.51.100.30
+# A host without NAT that only the kad_recheck case uses: an address new to
+# every Kad node (amuled keeps per-address state, and a node that knows an
+# address declines its UDP test).
+LAB_RECHECK_IP=198.51.100.40
 lab_kad_ip() { echo "100.64.$1.1"; }
 
 lab_ns() { echo "${LAB_PREFIX}$1"; }

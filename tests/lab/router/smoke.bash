@@ -142,6 +142,7 @@ smoke_node_ip() {
   case "$1" in
     peer) echo "$LAB_PEER_IP" ;;
     direct) echo "$LAB_DIRECT_IP" ;;
+    recheck) echo "$LAB_RECHECK_IP" ;;
     lan) echo "$LAB_LAN_IP" ;;
     lan2) echo "$LAB_LAN2_IP" ;;
   esac
