@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <chrono>
@@ -32,13 +33,16 @@ void keep_later(std::optional<UnixSeconds>& mine, const std::optional<UnixSecond
   if (theirs && (!mine || *theirs > *mine)) mine = theirs;
 }
 
-std::optional<UnixSeconds> time_field(const json::object& o, std::string_view key)
+// A field that is there but not understood makes `partial` true (a note).
+std::optional<UnixSeconds> time_field(const json::object& o, std::string_view key, bool& partial)
 {
   const json::value* v = o.if_contains(key);
-  if (v == nullptr || !v->is_int64()) return std::nullopt;
-  const std::int64_t t = v->as_int64();
-  if (t < kEarliest || t > kLatest) return std::nullopt;
-  return t;
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_int64() || v->as_int64() < kEarliest || v->as_int64() > kLatest) {
+    partial = true;
+    return std::nullopt;
+  }
+  return v->as_int64();
 }
 
 std::optional<std::string_view> text_field(const json::object& o, std::string_view key)
@@ -51,37 +55,51 @@ std::optional<std::string_view> text_field(const json::object& o, std::string_vi
 std::optional<std::uint32_t> ip_field(const json::object& o)
 {
   const auto text = text_field(o, "ip");
-  if (!text || text->size() > 15) return std::nullopt;
+  if (!text || text->size() > 15 || text->find('\0') != std::string_view::npos) return std::nullopt;
   boost::system::error_code ec;
   const auto a = boost::asio::ip::make_address_v4(std::string(*text), ec);
   if (ec || a.to_uint() == 0) return std::nullopt;
   return a.to_uint();
 }
 
-// One entry of the file; nullopt when it says nothing usable.
-std::optional<std::pair<std::uint32_t, PeerNotes>> peer_from_json(const json::value& value)
+constexpr std::array kPeerFields{"ip", "udp_exchange", "tcp_check", "tcp_outcome", "udp_check", "udp_outcome", "hello"};
+
+// One entry of the file; nullopt when it says nothing usable. A check whose
+// outcome is not understood keeps its time (what decides who is fit) with
+// the outcome that claims least.
+std::optional<std::pair<std::uint32_t, PeerNotes>> peer_from_json(const json::value& value, bool& partial)
 {
   const json::object* o = value.if_object();
   if (o == nullptr) return std::nullopt;
   const auto ip = ip_field(*o);
   if (!ip) return std::nullopt;
+  for (const auto& field : *o)
+    if (std::find(kPeerFields.begin(), kPeerFields.end(), std::string_view(field.key())) == kPeerFields.end())
+      partial = true;
   PeerNotes p;
-  p.udp_exchange = time_field(*o, "udp_exchange");
-  p.hello = time_field(*o, "hello");
-  if (const auto t = time_field(*o, "tcp_check")) {
-    const auto outcome = text_field(*o, "tcp_outcome");
-    const auto parsed = outcome ? parse_tcp_outcome(*outcome) : std::nullopt;
-    if (!parsed) return std::nullopt;  // a check without its outcome is not a note we can trust
-    p.tcp_check = t;
-    p.tcp_outcome = *parsed;
+  p.udp_exchange = time_field(*o, "udp_exchange", partial);
+  p.hello = time_field(*o, "hello", partial);
+  p.tcp_check = time_field(*o, "tcp_check", partial);
+  p.udp_check = time_field(*o, "udp_check", partial);
+  // Each outcome goes with its check; one alone, or not understood, is noted.
+  bool tcp_known = false;
+  bool udp_known = false;
+  if (const auto text = text_field(*o, "tcp_outcome")) {
+    if (const auto parsed = parse_tcp_outcome(*text)) {
+      p.tcp_outcome = *parsed;
+      tcp_known = true;
+    }
   }
-  if (const auto t = time_field(*o, "udp_check")) {
-    const auto outcome = text_field(*o, "udp_outcome");
-    const auto parsed = outcome ? parse_udp_outcome(*outcome) : std::nullopt;
-    if (!parsed) return std::nullopt;
-    p.udp_check = t;
-    p.udp_outcome = *parsed;
+  if (const auto text = text_field(*o, "udp_outcome")) {
+    if (const auto parsed = parse_udp_outcome(*text)) {
+      p.udp_outcome = *parsed;
+      udp_known = true;
+    }
   }
+  if (p.tcp_check.has_value() != tcp_known || (o->contains("tcp_outcome") && !tcp_known)) partial = true;
+  if (p.udp_check.has_value() != udp_known || (o->contains("udp_outcome") && !udp_known)) partial = true;
+  if (!p.tcp_check) p.tcp_outcome = TcpCheckOutcome::silent;
+  if (!p.udp_check) p.udp_outcome = UdpCheckOutcome::silent;
   if (!p.udp_exchange && !p.hello && !p.tcp_check && !p.udp_check) return std::nullopt;
   return std::pair{*ip, p};
 }
@@ -251,22 +269,30 @@ ParsedMemory parse_checker_memory(std::string_view text)
     out.notes.push_back("the Kad memory file has an unknown version; it is ignored");
     return out;
   }
-  out.memory.nodes_dat_written = time_field(top, "nodes_dat_written");
   const json::value* list = top.if_contains("peers");
   if (list == nullptr || !list->is_array()) {
     out.notes.push_back("the Kad memory file has no list of nodes; it is ignored");
     return out;
   }
+  bool bad_written = false;
+  out.memory.nodes_dat_written = time_field(top, "nodes_dat_written", bad_written);
+  if (bad_written) out.notes.push_back("the Kad memory file's nodes_dat_written is not a time; it is ignored");
   std::size_t skipped = 0;
+  std::size_t partial = 0;
   for (const json::value& entry : list->as_array()) {
-    auto peer = peer_from_json(entry);
+    bool part = false;
+    auto peer = peer_from_json(entry, part);
     if (!peer) {
       ++skipped;
       continue;
     }
+    if (part) ++partial;
     merge_memory(out.memory, CheckerMemory{{{peer->first, peer->second}}, std::nullopt});
   }
   if (skipped > 0) out.notes.push_back(std::to_string(skipped) + " malformed entries of the Kad memory file were skipped");
+  if (partial > 0)
+    out.notes.push_back(std::to_string(partial) + " entries of the Kad memory file had fields that were not understood; "
+                                                  "those fields are ignored");
   if (out.memory.peers.size() > kMaxRememberedPeers) {
     prune_memory(out.memory, unix_now());
     out.notes.push_back("the Kad memory file lists too many nodes; only the most recent are kept");

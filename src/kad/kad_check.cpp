@@ -375,6 +375,7 @@ asio::awaitable<UdpCheckEvidence> check_udp(Run& run, const CheckerChoice& choic
   const config::Settings& s = run.o.settings;
   UdpCheckEvidence ev;
   ev.fit = choice.udp_fit;
+  ev.chosen = choice.udp.size();
   if (choice.udp.empty()) co_return ev;
   run.say(fmt::format("asking {} other Kad nodes to send to our UDP port", choice.udp.size()));
   std::set<std::uint32_t> may_answer;  // ed2k order

@@ -81,7 +81,7 @@ VerdictWithReason decide_udp(const UdpCheckEvidence& e)
   if (e.declined >= 1)
     return unknown(fmt::format("the node(s) asked already knew our address and declined the test (their answer did "
                                "reach our port, {} other(s) stayed silent)",
-                               e.delivered - e.declined));
+                               e.delivered > e.declined ? e.delivered - e.declined : 0));
   if (e.delivered >= 1)
     return {Verdict::firewalled,
             fmt::format("{} Kad node(s) with no UDP flow to our port took the test; nothing from them arrived",
@@ -89,6 +89,10 @@ VerdictWithReason decide_udp(const UdpCheckEvidence& e)
             std::nullopt};
   if (e.fit == 0)
     return unknown("no known Kad node is fit for the UDP test" + left_out_udp(e), e.enough_fit_in_s);
+  if (e.chosen == 0)
+    return unknown(fmt::format("the {} Kad node(s) fit for the UDP test were needed for the TCP test (too few nodes "
+                               "known: give more with --bootstrap IP:PORT)",
+                               e.fit));
   return unknown(fmt::format("none of the {} Kad node(s) fit for the UDP test took the request", e.fit),
                  std::int64_t{60});
 }

@@ -42,6 +42,7 @@ struct TcpCheckEvidence {
 
 struct UdpCheckEvidence {
   std::size_t fit = 0;        // known nodes fit for the test (no recent flow, no recent check)
+  std::size_t chosen = 0;     // of them, asked (the TCP test has first claim on a node fit for both)
   std::size_t delivered = 0;  // fit checkers that took the request
   std::size_t arrived = 0;    // FIREWALLUDP for our internal or external port came in
   std::size_t declined = 0;   // FIREWALLUDP "I already know your IP" came in (test not run)
