@@ -27,6 +27,7 @@ struct KadCheckCli {
   std::string nodes_file;
   std::vector<std::string> bootstrap;
   int tcp_wait_s = 10;
+  int udp_wait_s = 10;
   bool no_join = false;
   bool no_lookup = false;
   bool no_save_nodes = false;
@@ -135,6 +136,7 @@ int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
   kad::KadCheckOptions o;
   o.settings = std::move(*settings);
   o.tcp_wait = std::chrono::seconds(c.tcp_wait_s);
+  o.udp_wait = std::chrono::seconds(c.udp_wait_s);
   o.join = !c.no_join;
   o.lookup = !c.no_lookup;
   o.tcp_checkers = c.tcp_checkers;
@@ -318,6 +320,9 @@ std::vector<Command> make_kad_commands(CLI::App& root, GlobalOptions& g)
       ->type_name("FILE");
   check->add_option("--bootstrap", c->bootstrap, "ask this Kad node for contacts (repeatable)")->type_name("IP:PORT");
   check->add_option("--tcp-wait", c->tcp_wait_s, "seconds to wait for the nodes to reach our TCP port (default 10)")
+      ->check(CLI::Range(1, 120));
+  check->add_option("--udp-wait", c->udp_wait_s,
+                    "seconds to wait for the nodes' datagrams to reach our UDP port (default 10; silence means firewalled)")
       ->check(CLI::Range(1, 120));
   check->add_option("--tcp-checkers", c->tcp_checkers, "how many nodes check our TCP port (default 3; open needs 2 ACKs)")
       ->check(CLI::Range(2, 10));

@@ -391,7 +391,8 @@ asio::awaitable<UdpCheckEvidence> check_udp(Run& run, const CheckerChoice& choic
   ev.delivered = asked.size();
   std::map<std::uint32_t, UdpCheckOutcome> outcome;
   const auto until = Clock::now() + run.o.udp_wait;
-  for (int i = 0; i < 64 && !asked.empty() && Clock::now() < until && ev.arrived == 0; ++i) {
+  bool reached = false;  // one arrival decides: no need to wait for the others
+  for (int i = 0; i < 64 && !asked.empty() && Clock::now() < until && !reached; ++i) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()) + 1ms;
     const auto got = co_await answers->next(left);
     if (!got) break;
@@ -407,6 +408,7 @@ asio::awaitable<UdpCheckEvidence> check_udp(Run& run, const CheckerChoice& choic
     const std::uint16_t port = f.value->port_tested;
     if (port != 0 && (port == s.udp_port || (run.report.external_udp_port && port == *run.report.external_udp_port))) {
       outcome[from] = UdpCheckOutcome::arrived;
+      reached = true;
       run.report.udp_working_port = port;
       run.note(who, fmt::format("KADEMLIA2_FIREWALLUDP for port {}: our UDP port is reachable", port));
     }

@@ -51,10 +51,14 @@ VerdictWithReason decide_tcp(const TcpCheckEvidence& e)
             std::nullopt};
   if (e.port_lost && e.acked == 0)
     return unknown("our Kad UDP port went away during the check: the nodes' answers were lost");
-  if (e.acked == 1)
-    return unknown(fmt::format("only 1 of {} node(s) reached our TCP port (2 are needed); the port may be reachable "
-                               "from some addresses only, or a node was slow",
+  if (e.acked == 1 && e.answered > 1)
+    return unknown(fmt::format("only 1 of the {} nodes that said they would try reached our TCP port (2 are needed); "
+                               "the port may be reachable from some addresses only, or a node was slow",
                                e.answered));
+  if (e.acked == 1)
+    return unknown(fmt::format("only 1 Kad node reached our TCP port (2 are needed); the other {} asked did not answer",
+                               e.asked > 1 ? e.asked - 1 : 0),
+                   std::int64_t{60});
   if (e.answered >= 2)
     return {Verdict::firewalled,
             fmt::format("{} Kad nodes that had not checked us recently said they would connect to our TCP port; none "

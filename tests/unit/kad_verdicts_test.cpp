@@ -53,7 +53,12 @@ TEST(KadVerdicts, TcpOneAckIsUnknown)
 {
   const VerdictWithReason v = decide_tcp(tcp(3, 3, 1));
   EXPECT_EQ(v.verdict, Verdict::unknown);
-  EXPECT_TRUE(mentions(v, "only 1 of 3")) << v.reason;
+  EXPECT_TRUE(mentions(v, "only 1 of the 3 nodes that said they would try")) << v.reason;
+  // The others did not even answer: said so, and a new check may decide.
+  const VerdictWithReason alone = decide_tcp(tcp(2, 1, 1));
+  EXPECT_EQ(alone.verdict, Verdict::unknown);
+  EXPECT_TRUE(mentions(alone, "the other 1 asked did not answer")) << alone.reason;
+  EXPECT_EQ(alone.retry_after_s, 60);
 }
 
 TEST(KadVerdicts, TcpNoAckWithTwoAnsweredIsFirewalled)

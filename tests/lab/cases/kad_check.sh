@@ -24,7 +24,12 @@ smoke_require_lab
 conf_dir="$SMOKE_TMP/conf"
 mkdir -p "$conf_dir"
 conf="$conf_dir/amule.conf"
-printf '[eMule]\nPort=4871\nUDPPort=4771\nUPnPEnabled=1\n' >"$conf"
+# This case makes the router forget earlier flows itself (forget-flows)
+# before each run, so mulenet's UDP flow window is shortened to a second
+# (kad_recheck tests it). The re-check window stays: amuled answers a re-check
+# within it from its earlier check (FIREWALLED_RES, then no connection).
+short_memory='[mulenet]\nKadUdpFlowWindow=1\n'
+printf "[eMule]\nPort=4871\nUDPPort=4771\nUPnPEnabled=1\n$short_memory" >"$conf"
 mkdir -p "$conf_dir/direct"
 cp "$conf" "$conf_dir/direct/amule.conf"
 jqt() { jq -e "$@" >/dev/null; }
@@ -62,7 +67,7 @@ smoke_check "direct: amuled lists us as a verified contact after the HELLO/ACK e
 # config dir (identity); 2 TCP checkers and 1 UDP checker each.
 mkdir -p "$conf_dir/lan2"
 conf2="$conf_dir/lan2/amule.conf"
-printf '[eMule]\nPort=4872\nUDPPort=4772\nUPnPEnabled=1\n' >"$conf2"
+printf "[eMule]\nPort=4872\nUDPPort=4772\nUPnPEnabled=1\n$short_memory" >"$conf2"
 smoke_on_exit "$LAB" exec lan2 "$MULENET" --config "$conf2" unmap
 lab_kad_nodes_dat "$SMOKE_TMP/first.dat" 1 2 3
 # Runs that expect UDP open ask three UDP checkers, fresh node 6 first, then
@@ -75,14 +80,14 @@ small=(--tcp-checkers 2 --udp-checkers 1 --no-join)
 # lan, every port mapped: open, open.
 "$LAB" exec lan "$MULENET" --config "$conf" map --once --keep >/dev/null 2>&1
 "$LAB" router forget-flows
-check_from lan "$SMOKE_TMP/first.dat" "${small[@]}"
+check_from lan "$SMOKE_TMP/first.dat" "${small[@]}" --udp-wait 25
 smoke_check "mapped: TCP open, UDP open" jqt '.tcp == "open" and .udp == "open"' <<<"$out"
 smoke_check "mapped: public address = the router's" jqt '.public_ip == "'"$LAB_ROUTER_WAN_IP"'" and (.udp_remapped | not)' <<<"$out"
 
 # lan, the router rewrites the UDP source port (mappings still in place).
 "$LAB" router remap-udp on
 "$LAB" router forget-flows
-check_from lan "$SMOKE_TMP/second-remap.dat" --tcp-checkers 2 --udp-checkers 3 --no-join
+check_from lan "$SMOKE_TMP/second-remap.dat" --tcp-checkers 2 --udp-checkers 3 --no-join --udp-wait 25
 smoke_check "remapped: said, with the external port the nodes saw" \
   jqt '.udp_remapped and .external_udp_port != null and .external_udp_port != 4771' <<<"$out"
 smoke_check "remapped: UDP still reachable at the mapped internal port" jqt '.udp == "open" and .udp_working_port == 4771' <<<"$out"
@@ -102,7 +107,7 @@ smoke_check "no UDP mapping: UDP firewalled, TCP open, exit code 1 ($code)" \
 "$LAB" exec lan2 "$MULENET" --config "$conf2" unmap >/dev/null 2>&1
 "$LAB" exec lan2 upnpc -u "$desc" -e kad-udp -a "$LAB_LAN2_IP" 4772 4772 UDP >/dev/null 2>&1
 "$LAB" router forget-flows
-out=$("$LAB" exec lan2 "$MULENET" --config "$conf2" kad check --nodes "$SMOKE_TMP/second-remap.dat" --json \
+out=$("$LAB" exec lan2 "$MULENET" --config "$conf2" kad check --nodes "$SMOKE_TMP/second-remap.dat" --json --udp-wait 25 \
   --tcp-checkers 2 --udp-checkers 3 --no-join 2>/dev/null); code=$?
 echo "lan2: $(jq -c '{tcp,udp,public_ip,tcp_acks,tcp_answers}' <<<"$out")"
 smoke_check "no TCP mapping: TCP firewalled (the nodes answered, none got through), UDP open" \
