@@ -20,6 +20,8 @@ enum class KeyType {
 
 // The largest value a KeyType::seconds key takes: a day.
 inline constexpr long long kMaxWindowSeconds = 86400;
+// /mulenet/KadRecheckWindow is never shorter than amuled's own memory of a check.
+inline constexpr long long kMinRecheckWindowSeconds = 60;
 
 struct KeySpec {
   std::string_view path;  // "/eMule/Port"

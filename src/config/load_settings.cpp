@@ -63,7 +63,8 @@ Settings load_settings(const IniDocument& doc)
   s.proxy.password = value_or_default(doc, "/Proxy/ProxyPassword");
   s.proxy.strict = flag(doc, "/mulenet/ProxyStrict");
   s.kad_udp_flow_window_s = number_or_default(doc, "/mulenet/KadUdpFlowWindow", 1, kMaxWindowSeconds);
-  s.kad_recheck_window_s = number_or_default(doc, "/mulenet/KadRecheckWindow", 1, kMaxWindowSeconds);
+  s.kad_recheck_window_s =
+      number_or_default(doc, "/mulenet/KadRecheckWindow", kMinRecheckWindowSeconds, kMaxWindowSeconds);
   return s;
 }
 

@@ -72,6 +72,14 @@ bool check_type(const KeySpec& spec, const std::string& raw, std::vector<ConfigI
               fmt::format("Set a number of seconds, e.g. the default: {}", set_command(key, spec.default_value)));
         return false;
       }
+      if (spec.path == "/mulenet/KadRecheckWindow" && *n < kMinRecheckWindowSeconds) {
+        error(fmt::format("{} is {}: amuled answers a re-check within about 45 s of its last one from that old "
+                          "check (a wrong \"firewalled\"), and allows 2 checks a minute.",
+                          key, *n),
+              fmt::format("Set at least {} seconds, e.g. the default: {}", kMinRecheckWindowSeconds,
+                          set_command(key, spec.default_value)));
+        return false;
+      }
       return true;
     }
     case KeyType::text:

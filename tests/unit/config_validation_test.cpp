@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "config/ini_document.hpp"
+#include "config/load_settings.hpp"
 #include "config/validation.hpp"
 
 using namespace mulenet::config;
@@ -128,4 +129,24 @@ TEST(ConfigValidation, GarbageNeverCrashes)
   (void)issues_of(junk);
   (void)issues_of("[eMule]\nPort=" + std::string(100000, '9') + "\n");
   SUCCEED();
+}
+
+// The Kad check windows: seconds, 1..86400; the re-check window never below
+// amuled's own memory of a check (60 s), and load_settings uses what is valid.
+TEST(ConfigValidation, KadWindowsAreSecondsAndTheRecheckWindowHasAFloor)
+{
+  EXPECT_TRUE(issues_of("[mulenet]\nKadUdpFlowWindow=30\nKadRecheckWindow=60\n").empty());
+  for (const std::string bad : {"0", "-5", "86401", "ten", "1.5"}) {
+    const auto issues = issues_of("[mulenet]\nKadUdpFlowWindow=" + bad + "\n");
+    const ConfigIssue* i = issue_for(issues, "/mulenet/KadUdpFlowWindow");
+    ASSERT_NE(i, nullptr) << bad;
+    EXPECT_NE(i->fix.find("mulenet config set /mulenet/KadUdpFlowWindow 600"), std::string::npos) << i->fix;
+  }
+  const auto low = issues_of("[mulenet]\nKadRecheckWindow=30\n");
+  const ConfigIssue* i = issue_for(low, "/mulenet/KadRecheckWindow");
+  ASSERT_NE(i, nullptr);
+  EXPECT_NE(i->message.find("45 s"), std::string::npos) << i->message;
+  const Settings s = load_settings(IniDocument::parse("[mulenet]\nKadUdpFlowWindow=30\nKadRecheckWindow=30\n"));
+  EXPECT_EQ(s.kad_udp_flow_window_s, 30);
+  EXPECT_EQ(s.kad_recheck_window_s, 300);  // invalid: the default
 }

@@ -33,7 +33,7 @@ ns=$(lab_ns recheck)
 tcp_port=4874
 udp_port=4774
 flow_window=30
-recheck_window=50
+recheck_window=60
 conf_dir="$SMOKE_TMP/conf"
 mkdir -p "$conf_dir"
 conf="$conf_dir/amule.conf"
