@@ -227,8 +227,11 @@ void merge_memory(CheckerMemory& into, const CheckerMemory& from)
 
 void prune_memory(CheckerMemory& memory, UnixSeconds now, UnixSeconds max_age, std::size_t max_peers)
 {
+  // A time in the future (the clock went back, e.g. NTP corrected it) is
+  // taken as now: the note still holds, and it ages from here.
   const auto stale = [&](std::optional<UnixSeconds>& t) {
-    if (t && (now - *t > max_age || *t - now > 24 * 3600)) t.reset();
+    if (t && *t > now) t = now;
+    if (t && now - *t > max_age) t.reset();
   };
   for (auto it = memory.peers.begin(); it != memory.peers.end();) {
     PeerNotes& p = it->second;

@@ -77,8 +77,8 @@ struct CheckerMemory {
 
 // Per address, the later of each note (a check's outcome goes with its time).
 void merge_memory(CheckerMemory& into, const CheckerMemory& from);
-// Drops notes older than max_age (and any from the future beyond a day: a
-// clock that jumped), then keeps the max_peers most recent addresses.
+// Drops notes older than max_age (a note from the future, a clock that went
+// back, is taken as now), then keeps the max_peers most recent addresses.
 void prune_memory(CheckerMemory& memory, UnixSeconds now, UnixSeconds max_age = kMemoryMaxAge,
                   std::size_t max_peers = kMaxRememberedPeers);
 

@@ -59,6 +59,8 @@ struct Run {
   std::set<std::uint32_t> acked;      // ed2k-order IPs whose ACK arrived
   std::vector<Contact> candidates;
   std::set<std::uint32_t> seen_ips;   // Kad order: each candidate once, and never one of ours
+  Clock::time_point chosen_at;        // the checkers were fit then; a send to one after that spoils it
+  bool save_failed = false;
 
   std::chrono::milliseconds since() const
   {
@@ -125,6 +127,19 @@ void load_memory(Run& run)
   run.note("", fmt::format("nodes.dat was written {} s ago, not by mulenet (by aMule at its exit?): its nodes may still "
                            "have UDP flows open to our port, so none of them is asked for the UDP test",
                            std::max<UnixSeconds>(0, run.started - *written)));
+}
+
+// Writes this run's notes so far, before a request goes out: a run that is
+// interrupted (Ctrl-C) leaves them for the next one all the same.
+void persist(Run& run)
+{
+  if (run.o.memory_path.empty() || run.save_failed) return;
+  run.take_exchanges();
+  std::string error;
+  if (!save_checker_memory(run.o.memory_path, run.learned, run.now(), error)) {
+    run.save_failed = true;
+    run.note("", "could not remember this check's nodes for the next one: " + error);
+  }
 }
 
 // Remembers this run's notes for the next one (merged with what another run
@@ -271,7 +286,12 @@ asio::awaitable<TcpCheckEvidence> check_tcp(Run& run, const std::vector<Contact>
   run.say(fmt::format("asking {} Kad nodes to check our TCP port and tell our UDP port", checkers.size()));
   std::map<std::uint32_t, std::uint32_t> seen_ip;    // node -> our IP (Kad order) as it sees it
   std::map<std::uint32_t, std::uint16_t> seen_port;  // node -> our UDP port as it sees it
-  for (const Contact& c : checkers) run.tcp_asked.insert(ed2k_ip_of_contact(c));
+  for (const Contact& c : checkers) {
+    run.tcp_asked.insert(ed2k_ip_of_contact(c));
+    run.learned.note_tcp_check(c.ip, run.now(), TcpCheckOutcome::silent);  // until we know better
+    run.learned.note_udp_exchange(c.ip, run.now());
+  }
+  persist(run);
   // Opened before the first request: no answer is lost while we send the others.
   const auto answers = run.node->open_inbox([&run](const Received& r) {
     return r.from.address().is_v4() && run.tcp_asked.contains(ed2k_ip_of(r.from.address().to_v4())) &&
@@ -354,6 +374,12 @@ asio::awaitable<std::vector<UdpCheckRequest>> ask_udp_checkers(Run& run, const C
   order.insert(order.end(), choice.udp_backups.begin(), choice.udp_backups.end());
   for (const Contact& c : order) {
     if (asked.size() >= choice.udp.size()) break;
+    if (const auto sent = run.node->last_sent_to(c.ip); sent && *sent > run.chosen_at) {
+      run.note(kad_ip_text(c.ip), "not asked for the UDP test: our node sent to it during this check");
+      continue;
+    }
+    run.learned.note_udp_check(c.ip, run.now(), UdpCheckOutcome::silent);  // until we know better
+    persist(run);
     const auto address = asio::ip::address_v4(c.ip);
     const proxy::Target t{address.to_bytes(), c.tcp_port};
     const FwCheckUdpReq q{s.udp_port, run.report.external_udp_port.value_or(0), run.node->verify_key_for(address)};
@@ -377,6 +403,12 @@ asio::awaitable<UdpCheckEvidence> check_udp(Run& run, const CheckerChoice& choic
   ev.fit = choice.udp_fit;
   ev.chosen = choice.udp.size();
   if (choice.udp.empty()) co_return ev;
+  if (s.proxy.enabled && !run.relay) {
+    // The node sends its test datagram to the address the request came from: the proxy's.
+    run.note("", "UDP test not asked: the request would go through the proxy, and the answer to the proxy's address");
+    ev.request_via_proxy = true;
+    co_return ev;
+  }
   run.say(fmt::format("asking {} other Kad nodes to send to our UDP port", choice.udp.size()));
   std::set<std::uint32_t> may_answer;  // ed2k order
   for (const Contact& c : choice.udp) may_answer.insert(ed2k_ip_of_contact(c));
@@ -406,6 +438,13 @@ asio::awaitable<UdpCheckEvidence> check_udp(Run& run, const CheckerChoice& choic
       continue;
     }
     const std::uint16_t port = f.value->port_tested;
+    const auto sent = run.node->last_sent_to(asked.at(from).ip);
+    if (sent && *sent > run.chosen_at) {
+      // We answered it something meanwhile: that flow may have let this in.
+      run.note(who, "KADEMLIA2_FIREWALLUDP, but our node had sent to it during the check: it proves nothing");
+      ev.spoiled = true;
+      continue;
+    }
     if (port != 0 && (port == s.udp_port || (run.report.external_udp_port && port == *run.report.external_udp_port))) {
       outcome[from] = UdpCheckOutcome::arrived;
       reached = true;
@@ -511,6 +550,7 @@ void give_verdicts(Run& run, TcpCheckEvidence tcp, UdpCheckEvidence udp, const C
   udp.enough_fit_in_s = seconds_until(run, choice.udp_enough_at);
   // The proxy closed the association (or the socket went): say so, not "firewalled".
   tcp.port_lost = udp.port_lost = run.node->udp_lost();
+  tcp.listening = run.listener != nullptr;
   if (tcp.port_lost)
     run.note("", "our Kad UDP port went away during the check (" + report.udp_path +
                      "): answers after that were lost; the verdicts may be wrong");
@@ -531,6 +571,7 @@ asio::awaitable<void> run_check(Run& run)
   if (!co_await open_services(run)) co_return;
   co_await gather_candidates(run);
   const CheckerChoice choice = co_await choose(run);
+  run.chosen_at = Clock::now();
   run.report.contacts = run.candidates.size();
   if (run.candidates.size() < kMinTcpCheckers) {
     run.report.error = fmt::format(
@@ -548,6 +589,7 @@ asio::awaitable<void> run_check(Run& run)
   const UdpCheckEvidence udp = co_await check_udp(run, choice);
   run.report.elapsed = run.since();
   give_verdicts(run, tcp, udp, choice);
+  persist(run);  // what came of each check, before joining (which may be interrupted)
   if (run.o.join && !choice.tcp.empty()) co_await join(run, choice.tcp);
   if (run.o.join && run.o.lookup) co_await look_up_neighbours(run);
 }

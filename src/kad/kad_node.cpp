@@ -79,6 +79,7 @@ struct KadNode::State {
   std::map<std::uint32_t, Clock::time_point> banned;  // Kad-order IP -> until when
   std::map<std::uint32_t, Clock::time_point> hello_sent;  // Kad-order IP -> when we sent it a HELLO_REQ
   std::map<std::uint32_t, Clock::time_point> udp_exchanges;  // Kad-order IP -> last datagram either way
+  std::map<std::uint32_t, Clock::time_point> udp_sent;       // Kad-order IP -> last datagram we sent it
   RoutingTable table{KadId{}};
   std::size_t tcp_checks_in_flight = 0;
   bool stopped = false;
@@ -133,17 +134,33 @@ Bytes wire_for(const KadNode::State& st, const udp::endpoint& to, const Datagram
 // Every address our port sent to or heard from: a firewall or NAT may keep
 // that flow open for minutes, so its datagrams prove nothing about the port
 // (the UDP test must come from elsewhere). Bounded: the oldest go first.
-void note_exchange(KadNode::State& st, const udp::endpoint& peer)
+void note_in(std::map<std::uint32_t, Clock::time_point>& log, std::uint32_t ip)
 {
-  if (!peer.address().is_v4()) return;
-  auto& log = st.udp_exchanges;
-  if (log.size() >= kMaxExchangeLog && !log.contains(kad_ip_of(peer.address().to_v4()))) {
+  if (log.size() >= kMaxExchangeLog && !log.contains(ip)) {
     const auto oldest = std::min_element(log.begin(), log.end(), [](const auto& a, const auto& b) {
       return a.second < b.second;
     });
     log.erase(oldest);
   }
-  log[kad_ip_of(peer.address().to_v4())] = Clock::now();
+  log[ip] = Clock::now();
+}
+
+// Received or answered: an exchange.
+void note_exchange(KadNode::State& st, const udp::endpoint& peer)
+{
+  if (peer.address().is_v4()) note_in(st.udp_exchanges, kad_ip_of(peer.address().to_v4()));
+}
+
+// Sent on our own initiative (a request, a UDP test for another node): the
+// datagram that opens a flow through a closed port for the peer's answers.
+// Kept apart, so that a flood of forged senders never pushes out the
+// addresses we talked to first. (An answer needs their datagram to have come
+// in first, which a closed port does not let happen without such a flow.)
+void note_sent(KadNode::State& st, const udp::endpoint& peer)
+{
+  if (!peer.address().is_v4()) return;
+  note_in(st.udp_sent, kad_ip_of(peer.address().to_v4()));
+  note_in(st.udp_exchanges, kad_ip_of(peer.address().to_v4()));
 }
 
 asio::awaitable<void> send_raw(KadNode::State& st, udp::endpoint to, Bytes bytes)
@@ -402,7 +419,16 @@ std::shared_ptr<KadNode> KadNode::start(asio::any_io_executor executor, KadNodeO
 
 std::map<std::uint32_t, std::chrono::steady_clock::time_point> KadNode::udp_exchanges() const
 {
-  return state_->udp_exchanges;
+  auto all = state_->udp_exchanges;
+  for (const auto& [ip, when] : state_->udp_sent) all[ip] = std::max(all[ip], when);
+  return all;
+}
+
+std::optional<std::chrono::steady_clock::time_point> KadNode::last_sent_to(std::uint32_t kad_ip) const
+{
+  const auto it = state_->udp_sent.find(kad_ip);
+  if (it == state_->udp_sent.end()) return std::nullopt;
+  return it->second;
 }
 
 asio::awaitable<std::error_code> KadNode::send(udp::endpoint to, const Datagram& d, SendKey key)
@@ -417,7 +443,7 @@ asio::awaitable<std::error_code> KadNode::send(udp::endpoint to, const Datagram&
     sent[kad_ip_of(to.address().to_v4())] = Clock::now();
   }
   const Bytes bytes = wire_for(*state_, to, d, key);
-  note_exchange(*state_, to);
+  note_sent(*state_, to);
   co_return co_await state_->port->send_to(to, bytes);
 }
 
@@ -510,6 +536,7 @@ void KadNode::answer_udp_check(const asio::ip::address_v4& peer, const FwCheckUd
       const udp::endpoint at(to, port);
       const Datagram answer = encode_firewall_udp({error, port});
       const SendKey with_their_key{std::nullopt, key};
+      note_sent(*s, at);  // to a port it named, not in answer to a datagram of its own
       co_await send_raw(*s, at, wire_for(*s, at, answer, with_their_key));
     }
   };

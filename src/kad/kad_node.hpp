@@ -117,6 +117,9 @@ class KadNode {
   // Every address (Kad order) our port sent a datagram to or got one from,
   // and when last: flows a firewall or NAT may still hold open.
   [[nodiscard]] std::map<std::uint32_t, std::chrono::steady_clock::time_point> udp_exchanges() const;
+  // When our port last sent that address (Kad order) a datagram on its own
+  // initiative (not an answer to one of its datagrams), if ever.
+  [[nodiscard]] std::optional<std::chrono::steady_clock::time_point> last_sent_to(std::uint32_t kad_ip) const;
   // The routing table: who answered us or asked us (HELLO), and who others listed.
   [[nodiscard]] std::vector<RoutingEntry> contacts() const;
   [[nodiscard]] const RoutingTable& table() const;

@@ -51,6 +51,9 @@ VerdictWithReason decide_tcp(const TcpCheckEvidence& e)
             std::nullopt};
   if (e.port_lost && e.acked == 0)
     return unknown("our Kad UDP port went away during the check: the nodes' answers were lost");
+  if (!e.listening)
+    return unknown("another program holds our TCP port, so the nodes' acknowledgements went to it (stop it, e.g. "
+                   "aMule, while checking)");
   if (e.acked == 1 && e.answered > 1)
     return unknown(fmt::format("only 1 of the {} nodes that said they would try reached our TCP port (2 are needed); "
                                "the port may be reachable from some addresses only, or a node was slow",
@@ -82,6 +85,13 @@ VerdictWithReason decide_udp(const UdpCheckEvidence& e)
                 " s) reached it",
             std::nullopt};
   if (e.port_lost) return unknown("our Kad UDP port went away during the check: datagrams to it were lost");
+  if (e.request_via_proxy)
+    return unknown("the UDP test is asked over TCP through the proxy, so the nodes would send their test datagram "
+                   "to the proxy's address, not to us: no UDP verdict through this proxy (SOCKS5 relays Kad UDP)");
+  if (e.spoiled)
+    return unknown("our Kad node sent to the checker on its own during the check (e.g. the UDP test it asked of "
+                   "us), so its datagram could have come in through that flow",
+                   std::int64_t{60});
   if (e.declined >= 1)
     return unknown(fmt::format("the node(s) asked already knew our address and declined the test (their answer did "
                                "reach our port, {} other(s) stayed silent)",

@@ -38,6 +38,7 @@ struct TcpCheckEvidence {
   std::chrono::seconds recheck_window{300};
   std::optional<std::int64_t> enough_fit_in_s;  // when 2 known nodes are fit again
   bool port_lost = false;  // our Kad UDP port went away during the check (answers lost)
+  bool listening = true;   // false: another program holds our TCP port (the ACKs go to it)
 };
 
 struct UdpCheckEvidence {
@@ -52,6 +53,10 @@ struct UdpCheckEvidence {
   std::chrono::seconds recheck_window{300};
   std::optional<std::int64_t> enough_fit_in_s;  // when a known node is fit again
   bool port_lost = false;
+  // The request went through a proxy while Kad UDP does not: the nodes send
+  // their test datagram to the proxy's address, never to us.
+  bool request_via_proxy = false;
+  bool spoiled = false;  // a checker's datagram came after we had sent to it during the check
 };
 
 [[nodiscard]] VerdictWithReason decide_tcp(const TcpCheckEvidence& e);

@@ -246,3 +246,37 @@ TEST(KadVerdicts, UdpFitNodesTakenByTheTcpTestAreSaidSo)
   EXPECT_EQ(v.verdict, Verdict::unknown);
   EXPECT_NE(v.reason.find("needed for the TCP test"), std::string::npos);
 }
+
+// Another program holds our TCP port: the ACKs went to it, so "no ACK" tells nothing.
+TEST(KadVerdicts, TcpWithoutOurListenerIsUnknownNotFirewalled)
+{
+  TcpCheckEvidence e = tcp(3, 3, 0);
+  e.listening = false;
+  const VerdictWithReason v = decide_tcp(e);
+  EXPECT_EQ(v.verdict, Verdict::unknown);
+  EXPECT_TRUE(mentions(v, "another program holds our TCP port")) << v.reason;
+  e.acked = 2;  // two got through to whatever holds it: the port is reachable
+  EXPECT_EQ(decide_tcp(e).verdict, Verdict::open);
+}
+
+// The request went through an HTTP or SOCKS4 proxy: the test datagram goes to
+// the proxy's address. Silence there is no evidence.
+TEST(KadVerdicts, UdpRequestThroughTheProxyIsUnknownNotFirewalled)
+{
+  UdpCheckEvidence e = udp(2, 0, 0, 0);
+  e.request_via_proxy = true;
+  const VerdictWithReason v = decide_udp(e);
+  EXPECT_EQ(v.verdict, Verdict::unknown);
+  EXPECT_TRUE(mentions(v, "proxy's address")) << v.reason;
+}
+
+// We sent to the checker on our own during the check: its datagram may have
+// come in through that flow. Neither open nor firewalled.
+TEST(KadVerdicts, UdpSpoiledByOurOwnSendIsUnknown)
+{
+  UdpCheckEvidence e = udp(1, 1, 0, 0);
+  e.spoiled = true;
+  const VerdictWithReason v = decide_udp(e);
+  EXPECT_EQ(v.verdict, Verdict::unknown);
+  EXPECT_TRUE(mentions(v, "on its own")) << v.reason;
+}
