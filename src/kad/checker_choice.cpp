@@ -6,12 +6,6 @@
 namespace mulenet::kad {
 namespace {
 
-const PeerNotes* notes_of(const CheckerMemory& memory, std::uint32_t ip)
-{
-  const auto it = memory.peers.find(ip);
-  return it == memory.peers.end() ? nullptr : &it->second;
-}
-
 // A node that may know us answers the UDP test with "I already know your
 // IP": no verdict. We said HELLO to it, or it checked us (amuled adds the Kad
 // port of a client's Hello to its routing table), or it declined before.
@@ -57,7 +51,7 @@ CheckerChoice choose_checkers(const std::vector<Contact>& candidates, const Chec
   std::vector<UnixSeconds> udp_times;
   std::set<std::uint32_t> tcp_fit_ips;
   for (const Contact& c : candidates) {
-    const PeerNotes* notes = notes_of(memory, c.ip);
+    const PeerNotes* notes = memory.find(c.ip);
     tcp_times.push_back(tcp_fit_at(notes, windows));
     udp_times.push_back(udp_fit_at(notes, windows));
     if (tcp_times.back() <= now) tcp_fit_ips.insert(c.ip);
@@ -76,7 +70,7 @@ CheckerChoice choose_checkers(const std::vector<Contact>& candidates, const Chec
     for (std::size_t i = candidates.size(); i-- > 0;) {
       const Contact& c = candidates[i];
       if (out.udp.size() >= udp_wanted || udp_times[i] > now || udp_ips.contains(c.ip)) continue;
-      if (may_know_us(notes_of(memory, c.ip)) != knowing) continue;
+      if (may_know_us(memory.find(c.ip)) != knowing) continue;
       const bool also_tcp = tcp_fit_ips.contains(c.ip);
       if (also_tcp && tcp_left < reserve + 1) continue;  // the TCP test needs it
       if (also_tcp) --tcp_left;

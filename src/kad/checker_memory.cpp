@@ -189,6 +189,12 @@ std::optional<UnixSeconds> PeerNotes::last_check() const
   return t;
 }
 
+const PeerNotes* CheckerMemory::find(std::uint32_t ip) const
+{
+  const auto it = peers.find(ip);
+  return it == peers.end() ? nullptr : &it->second;
+}
+
 void CheckerMemory::note_udp_exchange(std::uint32_t ip, UnixSeconds when) { keep_later(at(ip).udp_exchange, when); }
 
 void CheckerMemory::note_tcp_check(std::uint32_t ip, UnixSeconds when, TcpCheckOutcome outcome)
@@ -331,7 +337,7 @@ ParsedMemory load_checker_memory(const std::filesystem::path& path)
 }
 
 bool save_checker_memory(const std::filesystem::path& path, const CheckerMemory& ours, UnixSeconds now,
-                         std::string& error)
+                         std::string& error, std::size_t* remembered)
 {
   const net::UniqueFd lock = lock_beside(path, error);
   if (!lock.valid()) return false;
@@ -344,6 +350,7 @@ bool save_checker_memory(const std::filesystem::path& path, const CheckerMemory&
     error = failed.message;
     return false;
   }
+  if (remembered != nullptr) *remembered = merged.peers.size();
   return true;
 }
 

@@ -69,6 +69,7 @@ struct CheckerMemory {
   std::optional<UnixSeconds> nodes_dat_written;
 
   PeerNotes& at(std::uint32_t ip) { return peers[ip]; }
+  [[nodiscard]] const PeerNotes* find(std::uint32_t ip) const;  // nullptr: nothing noted
   void note_udp_exchange(std::uint32_t ip, UnixSeconds when);
   void note_tcp_check(std::uint32_t ip, UnixSeconds when, TcpCheckOutcome outcome);
   void note_udp_check(std::uint32_t ip, UnixSeconds when, UdpCheckOutcome outcome);
@@ -97,8 +98,9 @@ struct ParsedMemory {
 // Merges `ours` into what the file holds now (another run may have written
 // since we read it), prunes, writes atomically with mode 0600. The lock is
 // waited for at most about 2 s. False with `error` set when it cannot be written.
+// `remembered`, when given, gets how many nodes the file holds afterwards.
 [[nodiscard]] bool save_checker_memory(const std::filesystem::path& path, const CheckerMemory& ours, UnixSeconds now,
-                                       std::string& error);
+                                       std::string& error, std::size_t* remembered = nullptr);
 
 [[nodiscard]] UnixSeconds unix_now();
 // A file's last modification, in unix seconds; nullopt when it has none to tell.

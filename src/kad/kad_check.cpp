@@ -129,33 +129,21 @@ void load_memory(Run& run)
                            std::max<UnixSeconds>(0, run.started - *written)));
 }
 
-// Writes this run's notes so far, before a request goes out: a run that is
-// interrupted (Ctrl-C) leaves them for the next one all the same.
+// Writes this run's notes so far (merged with what another run wrote
+// meanwhile): before each request goes out, so that an interrupted run
+// (Ctrl-C) leaves them for the next one, and at the end. Never fatal: after a
+// failure it says so once and stops trying.
 void persist(Run& run)
 {
   if (run.o.memory_path.empty() || run.save_failed) return;
   run.take_exchanges();
   std::string error;
-  if (!save_checker_memory(run.o.memory_path, run.learned, run.now(), error)) {
-    run.save_failed = true;
-    run.note("", "could not remember this check's nodes for the next one: " + error);
-  }
-}
-
-// Remembers this run's notes for the next one (merged with what another run
-// wrote meanwhile). Never fatal.
-void save_memory(Run& run)
-{
-  if (run.o.memory_path.empty()) return;
-  run.take_exchanges();
-  std::string error;
   KadMemoryReport& m = run.report.memory;
-  m.written = save_checker_memory(run.o.memory_path, run.learned, run.now(), error);
-  if (!m.written) {
-    m.notes.push_back("not written: " + error);
-    run.note("", "could not remember this check's nodes for the next one: " + error);
-  }
-  m.nodes = load_checker_memory(run.o.memory_path).memory.peers.size();
+  m.written = save_checker_memory(run.o.memory_path, run.learned, run.now(), error, &m.nodes);
+  if (m.written) return;
+  run.save_failed = true;
+  m.notes.push_back("not written: " + error);
+  run.note("", "could not remember this check's nodes for the next one: " + error);
 }
 
 // Our node on the Kad UDP port (directly or through the SOCKS5 relay) and the
@@ -254,7 +242,7 @@ asio::awaitable<CheckerChoice> choose(Run& run)
   lo.target = run.o.id;
   lo.seeds = run.candidates;
   for (const Contact& c : run.candidates)
-    if (udp_fit_at(run.known.peers.contains(c.ip) ? &run.known.peers.at(c.ip) : nullptr, run.windows) <= run.now())
+    if (udp_fit_at(run.known.find(c.ip), run.windows) <= run.now())
       lo.avoid_ips.insert(c.ip);
   if (lo.avoid_ips.size() == run.candidates.size()) {  // every one is fit: keep only the chosen ones
     lo.avoid_ips.clear();
@@ -610,7 +598,7 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
   co_await run_check(run);
   if (report.elapsed.count() == 0) report.elapsed = run.since();
   if (run.node) report.routing = run.node->contacts();
-  save_memory(run);
+  persist(run);
   if (run.node) run.node->stop();
   if (run.listener) run.listener->stop();
   co_return report;
