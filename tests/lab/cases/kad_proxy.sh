@@ -45,6 +45,10 @@ table inet mulenet_kad_leak_count {
     type filter hook output priority 0; policy accept;
     oifname "lo" return
     ct direction reply return
+    # The kernel's own link-scope chatter (IPv6 neighbour discovery, MLD,
+    # link-local multicast) never leaves the link: not a leak.
+    ip6 daddr { fe80::/10, ff02::/16 } return
+    ip daddr 224.0.0.0/24 return
     ip daddr $LAB_WAN_IP counter name to_proxy return
     counter name leaked
   }
