@@ -3,6 +3,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -16,9 +17,7 @@
 #include "json_output.hpp"
 #include "portmap/journal.hpp"
 #include "portmap/mapper.hpp"
-#if MULENET_WITH_UPNP
-#include "portmap/upnp/router_event_watch.hpp"
-#endif
+#include "portmap/mapper_service.hpp"
 #include "text_table.hpp"
 
 namespace mulenet::cli {
@@ -124,67 +123,44 @@ std::optional<portmap::MapperOptions> mapper_options(const GlobalOptions& g, con
   return options;
 }
 
-// Where the router's UPnP events can be had (empty event_url: nowhere).
-struct EventSource {
-  std::string event_url;
-  std::string local_address;
-  std::string gateway;
-  std::uint16_t port = 0;  // UPnPTCPPort
-};
-
-// Stays: asks again for every mapping every few seconds (renewing its lease,
-// and putting back within seconds one the router lost: a rule flushed behind
-// the router's back shows in no event, so polling stays), and at once when
-// the router's UPnP events report a change; until SIGINT/SIGTERM.
-asio::awaitable<void> stay(std::vector<portmap::Mapping> live, portmap::MapperOptions options, const GlobalOptions& g,
-                           EventSource events)
+// What the keeper says while it stays (stderr; nothing with --json).
+void print_change(const GlobalOptions& g, portmap::MapperChange change, std::string_view detail,
+                  const portmap::MapperState& state, std::chrono::seconds period, std::uint16_t event_port)
 {
-  asio::signal_set signals(co_await asio::this_coro::executor, SIGINT, SIGTERM);
-  bool stop = false;
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  signals.async_wait([&stop, &timer](const boost::system::error_code& ec, int) {
-    if (ec) return;
-    stop = true;
-    timer.cancel();
-  });
-  const auto period = std::chrono::seconds(std::clamp<unsigned>(options.lease_seconds / 2, 1, 5));
-#if MULENET_WITH_UPNP
-  std::shared_ptr<portmap::upnp::RouterEventWatch> watch;
-  if (!events.event_url.empty()) {
-    std::string error;
-    auto on_change = [&g, &timer](const std::string& what) {
-      if (!g.json) std::cerr << "router event: " << what << ": checking the mappings now" << std::endl;
-      timer.cancel();
-    };
-    watch = co_await portmap::upnp::RouterEventWatch::start(events.event_url, events.local_address, events.port,
-                                                            events.gateway, options.timeout, on_change, error);
-    if (!g.json) {
-      if (watch) std::cerr << "Watching the router's UPnP events (callback on TCP " << events.port << ")." << std::endl;
-      else std::cerr << "No router events (" << error << "); checking every " << period.count() << " s." << std::endl;
-    }
+  if (g.json) return;
+  switch (change) {
+    case portmap::MapperChange::events:
+      if (detail.empty()) std::cerr << "Watching the router's UPnP events (callback on TCP " << event_port << ")." << std::endl;
+      else std::cerr << "No router events (" << detail << "); checking every " << period.count() << " s." << std::endl;
+      return;
+    case portmap::MapperChange::router_event:
+      std::cerr << "router event: " << detail << ": checking the mappings now" << std::endl;
+      return;
+    case portmap::MapperChange::router_restarted:
+    case portmap::MapperChange::external_address:
+      std::cerr << portmap::to_string(change) << ": " << detail << std::endl;
+      return;
+    case portmap::MapperChange::renewed_changed:
+    case portmap::MapperChange::mapped:
+      for (const auto& o : state.outcomes)
+        if (o.state != portmap::MappingState::mapped)
+          std::cerr << fmt::format("{} {}: {}\n", config::to_string(o.port.protocol), o.port.port, o.error);
+      return;
   }
-#else
-  (void)events;
-#endif
-  for (unsigned long round = 0; !stop && round < 100000000UL; ++round) {
-    timer.expires_after(period);
-    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-    if (stop) break;
-    const auto outcomes = co_await portmap::renew_mappings(live, options);
-    for (const auto& o : outcomes)
-      if (o.state != portmap::MappingState::mapped && !g.json)
-        std::cerr << fmt::format("{} {}: {}\n", config::to_string(o.port.protocol), o.port.port, o.error);
-#if MULENET_WITH_UPNP
-    if (watch) {
-      const std::string trouble = co_await watch->keep_alive();
-      if (!trouble.empty() && !g.json) std::cerr << trouble << std::endl;
-    }
-#endif
-  }
-#if MULENET_WITH_UPNP
-  if (watch) co_await watch->stop();
-#endif
-  signals.cancel();
+}
+
+// Stays: the Mapper asks again for every mapping every few seconds (renewing
+// its lease, and putting back within seconds one the router lost: a rule
+// flushed behind the router's back shows in no event, so polling stays), and
+// at once when the router's UPnP events report a change; until SIGINT/SIGTERM,
+// then removes them.
+asio::awaitable<portmap::UnmapReport> stay(portmap::Mapper& mapper)
+{
+  auto executor = co_await asio::this_coro::executor;
+  asio::signal_set signals(executor, SIGINT, SIGTERM);
+  asio::co_spawn(executor, mapper.run(), asio::detached);
+  co_await signals.async_wait(asio::as_tuple(asio::use_awaitable));
+  co_return co_await mapper.stop();
 }
 
 int run_map(const GlobalOptions& g, const MapOptions& o)
@@ -204,7 +180,11 @@ int run_map(const GlobalOptions& g, const MapOptions& o)
   const auto options = mapper_options(g, o);
   if (!g.json) std::cerr << "Asking the router (PCP, NAT-PMP, UPnP)..." << std::endl;
   asio::io_context io;
-  const portmap::MapReport report = run_sync(io, portmap::map_plan(plan, *options));
+  portmap::KeepOptions keep;
+  keep.check_period = std::chrono::seconds(std::clamp<unsigned>(options->lease_seconds / 2, 1, 5));
+  keep.event_port = settings.upnp_tcp_port;
+  portmap::Mapper mapper(io.get_executor(), plan, *options, keep);
+  const portmap::MapReport report = run_sync(io, mapper.start());
   if (g.json) {
     boost::json::array mappings;
     for (const auto& m : report.outcomes) mappings.push_back(to_json(m));
@@ -224,31 +204,20 @@ int run_map(const GlobalOptions& g, const MapOptions& o)
     print_report(report);
   }
   const int code = report.all_mapped() ? kExitOk : kExitProblems;
-  if (o.once) {
-    if (o.keep) {
-      if (!g.json) std::cout << "Kept on the router; `mulenet unmap` removes them.\n";
-      return code;
-    }
-    const auto removed = run_sync(io, portmap::unmap_journal(*options));
+  if (o.once && o.keep) {
+    if (!g.json) std::cout << "Kept on the router; `mulenet unmap` removes them.\n";
+    return code;
+  }
+  if (!o.once) {
+    if (!g.json) std::cout << "Keeping them up; Ctrl-C removes them.\n" << std::flush;
+    mapper.on_change([&g, &keep](portmap::MapperChange change, std::string_view detail, const portmap::MapperState& state) {
+      print_change(g, change, detail, state, keep.check_period, keep.event_port);
+    });
+    const auto removed = run_sync(io, stay(mapper));
     if (!g.json) print_unmap(g, removed, true);
     return code;
   }
-  if (!g.json) std::cout << "Keeping them up; Ctrl-C removes them.\n" << std::flush;
-  std::vector<portmap::Mapping> live;
-  for (const auto& m : report.outcomes)
-    if (m.mapping) live.push_back(*m.mapping);
-  EventSource events;
-  if (report.gateway.upnp_info && report.gateway.gateway) {
-    events.event_url = report.gateway.upnp_info->event_url;
-    events.local_address = report.gateway.local_address;
-    events.gateway = report.gateway.gateway->address;
-    events.port = settings.upnp_tcp_port;
-  }
-  run_sync(io, [&]() -> asio::awaitable<bool> {
-    co_await stay(live, *options, g, events);
-    co_return true;
-  }());
-  const auto removed = run_sync(io, portmap::unmap_journal(*options));
+  const auto removed = run_sync(io, mapper.stop());
   if (!g.json) print_unmap(g, removed, true);
   return code;
 }

@@ -99,8 +99,12 @@ asio::awaitable<std::vector<MappingOutcome>> renew_mappings(std::vector<Mapping>
   Journal journal = read_journal(options.journal_path, error, warnings).value_or(Journal{});
   for (Mapping& m : live) {
     config::PlannedPort port{m.name, m.protocol, m.internal_port, "", "", "", true, true};
-    MappingOutcome outcome{port, MappingState::failed, std::nullopt, {}, {}};
+    MappingOutcome outcome;
+    outcome.port = port;
     AddOutcome again = co_await add_mapping(m, options.timeout);
+    outcome.epoch = again.epoch;
+    outcome.received_at = again.received_at;
+    outcome.external_ip = again.external_ip;
     if (again.ok) {
       forget(journal, m);
       m = again.mapping;
@@ -153,7 +157,8 @@ asio::awaitable<MapReport> map_plan(config::PortPlan plan, MapperOptions options
   // 3. Each port the toggles select, at its own number.
   for (const config::PlannedPort& port : plan.ports) {
     if (!port.upnp) continue;
-    MappingOutcome outcome{port, MappingState::failed, std::nullopt, {}, {}};
+    MappingOutcome outcome;
+    outcome.port = port;
     if (port.port < 1024) {
       outcome.state = MappingState::skipped;
       outcome.error = "ports below 1024 are never mapped";
@@ -187,6 +192,9 @@ asio::awaitable<MapReport> map_plan(config::PortPlan plan, MapperOptions options
     save(options.journal_path, journal, report.warnings);
     AddOutcome added = co_await add_mapping(wanted, options.timeout);
     forget(journal, wanted);
+    outcome.epoch = added.epoch;
+    outcome.received_at = added.received_at;
+    outcome.external_ip = added.external_ip;
     if (added.ok) {
       if (!report.external_ip && !added.external_ip.empty()) {
         report.external_ip = added.external_ip;

@@ -40,6 +40,10 @@ struct MappingOutcome {
   std::optional<Mapping> mapping;  // mapped / other_port
   std::string error;               // failed / skipped / other_port: why, in plain words
   std::string holder;              // a conflict: who holds the port, as far as the router tells
+  // From the router's answer (PCP / NAT-PMP): its epoch, for a keeper's restart check.
+  std::optional<std::uint32_t> epoch;
+  std::chrono::steady_clock::time_point received_at{};
+  std::string external_ip;  // when the answer names it (PCP)
 };
 
 struct MapReport {

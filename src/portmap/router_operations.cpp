@@ -39,19 +39,21 @@ natpmp::Protocol natpmp_protocol(config::Protocol p)
 
 asio::awaitable<AddOutcome> natpmp_add(Mapping m, std::chrono::milliseconds timeout)
 {
-  AddOutcome out{false, m, {}, {}, {}};
+  AddOutcome out{false, m, {}, {}, {}, std::nullopt, {}};
   const Endpoint e = router_endpoint(m);
-  if (!e.router) co_return AddOutcome{false, m, e.error, {}, {}};
+  if (!e.router) co_return AddOutcome{false, m, e.error, {}, {}, std::nullopt, {}};
   auto socket = open_router_socket(co_await asio::this_coro::executor, out.error);
   if (!socket) co_return out;
   const natpmp::MapRequest request{natpmp_protocol(m.protocol), m.internal_port, m.external_port, m.lease_seconds};
   const natpmp::Answer a = co_await natpmp::request_map(*socket, *e.router, request, timeout);
-  if (!a.response) co_return AddOutcome{false, m, a.error, {}, {}};
+  if (!a.response) co_return AddOutcome{false, m, a.error, {}, {}, std::nullopt, {}};
   if (!a.response->ok())
-    co_return AddOutcome{false, m, "NAT-PMP: " + std::string(natpmp::result_message(a.response->result)), {}, {}};
+    co_return AddOutcome{false, m, "NAT-PMP: " + std::string(natpmp::result_message(a.response->result)), {}, {}, std::nullopt, {}};
   out.ok = true;
   out.mapping.external_port = a.response->external_port;
   out.mapping.lease_seconds = a.response->lifetime_seconds;
+  out.epoch = a.response->epoch_seconds;
+  out.received_at = a.received_at;
   co_return out;
 }
 
@@ -92,28 +94,30 @@ std::optional<pcp::MapRequest> pcp_request(const Mapping& m, std::uint32_t lifet
 
 asio::awaitable<AddOutcome> pcp_add(Mapping m, std::chrono::milliseconds timeout)
 {
-  AddOutcome out{false, m, {}, {}, {}};
+  AddOutcome out{false, m, {}, {}, {}, std::nullopt, {}};
   if (m.pcp_nonce_hex.empty()) {
     const auto nonce = pcp::make_nonce();
-    if (!nonce) co_return AddOutcome{false, m, "cannot make a random PCP nonce", {}, {}};
+    if (!nonce) co_return AddOutcome{false, m, "cannot make a random PCP nonce", {}, {}, std::nullopt, {}};
     m.pcp_nonce_hex = pcp::nonce_to_hex(*nonce);
     out.mapping = m;
   }
   const Endpoint e = router_endpoint(m);
-  if (!e.router) co_return AddOutcome{false, m, e.error, {}, {}};
+  if (!e.router) co_return AddOutcome{false, m, e.error, {}, {}, std::nullopt, {}};
   const auto request = pcp_request(m, m.lease_seconds, out.error);
   if (!request) co_return out;
   auto socket = open_router_socket(co_await asio::this_coro::executor, out.error);
   if (!socket) co_return out;
   const pcp::Answer a = co_await pcp::request_map(*socket, *e.router, *request, timeout);
-  if (!a.response) co_return AddOutcome{false, m, a.error, {}, {}};
+  if (!a.response) co_return AddOutcome{false, m, a.error, {}, {}, std::nullopt, {}};
   if (!a.response->ok() || !a.response->map)
-    co_return AddOutcome{false, m, "PCP: " + std::string(pcp::result_message(a.response->result)), {}, {}};
+    co_return AddOutcome{false, m, "PCP: " + std::string(pcp::result_message(a.response->result)), {}, {}, std::nullopt, {}};
   out.ok = true;
   out.mapping.external_port = a.response->map->external_port;
   out.mapping.lease_seconds = a.response->lifetime_seconds;
   if (const auto ip = a.response->map->external_ipv4())
     out.external_ip = fmt::format("{}.{}.{}.{}", (*ip)[0], (*ip)[1], (*ip)[2], (*ip)[3]);
+  out.epoch = a.response->epoch_seconds;
+  out.received_at = a.received_at;
   co_return out;
 }
 
@@ -186,10 +190,10 @@ asio::awaitable<AddOutcome> upnp_add(Mapping m, std::chrono::milliseconds timeou
     action = upnp::soap::add_port_mapping(pm);
     add = co_await soap_call(m, action, timeout);
   }
-  if (!add.response) co_return AddOutcome{false, m, add.error, {}, {}};
+  if (!add.response) co_return AddOutcome{false, m, add.error, {}, {}, std::nullopt, {}};
   std::string holder;
   if (add.response->fault) {
-    AddOutcome out{false, m, "UPnP: " + fault_text(*add.response->fault), {}, {}};
+    AddOutcome out{false, m, "UPnP: " + fault_text(*add.response->fault), {}, {}, std::nullopt, {}};
     if (add.response->fault->error_code != 718) co_return out;
     // 718: another host holds the port. Ask the router who.
     std::string ignored;
@@ -214,15 +218,15 @@ asio::awaitable<AddOutcome> upnp_add(Mapping m, std::chrono::milliseconds timeou
     co_return AddOutcome{false, m,
                          "the router accepted the mapping but does not list it" +
                              (error.empty() ? std::string() : " (" + error + ")"),
-                         holder, {}};
+                         holder, {}, std::nullopt, {}};
   }
   if (entry->internal_client != m.internal_client || entry->internal_port != m.internal_port) {
     co_return AddOutcome{false, m,
                          "the router maps the port to " + entry->internal_client + ":" +
                              std::to_string(entry->internal_port) + " instead",
-                         holder_text(*entry), {}};
+                         holder_text(*entry), {}, std::nullopt, {}};
   }
-  AddOutcome out{true, m, {}, holder, {}};
+  AddOutcome out{true, m, {}, holder, {}, std::nullopt, {}};
   out.mapping.lease_seconds = entry->lease_seconds == 0 ? pm.lease_seconds : entry->lease_seconds;
   co_return out;
 }
@@ -250,7 +254,7 @@ asio::awaitable<std::string> upnp_delete(const Mapping& m, std::chrono::millisec
 constexpr const char* kNoUpnp = "UPnP is not built into this mulenet (MULENET_WITH_UPNP=OFF)";
 asio::awaitable<AddOutcome> upnp_add(Mapping m, std::chrono::milliseconds)
 {
-  co_return AddOutcome{false, m, kNoUpnp, {}, {}};
+  co_return AddOutcome{false, m, kNoUpnp, {}, {}, std::nullopt, {}};
 }
 asio::awaitable<std::string> upnp_delete(const Mapping&, std::chrono::milliseconds) { co_return kNoUpnp; }
 #endif
@@ -264,7 +268,7 @@ asio::awaitable<AddOutcome> add_mapping(Mapping wanted, std::chrono::millisecond
     case Via::pcp: co_return co_await pcp_add(std::move(wanted), timeout);
     case Via::upnp: co_return co_await upnp_add(std::move(wanted), timeout);
   }
-  co_return AddOutcome{false, wanted, "unknown protocol", {}, {}};
+  co_return AddOutcome{false, wanted, "unknown protocol", {}, {}, std::nullopt, {}};
 }
 
 asio::awaitable<std::string> delete_mapping(const Mapping& mapping, std::chrono::milliseconds timeout)

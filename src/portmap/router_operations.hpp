@@ -3,6 +3,8 @@
 // `Mapping` carries everything a later delete needs (PCP nonce, UPnP control
 // URL), so deletes also work from the journal after a crash.
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
@@ -17,6 +19,10 @@ struct AddOutcome {
   std::string error;    // why not, with the router's own words
   std::string holder;   // a conflict: who holds the port, as far as the router tells
   std::string external_ip;  // when the answer names it (PCP, NAT-PMP's address is asked separately)
+  // PCP / NAT-PMP: the router's epoch (seconds since it started) and when the
+  // answer arrived, so that a keeper notices a router restart (RFC 6886 §3.6).
+  std::optional<std::uint32_t> epoch;
+  std::chrono::steady_clock::time_point received_at{};
 };
 
 // `wanted` names protocol, ports, internal client, gateway, lease, name; for

@@ -1,0 +1,84 @@
+#pragma once
+// mulenet::Engine: the connectivity engine a P2P client embeds. It owns one
+// network thread with everything that keeps the node reachable (today: the
+// router mappings of the ports amule.conf's UPnP toggles select, kept and
+// renewed), keeps the Status and reports Events. See docs/EMBEDDING.md.
+//
+//   mulenet::EngineOptions o;  o.config_path = "/home/u/.aMule/amule.conf";
+//   mulenet::Engine engine(o);
+//   engine.on_event([](const mulenet::Event& e) { std::puts(mulenet::describe(e).c_str()); });
+//   engine.start();                       // returns at once
+//   std::string j = mulenet::to_json(engine.status());
+//   engine.stop();                        // removes our router mappings (bounded)
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include <mulenet/event.hpp>
+#include <mulenet/export.hpp>
+#include <mulenet/status.hpp>
+
+namespace mulenet {
+
+struct EngineOptions {
+  // amule.conf; empty: ~/.aMule/amule.conf. Its ports, UPnP toggles and proxy are used as aMule would.
+  std::filesystem::path config_path;
+  // Map the ports the UPnP toggles select (PCP > NAT-PMP > UPnP IGD), keep
+  // them, remove them on stop(). A crash leaves a journal next to amule.conf;
+  // the next start removes what it lists.
+  bool map_ports = true;
+  std::optional<MappingVia> via;          // only this protocol; none: the best that answers
+  std::optional<std::string> gateway;     // ask this router instead of the default gateway
+  std::uint32_t lease_seconds = 3600;     // asked of the router; renewed long before it ends
+  std::chrono::milliseconds router_timeout{3000};  // each request to the router
+  std::chrono::seconds check_period{5};   // every mapping asked for again (renewal and read-back)
+  // Where events are delivered. Empty: on the engine's own thread (the handler
+  // must return quickly and must not call stop()). Set it to hand each event
+  // to your own loop instead, e.g. with Boost.Asio:
+  //   o.post_event = [ex](std::function<void()> f) { boost::asio::post(ex, std::move(f)); };
+  std::function<void(std::function<void()>)> post_event;
+};
+
+// A config that cannot be used (unreadable, invalid values): what and how to fix it.
+class MULENET_API EngineError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class MULENET_API Engine {
+ public:
+  explicit Engine(EngineOptions options);
+  ~Engine();  // stop()s if still running
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Set before start(); called for every event (see EngineOptions::post_event).
+  void on_event(std::function<void(const Event&)> handler);
+
+  // Reads amule.conf (throws EngineError when it is unreadable or invalid),
+  // then starts the network thread and returns at once. Once only.
+  void start();
+  // A snapshot of the Status; safe from any thread, at any time.
+  [[nodiscard]] Status status() const;
+  // Stops the services and removes our router mappings, then joins the
+  // thread. Blocks at most `limit` (a router that stops answering leaves the
+  // mappings in the journal for the next start). No event after it returns;
+  // the last one is EngineStopped. Safe to call twice, from any thread but
+  // the engine's own (an event handler).
+  void stop(std::chrono::milliseconds limit = std::chrono::milliseconds(15000));
+  [[nodiscard]] bool running() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The library's version, "0.1.0".
+[[nodiscard]] MULENET_API const char* version();
+
+}  // namespace mulenet

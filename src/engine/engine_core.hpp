@@ -1,0 +1,59 @@
+#pragma once
+// The Engine's inside, on its one io_context: builds the services the options
+// and amule.conf enable (today the Mapper), keeps the Status and turns every
+// change into Events. The public Engine (engine.cpp) adds the thread, the
+// thread-safe snapshot and the delivery of events.
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <mulenet/engine.hpp>
+
+#include "config/port_plan.hpp"
+#include "engine/engine_config.hpp"
+#include "portmap/mapper_service.hpp"
+
+namespace mulenet::engine {
+
+class Core {
+ public:
+  // Called on the io_context's thread for every event, with the Status after it.
+  using Sink = std::function<void(const Event& event, const Status& status)>;
+
+  Core(boost::asio::any_io_executor executor, EngineOptions options, LoadedConfig config, Sink sink);
+  ~Core();
+  Core(const Core&) = delete;
+  Core& operator=(const Core&) = delete;
+
+  // Starts the services and keeps them until stop(); returns after that.
+  boost::asio::awaitable<void> run();
+  // Stops the services (router mappings removed, bounded by the router
+  // timeout per request) and reports EngineStopped, the last event.
+  boost::asio::awaitable<void> stop();
+
+  [[nodiscard]] const Status& status() const { return status_; }
+
+ private:
+  boost::asio::awaitable<void> run_mapper();
+  void on_mapper_change(portmap::MapperChange change, std::string_view detail, const portmap::MapperState& state);
+  void refresh(const portmap::MapperState* mapper);
+  void emit(const Event& event);
+
+  boost::asio::any_io_executor executor_;
+  EngineOptions options_;
+  LoadedConfig config_;
+  config::PortPlan plan_;
+  Sink sink_;
+  Status status_;
+  std::unique_ptr<portmap::Mapper> mapper_;
+  boost::asio::steady_timer run_done_;
+  std::vector<boost::asio::steady_timer*> stop_waiters_;  // cancelled by stop()
+  bool running_ = false;
+  bool stopping_ = false;
+};
+
+}  // namespace mulenet::engine

@@ -1,0 +1,208 @@
+#include "portmap/mapper_service.hpp"
+
+#include <algorithm>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <fmt/format.h>
+
+#if MULENET_WITH_UPNP
+#include "portmap/upnp/router_event_watch.hpp"
+#endif
+
+namespace mulenet::portmap {
+namespace {
+
+namespace asio = boost::asio;
+
+// Rounds are bounded: a Mapper that ran for centuries would stop renewing.
+constexpr unsigned long kMaxRounds = 1'000'000'000UL;
+
+bool same_outcome(const MappingOutcome& a, const MappingOutcome& b)
+{
+  if (a.state != b.state || a.port.name != b.port.name || a.mapping.has_value() != b.mapping.has_value()) return false;
+  return !a.mapping || (a.mapping->external_port == b.mapping->external_port && a.mapping->via == b.mapping->via);
+}
+
+// The outcomes of a round replace the ones of the same ports; ports the round
+// did not ask (never mapped) keep theirs.
+bool merge_outcomes(std::vector<MappingOutcome>& held, const std::vector<MappingOutcome>& round)
+{
+  bool changed = false;
+  for (const MappingOutcome& fresh : round) {
+    auto it = std::find_if(held.begin(), held.end(), [&](const MappingOutcome& o) {
+      return o.port.name == fresh.port.name && o.port.protocol == fresh.port.protocol;
+    });
+    if (it == held.end()) continue;
+    if (!same_outcome(*it, fresh)) changed = true;
+    const config::PlannedPort planned = it->port;  // the plan's entry has the purpose and key
+    *it = fresh;
+    it->port = planned;
+  }
+  return changed;
+}
+
+}  // namespace
+
+const char* to_string(MapperChange change)
+{
+  switch (change) {
+    case MapperChange::mapped: return "mapped";
+    case MapperChange::renewed_changed: return "renewed-changed";
+    case MapperChange::router_restarted: return "router-restarted";
+    case MapperChange::router_event: return "router-event";
+    case MapperChange::external_address: return "external-address";
+    case MapperChange::events: return "events";
+  }
+  return "unknown";
+}
+
+Mapper::Mapper(asio::any_io_executor executor, config::PortPlan plan, MapperOptions options, KeepOptions keep)
+    : executor_(executor), plan_(std::move(plan)), options_(std::move(options)), keep_(keep), wake_(executor),
+      run_done_(executor), start_done_(executor)
+{
+}
+
+Mapper::~Mapper() = default;
+
+void Mapper::report(MapperChange change, std::string_view detail)
+{
+  if (stopping_ || !on_change_) return;
+  on_change_(change, detail, state_);
+}
+
+void Mapper::take_report(const MapReport& r)
+{
+  state_.mapped_once = true;
+  state_.via = r.via;
+  state_.gateway = r.gateway.gateway ? std::optional<std::string>(r.gateway.gateway->address) : std::nullopt;
+  state_.local_address = r.gateway.local_address;
+  state_.external_ip = r.external_ip;
+  state_.degraded = r.degraded;
+  state_.outcomes = r.outcomes;
+  state_.error = r.error;
+  event_url_ = r.gateway.upnp_info ? r.gateway.upnp_info->event_url : std::string();
+  live_.clear();
+  for (const MappingOutcome& o : r.outcomes)
+    if (o.mapping) live_.push_back(*o.mapping);
+  for (const MappingOutcome& o : r.outcomes)
+    if (o.epoch) epoch_.observe(*o.epoch, o.received_at);
+}
+
+asio::awaitable<MapReport> Mapper::start()
+{
+  starting_ = true;
+  start_done_.expires_at(asio::steady_timer::time_point::max());
+  MapReport r = co_await map_plan(plan_, options_);
+  take_report(r);
+  report(MapperChange::mapped, r.error);
+  starting_ = false;
+  start_done_.cancel();
+  co_return r;
+}
+
+void Mapper::note_epoch(const std::vector<MappingOutcome>& outcomes, bool& restarted)
+{
+  for (const MappingOutcome& o : outcomes) {
+    if (!o.epoch) continue;
+    if (epoch_.observe(*o.epoch, o.received_at) == natpmp::EpochVerdict::state_lost) restarted = true;
+  }
+}
+
+asio::awaitable<void> Mapper::renew_round()
+{
+  std::vector<MappingOutcome> outcomes = co_await renew_mappings(live_, options_);
+  if (stopping_) co_return;
+  bool restarted = false;
+  note_epoch(outcomes, restarted);
+  if (restarted) {
+    // The answers of this round came after the restart: asking once more
+    // puts back the mappings asked before the first answer showed it.
+    report(MapperChange::router_restarted, "the router's epoch went back: it restarted or lost its mappings");
+    outcomes = co_await renew_mappings(live_, options_);
+    if (stopping_) co_return;
+  }
+  for (const MappingOutcome& o : outcomes) {
+    if (o.external_ip.empty() || o.external_ip == state_.external_ip) continue;
+    state_.external_ip = o.external_ip;
+    state_.degraded = is_private_or_cgnat(o.external_ip);
+    report(MapperChange::external_address, o.external_ip);
+  }
+  if (merge_outcomes(state_.outcomes, outcomes)) report(MapperChange::renewed_changed, "");
+}
+
+asio::awaitable<void> Mapper::retry_whole_plan()
+{
+  const MapReport r = co_await map_plan(plan_, options_);
+  if (stopping_) co_return;
+  take_report(r);
+  report(MapperChange::mapped, r.error);
+}
+
+asio::awaitable<void> Mapper::watch_router_events()
+{
+#if MULENET_WITH_UPNP
+  // Whatever protocol maps: a router that speaks UPnP events reports changes
+  // to NAT-PMP/PCP mappings too. Only when discovery found its event URL.
+  if (!keep_.watch_events || event_url_.empty() || !state_.gateway) {
+    state_.events_error = keep_.watch_events ? "the router offers no UPnP events (or UPnP was not asked)" : "not asked";
+    co_return;
+  }
+  auto on_event = [this](const std::string& what) {
+    report(MapperChange::router_event, what);
+    wake_.cancel();
+  };
+  watch_ = co_await upnp::RouterEventWatch::start(event_url_, state_.local_address, keep_.event_port, *state_.gateway,
+                                                  options_.timeout, on_event, state_.events_error);
+  state_.events_watched = watch_ != nullptr;
+  report(MapperChange::events, state_.events_watched ? "" : state_.events_error);
+#else
+  state_.events_error = "UPnP is not built in";
+  co_return;
+#endif
+}
+
+asio::awaitable<void> Mapper::run()
+{
+  running_ = true;
+  run_done_.expires_at(asio::steady_timer::time_point::max());
+  if (!stopping_ && state_.mapped_once && !live_.empty()) co_await watch_router_events();
+  for (unsigned long round = 0; !stopping_ && round < kMaxRounds; ++round) {
+    const bool nothing_held = live_.empty();
+    wake_.expires_after(nothing_held ? keep_.retry_period : keep_.check_period);
+    co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (stopping_) break;
+    if (nothing_held) {
+      co_await retry_whole_plan();
+      if (!stopping_ && !live_.empty() && !watch_) co_await watch_router_events();
+      continue;
+    }
+    co_await renew_round();
+#if MULENET_WITH_UPNP
+    if (watch_ && !stopping_) {
+      const std::string trouble = co_await watch_->keep_alive();
+      if (!trouble.empty()) state_.events_error = trouble;
+    }
+#endif
+  }
+  running_ = false;
+  run_done_.cancel();
+}
+
+asio::awaitable<UnmapReport> Mapper::stop()
+{
+  stopping_ = true;
+  wake_.cancel();
+  // A start() still asking the router would add mappings after the cleanup.
+  if (starting_) co_await start_done_.async_wait(asio::as_tuple(asio::use_awaitable));
+  if (running_) co_await run_done_.async_wait(asio::as_tuple(asio::use_awaitable));
+#if MULENET_WITH_UPNP
+  if (watch_) co_await watch_->stop();
+  watch_.reset();
+#endif
+  UnmapReport removed = co_await unmap_journal(options_);
+  live_.clear();
+  co_return removed;
+}
+
+}  // namespace mulenet::portmap

@@ -1,0 +1,161 @@
+// The public Engine's life: start, events, status snapshots, stop; a config
+// it cannot use; a router that does not answer. (Mapping on a real router:
+// tests/lab/cases/embed_engine.sh.)
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include <mulenet/engine.hpp>
+
+namespace mulenet {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct TempConfig {
+  fs::path dir;
+  fs::path file;
+  explicit TempConfig(const std::string& text)
+  {
+    dir = fs::temp_directory_path() / ("mulenet-engine-test-" + std::to_string(::getpid()) + "-" +
+                                       std::to_string(counter()++));
+    fs::create_directories(dir);
+    file = dir / "amule.conf";
+    std::ofstream(file) << text;
+  }
+  ~TempConfig() { fs::remove_all(dir); }
+  static std::atomic<int>& counter()
+  {
+    static std::atomic<int> n{0};
+    return n;
+  }
+};
+
+struct Recorder {
+  std::mutex mutex;
+  std::vector<std::string> names;
+  std::thread::id thread;
+  void operator()(const Event& e)
+  {
+    std::lock_guard lock(mutex);
+    names.emplace_back(event_name(e));
+    thread = std::this_thread::get_id();
+  }
+  std::vector<std::string> seen()
+  {
+    std::lock_guard lock(mutex);
+    return names;
+  }
+};
+
+TEST(Engine, InvalidConfigIsRefusedWithTheKeyAndNoThread)
+{
+  TempConfig conf("[eMule]\nPort=abc\n");
+  EngineOptions o;
+  o.config_path = conf.file;
+  Engine engine(o);
+  try {
+    engine.start();
+    FAIL() << "started on an invalid config";
+  } catch (const EngineError& e) {
+    EXPECT_NE(std::string(e.what()).find("/eMule/Port"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(engine.running());
+  engine.stop();  // harmless
+}
+
+TEST(Engine, WithoutMappingItStartsAndStopsWithEvents)
+{
+  TempConfig conf("[eMule]\nPort=4662\n");
+  EngineOptions o;
+  o.config_path = conf.file;
+  o.map_ports = false;
+  Engine engine(o);
+  auto recorder = std::make_shared<Recorder>();
+  engine.on_event([recorder](const Event& e) { (*recorder)(e); });
+  engine.start();
+  EXPECT_TRUE(engine.running());
+  EXPECT_THROW(engine.start(), EngineError);
+  const Status s = engine.status();
+  ASSERT_FALSE(s.ports.empty());
+  EXPECT_EQ(s.ports.front().state, PortState::unknown);
+  EXPECT_NE(s.ports.front().evidence.find("does not map"), std::string::npos);
+  EXPECT_FALSE(s.proxy);
+  engine.stop();
+  EXPECT_FALSE(engine.running());
+  const auto seen = recorder->seen();
+  ASSERT_GE(seen.size(), 2u);
+  EXPECT_EQ(seen.front(), "engine-started");
+  EXPECT_EQ(seen.back(), "engine-stopped");
+  EXPECT_NE(recorder->thread, std::this_thread::get_id());  // delivered on the engine's thread
+}
+
+TEST(Engine, EventsCanBePostedToTheCallersLoop)
+{
+  TempConfig conf("[eMule]\nPort=4662\n[Proxy]\nProxyEnableProxy=1\nProxyName=proxy.lan\nProxyPort=1081\nProxyType=0\n");
+  EngineOptions o;
+  o.config_path = conf.file;
+  o.map_ports = false;
+  std::mutex queue_mutex;
+  std::vector<std::function<void()>> queue;
+  o.post_event = [&](std::function<void()> f) {
+    std::lock_guard lock(queue_mutex);
+    queue.push_back(std::move(f));
+  };
+  Engine engine(o);
+  auto recorder = std::make_shared<Recorder>();
+  engine.on_event([recorder](const Event& e) { (*recorder)(e); });
+  engine.start();
+  ASSERT_TRUE(engine.status().proxy);
+  EXPECT_EQ(engine.status().proxy->host, "proxy.lan");
+  engine.stop();
+  EXPECT_TRUE(recorder->seen().empty());  // nothing ran on the engine's thread
+  std::vector<std::function<void()>> pending;
+  {
+    std::lock_guard lock(queue_mutex);
+    pending.swap(queue);
+  }
+  ASSERT_GE(pending.size(), 2u);
+  for (auto& f : pending) f();  // after stop(): dropped, none arrives late
+  EXPECT_TRUE(recorder->seen().empty());
+}
+
+TEST(Engine, NoRouterAnsweringIsAProblemNotAHang)
+{
+  TempConfig conf("[eMule]\nPort=4662\nUPnPEnabled=1\n");
+  EngineOptions o;
+  o.config_path = conf.file;
+  o.gateway = "127.0.0.1";  // nothing answers PCP/NAT-PMP/UPnP there
+  o.via = MappingVia::natpmp;
+  o.router_timeout = std::chrono::milliseconds(300);
+  Engine engine(o);
+  std::mutex m;
+  std::condition_variable cv;
+  bool problem = false;
+  engine.on_event([&](const Event& e) {
+    if (!std::holds_alternative<RouterProblem>(e)) return;
+    std::lock_guard lock(m);
+    problem = true;
+    cv.notify_all();
+  });
+  engine.start();
+  {
+    std::unique_lock lock(m);
+    // Bounded: the router timeout is 300 ms; NAT-PMP retries within it.
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(20), [&] { return problem; }));
+  }
+  const Status s = engine.status();
+  for (const auto& p : s.ports) {
+    EXPECT_NE(p.state, PortState::mapped) << p.name;
+    EXPECT_FALSE(p.via) << p.name;
+  }
+  engine.stop();
+}
+
+}  // namespace
+}  // namespace mulenet
