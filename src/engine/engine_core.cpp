@@ -84,7 +84,11 @@ void Core::on_mapper_change(portmap::MapperChange change, std::string_view detai
   if (stopping_) return;
   if (change == portmap::MapperChange::router_restarted) emit(RouterRestarted{std::string(detail)});
   refresh(&state);
-  if (change == portmap::MapperChange::mapped && !state.error.empty()) emit(RouterProblem{state.error});
+  if (change != portmap::MapperChange::mapped) return;
+  // The plan is tried again every minute while nothing can be mapped: the
+  // same problem is said once, a new one (or its end) again.
+  if (!state.error.empty() && state.error != last_problem_) emit(RouterProblem{state.error});
+  last_problem_ = state.error;
 }
 
 asio::awaitable<void> Core::run_mapper()

@@ -5,6 +5,7 @@
 // thread-safe snapshot and the delivery of events.
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -52,6 +53,7 @@ class Core {
   std::unique_ptr<portmap::Mapper> mapper_;
   boost::asio::steady_timer run_done_;
   std::vector<boost::asio::steady_timer*> stop_waiters_;  // cancelled by stop()
+  std::string last_problem_;  // the RouterProblem said last ("" after a success)
   bool running_ = false;
   bool stopping_ = false;
 };
