@@ -68,20 +68,13 @@ boost::json::object to_json(const ed2k::ServerCheck& s)
   return o;
 }
 
-std::string result_text(const ed2k::ServerCheck& s)
-{
-  const ed2k::LoginResult& r = s.login;
-  if (!r.id) return "failed";
-  return r.high_id() ? "High ID" : "Low ID";
-}
-
 void print_text(const ed2k::Ed2kCheckReport& report, const std::string& user_hash)
 {
   TextTable table({"SERVER", "NAME", "RESULT", "ID", "PUBLIC IP", "CONNECT-BACK", "UDP"});
   for (const ed2k::ServerCheck& s : report.servers) {
     const ed2k::LoginResult& r = s.login;
-    table.add_row({r.server.str(), r.name.empty() ? "-" : r.name, result_text(s), r.id ? std::to_string(r.id->id) : "-",
-                   public_ip(r).empty() ? "-" : public_ip(r),
+    table.add_row({r.server.str(), r.name.empty() ? "-" : r.name, ed2k::to_string(r.outcome()),
+                   r.id ? std::to_string(r.id->id) : "-", public_ip(r).empty() ? "-" : public_ip(r),
                    !report.listening ? "not watched" : s.connect_back_seen ? "reached us" : "none arrived",
                    !s.udp ? "-" : s.udp->answered ? fmt::format("ok ({} ms)", s.udp->rtt.count()) : "no answer"});
   }

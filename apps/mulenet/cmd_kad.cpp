@@ -36,11 +36,10 @@ struct KadCheckCli {
   std::size_t udp_checkers = 2;
 };
 
-std::string verdict_words(const std::string& v)
+// The text output shouts the verdict that needs the user's attention.
+std::string verdict_words(kad::Verdict v)
 {
-  if (v == "open") return "open";
-  if (v == "firewalled") return "FIREWALLED";
-  return "unknown";
+  return v == kad::Verdict::firewalled ? "FIREWALLED" : kad::to_string(v);
 }
 
 // The Kad nodes to start from: --bootstrap addresses, and --nodes FILE or the
@@ -164,14 +163,14 @@ int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
 
   const boost::json::object nodes_dat = r.error.empty() ? save_routing_table(g, c, r) : boost::json::object{};
   int code = kExitOk;
-  if (!r.error.empty() || (r.tcp == "unknown" && r.udp == "unknown")) code = kExitProblems;
-  else if (r.tcp != "open" || r.udp != "open") code = kExitWarnings;
+  if (!r.error.empty() || (r.tcp == kad::Verdict::unknown && r.udp == kad::Verdict::unknown)) code = kExitProblems;
+  else if (r.tcp != kad::Verdict::open || r.udp != kad::Verdict::open) code = kExitWarnings;
   if (g.json) {
     boost::json::array evidence;
     for (const auto& e : r.evidence)
       evidence.push_back(boost::json::object{{"ms", e.at.count()}, {"node", e.node}, {"said", e.said}});
-    boost::json::object out{{"tcp", r.tcp},
-                            {"udp", r.udp},
+    boost::json::object out{{"tcp", kad::to_string(r.tcp)},
+                            {"udp", kad::to_string(r.udp)},
                             {"udp_remapped", r.udp_remapped},
                             {"udp_port_unstable", r.udp_port_unstable},
                             {"internal_udp_port", o.settings.udp_port},
@@ -207,8 +206,8 @@ int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
   }
   std::cout << fmt::format("Kad TCP: {}    Kad UDP: {}    ({} contacts, {:.1f} s)\n", verdict_words(r.tcp),
                            verdict_words(r.udp), r.contacts, static_cast<double>(r.elapsed.count()) / 1000.0);
-  if (r.tcp == "unknown") std::cout << "  TCP unknown: " << r.tcp_reason << "\n";
-  if (r.udp == "unknown") std::cout << "  UDP unknown: " << r.udp_reason << "\n";
+  if (r.tcp == kad::Verdict::unknown) std::cout << "  TCP unknown: " << r.tcp_reason << "\n";
+  if (r.udp == kad::Verdict::unknown) std::cout << "  UDP unknown: " << r.udp_reason << "\n";
   if (r.retry_after_s)
     std::cout << fmt::format("  Check again in {} s (mulenet kad check): by then enough nodes can tell.\n", *r.retry_after_s);
   if (r.udp_via_proxy) std::cout << "Kad UDP went " << r.udp_path << " (the nodes see the proxy, not us)\n";

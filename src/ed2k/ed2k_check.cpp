@@ -39,7 +39,7 @@ asio::awaitable<void> login_worker(Shared* shared)
     login.nick = o.nick;
     LoginResult r = co_await login_to_server(*shared->dialer, server, login, o.login_timeout);
     if (r.id)
-      say(o, fmt::format("{}: {} ID {}", server.str(), r.high_id() ? "High" : "Low", r.id->id));
+      say(o, fmt::format("{}: {} {}", server.str(), to_string(r.outcome()), r.id->id));
     else
       say(o, server.str() + ": " + r.error);
     (*shared->results)[i].login = std::move(r);

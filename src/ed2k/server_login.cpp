@@ -63,6 +63,22 @@ bool absorb(const Packet& p, LoginResult& r)
 
 }  // namespace
 
+const char* to_string(LoginOutcome o)
+{
+  switch (o) {
+    case LoginOutcome::high_id: return "High ID";
+    case LoginOutcome::low_id: return "Low ID";
+    case LoginOutcome::failed: return "failed";
+  }
+  return "failed";
+}
+
+LoginOutcome LoginResult::outcome() const
+{
+  if (!id) return LoginOutcome::failed;
+  return high_id() ? LoginOutcome::high_id : LoginOutcome::low_id;
+}
+
 asio::awaitable<LoginResult> login_to_server(proxy::Dialer& dialer, proxy::Target server, LoginRequest login,
                                              std::chrono::milliseconds timeout)
 {

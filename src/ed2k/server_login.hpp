@@ -20,6 +20,11 @@ namespace mulenet::ed2k {
 
 inline constexpr std::chrono::milliseconds kLoginTimeout{25'000};  // CONSERVTIMEOUT
 
+// What a login came to: the kind of ID the server gave, or none. One name
+// for it, so that the progress and the text output spell it alike.
+enum class LoginOutcome : std::uint8_t { high_id, low_id, failed };
+[[nodiscard]] const char* to_string(LoginOutcome o);  // "High ID" | "Low ID" | "failed" (text output)
+
 struct LoginResult {
   proxy::Target server;
   bool connected = false;         // TCP (and the proxy) up
@@ -35,6 +40,7 @@ struct LoginResult {
   std::optional<std::chrono::milliseconds> id_after;  // from the start until the ID arrived
 
   [[nodiscard]] bool high_id() const { return id && !is_low_id(id->id); }
+  [[nodiscard]] LoginOutcome outcome() const;
 };
 
 // After the ID, how long to wait for the server's status and ident (they

@@ -544,9 +544,9 @@ void give_verdicts(Run& run, TcpCheckEvidence tcp, UdpCheckEvidence udp, const C
                      "): answers after that were lost; the verdicts may be wrong");
   const VerdictWithReason t = decide_tcp(tcp);
   const VerdictWithReason u = decide_udp(udp);
-  report.tcp = to_string(t.verdict);
+  report.tcp = t.verdict;
   report.tcp_reason = t.reason;
-  report.udp = to_string(u.verdict);
+  report.udp = u.verdict;
   report.udp_reason = u.reason;
   if (t.retry_after_s || u.retry_after_s)
     report.retry_after_s = std::max(t.retry_after_s.value_or(0), u.retry_after_s.value_or(0));

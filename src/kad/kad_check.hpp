@@ -84,8 +84,8 @@ struct KadMemoryReport {
 };
 
 struct KadCheckReport {
-  std::string tcp = "unknown";  // open | firewalled | unknown (to_string(Verdict))
-  std::string udp = "unknown";
+  Verdict tcp = Verdict::unknown;
+  Verdict udp = Verdict::unknown;
   std::string tcp_reason;       // why, in words (for unknown: why it could not be decided)
   std::string udp_reason;
   std::optional<std::int64_t> retry_after_s;  // an unknown verdict can be decided by a check after this long

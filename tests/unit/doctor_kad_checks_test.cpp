@@ -74,7 +74,7 @@ TEST(DoctorKad, NotAskedNothingToAskAndNoVerdict)
 TEST(DoctorKad, OpenIsOk)
 {
   Evidence ev = base();
-  ev.kad.report.tcp = ev.kad.report.udp = "open";
+  ev.kad.report.tcp = ev.kad.report.udp = kad::Verdict::open;
   ev.kad.report.external_udp_port = 4672;
   const auto fs = run(ev);
   ASSERT_NE(find(fs, "kad.open"), nullptr);
@@ -84,8 +84,8 @@ TEST(DoctorKad, OpenIsOk)
 TEST(DoctorKad, UdpFirewalledDespiteHighIdMeansNotForwarded)
 {
   Evidence ev = base();
-  ev.kad.report.tcp = "open";
-  ev.kad.report.udp = "firewalled";
+  ev.kad.report.tcp = kad::Verdict::open;
+  ev.kad.report.udp = kad::Verdict::firewalled;
   ev.kad.report.external_udp_port = 4672;
   ed2k::ServerCheck s;
   s.login.id = ed2k::IdChange{};
@@ -101,8 +101,8 @@ TEST(DoctorKad, UdpFirewalledDespiteHighIdMeansNotForwarded)
 TEST(DoctorKad, RemappedGetsTheDocumentedWorkaround)
 {
   Evidence ev = base();
-  ev.kad.report.tcp = "open";
-  ev.kad.report.udp = "firewalled";
+  ev.kad.report.tcp = kad::Verdict::open;
+  ev.kad.report.udp = kad::Verdict::firewalled;
   ev.kad.report.external_udp_port = 31111;
   ev.kad.report.udp_remapped = true;
   const auto fs = run(ev);
@@ -122,7 +122,7 @@ TEST(DoctorKad, RemappedGetsTheDocumentedWorkaround)
 TEST(DoctorKad, RemappedButTheForwardedPortWorksIsOnlyANote)
 {
   Evidence ev = base();
-  ev.kad.report.tcp = ev.kad.report.udp = "open";
+  ev.kad.report.tcp = ev.kad.report.udp = kad::Verdict::open;
   ev.kad.report.external_udp_port = 31111;
   ev.kad.report.udp_remapped = true;
   const auto fs = run(ev);
@@ -133,16 +133,16 @@ TEST(DoctorKad, RemappedButTheForwardedPortWorksIsOnlyANote)
 TEST(DoctorKad, TcpFirewalled)
 {
   Evidence ev = base();
-  ev.kad.report.tcp = "firewalled";
-  ev.kad.report.udp = "open";
+  ev.kad.report.tcp = kad::Verdict::firewalled;
+  ev.kad.report.udp = kad::Verdict::open;
   ASSERT_NE(find(run(ev), "kad.tcp-firewalled"), nullptr);
 }
 
 TEST(DoctorKad, UnstablePortFirewalledGetsTheWorkaroundUnderItsOwnName)
 {
   Evidence ev = base();
-  ev.kad.report.tcp = "open";
-  ev.kad.report.udp = "firewalled";
+  ev.kad.report.tcp = kad::Verdict::open;
+  ev.kad.report.udp = kad::Verdict::firewalled;
   ev.kad.report.udp_port_unstable = true;  // each node saw another port
   const auto fs = run(ev);
   const Finding* f = find(fs, "kad.udp-port-unstable");
@@ -157,7 +157,7 @@ TEST(DoctorKad, UnstablePortFirewalledGetsTheWorkaroundUnderItsOwnName)
 TEST(DoctorKad, UnstablePortButUdpOpenIsANote)
 {
   Evidence ev = base();
-  ev.kad.report.tcp = ev.kad.report.udp = "open";
+  ev.kad.report.tcp = ev.kad.report.udp = kad::Verdict::open;
   ev.kad.report.udp_port_unstable = true;
   const auto fs = run(ev);
   ASSERT_NE(find(fs, "kad.udp-port-unstable"), nullptr);
@@ -168,8 +168,8 @@ TEST(DoctorKad, UnstablePortButUdpOpenIsANote)
 TEST(DoctorKad, ThroughTheProxyNoForwardingAdvice)
 {
   Evidence ev = base();
-  ev.kad.report.tcp = "firewalled";
-  ev.kad.report.udp = "firewalled";
+  ev.kad.report.tcp = kad::Verdict::firewalled;
+  ev.kad.report.udp = kad::Verdict::firewalled;
   ev.kad.report.udp_via_proxy = true;
   ev.kad.report.udp_path = "through the SOCKS5 relay 203.0.113.10:40001";
   ev.kad.report.public_ip = "203.0.113.10";
@@ -178,6 +178,7 @@ TEST(DoctorKad, ThroughTheProxyNoForwardingAdvice)
   const Finding* f = find(fs, "kad.via-proxy");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->severity, Severity::warning);
+  EXPECT_NE(f->title.find("TCP firewalled, UDP firewalled"), std::string::npos) << f->title;
   EXPECT_NE(f->title.find("203.0.113.10"), std::string::npos);
   EXPECT_NE(f->evidence.find("SOCKS5 relay"), std::string::npos);
   EXPECT_EQ(find(fs, "kad.tcp-firewalled"), nullptr);  // "forward the TCP port" would not help
@@ -190,13 +191,14 @@ TEST(DoctorKad, ThroughTheProxyNoForwardingAdvice)
 TEST(DoctorKad, UnknownSaysWhyAndWhenToCheckAgain)
 {
   Evidence ev = base();
-  ev.kad.report.tcp = "unknown";
+  ev.kad.report.tcp = kad::Verdict::unknown;
   ev.kad.report.tcp_reason = "only 0 Kad node(s) could be asked to check our TCP port (2 are needed)";
-  ev.kad.report.udp = "firewalled";
+  ev.kad.report.udp = kad::Verdict::firewalled;
   ev.kad.report.retry_after_s = 37;
   const auto fs = run(ev);
   const Finding* f = find(fs, "kad.partly-unknown");
   ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->title, "Kad: TCP unknown, UDP firewalled (not every test could decide)");
   EXPECT_NE(f->evidence.find("TCP unknown: only 0 Kad node(s)"), std::string::npos);
   EXPECT_NE(f->fix.find("Check again in 37 s: mulenet kad check"), std::string::npos);
 }
@@ -204,9 +206,9 @@ TEST(DoctorKad, UnknownSaysWhyAndWhenToCheckAgain)
 TEST(DoctorKad, UnknownWithoutAnEstimateStillGivesTheCommand)
 {
   Evidence ev = base();
-  ev.kad.report.udp = "unknown";
+  ev.kad.report.udp = kad::Verdict::unknown;
   ev.kad.report.udp_reason = "none of the 2 Kad node(s) fit for the UDP test took the request";
-  ev.kad.report.tcp = "open";
+  ev.kad.report.tcp = kad::Verdict::open;
   const auto fs = run(ev);
   const Finding* f = find(fs, "kad.partly-unknown");
   ASSERT_NE(f, nullptr);

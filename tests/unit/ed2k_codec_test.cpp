@@ -8,6 +8,7 @@
 
 #include "ed2k/hello.hpp"
 #include "ed2k/packet.hpp"
+#include "ed2k/server_login.hpp"
 #include "ed2k/server_messages.hpp"
 #include "ed2k/server_udp_messages.hpp"
 #include "ed2k/tag.hpp"
@@ -227,6 +228,25 @@ TEST(Ed2kServer, IdChangeInAllItsLengths)
   EXPECT_EQ(id.value->tcp_flags, 0x0519u);
   EXPECT_EQ(dotted_text(*id.value->reported_ip), "203.0.113.2");
   EXPECT_FALSE(decode_id_change(Packet{0xE3, OP_IDCHANGE, bytes({1, 2, 3})}));
+}
+
+// The RESULT column of `mulenet ed2k login` and its progress lines.
+TEST(Ed2kServer, LoginOutcomeNamesForTheTextOutput)
+{
+  EXPECT_STREQ(to_string(LoginOutcome::high_id), "High ID");
+  EXPECT_STREQ(to_string(LoginOutcome::low_id), "Low ID");
+  EXPECT_STREQ(to_string(LoginOutcome::failed), "failed");
+}
+
+TEST(Ed2kServer, LoginOutcomeFollowsTheId)
+{
+  LoginResult r;
+  EXPECT_EQ(r.outcome(), LoginOutcome::failed);
+  r.id = IdChange{};
+  r.id->id = 10;
+  EXPECT_EQ(r.outcome(), LoginOutcome::low_id);
+  r.id->id = 0x027100CB;  // 203.0.113.2
+  EXPECT_EQ(r.outcome(), LoginOutcome::high_id);
 }
 
 TEST(Ed2kServer, MessagesStatusIdentList)

@@ -12,6 +12,10 @@
 namespace mulenet::doctor {
 namespace {
 
+using kad::Verdict;
+
+bool both_open(const kad::KadCheckReport& r) { return r.tcp == Verdict::open && r.udp == Verdict::open; }
+
 bool ed2k_high_id(const Evidence& ev)
 {
   for (const auto& s : ev.ed2k.report.servers)
@@ -65,8 +69,9 @@ std::vector<Finding> check_kad_status(const Evidence& ev)
   if (r.udp_via_proxy) {
     // Forwarding our router's ports changes nothing here: the nodes see the proxy.
     const std::string seen = r.public_ip ? *r.public_ip : std::string("the proxy's address");
-    out.push_back({"kad.via-proxy", r.tcp == "open" && r.udp == "open" ? Severity::ok : Severity::warning,
-                   fmt::format("Kad through the SOCKS5 proxy: TCP {}, UDP {} (the nodes see {})", r.tcp, r.udp, seen),
+    out.push_back({"kad.via-proxy", both_open(r) ? Severity::ok : Severity::warning,
+                   fmt::format("Kad through the SOCKS5 proxy: TCP {}, UDP {} (the nodes see {})", kad::to_string(r.tcp),
+                               kad::to_string(r.udp), seen),
                    evidence + "; Kad UDP went " + r.udp_path,
                    "The nodes answer through the proxy but connect back to the proxy's address, not to you, so Kad\n"
                    "stays firewalled behind a proxy (on eD2k the same gives a Low ID): you still download, through\n"
@@ -80,14 +85,14 @@ std::vector<Finding> check_kad_status(const Evidence& ev)
                   "then forward TCP {}, UDP {} and UDP {} (mulenet map does all three), restart aMule,\n"
                   "update the Kad node list and wait some 5 minutes; if it stays firewalled, try another n.",
                   n, n, n, n + 3, s.udp_port);
-  if (r.udp_port_unstable && r.udp != "firewalled") {
+  if (r.udp_port_unstable && r.udp != Verdict::firewalled) {
     // Not (yet) harmful, but the cause the workaround is for.
     out.push_back({"kad.udp-port-unstable", Severity::info,
                    "The router gives each Kad node another UDP source port (an unstable external port)", evidence,
                    "Nodes that learn our port from our packets learn different ones. If Kad UDP shows firewalled:\n" +
                        workaround});
   }
-  if (r.tcp == "open" && r.udp == "open") {
+  if (both_open(r)) {
     out.push_back({"kad.open", Severity::ok, "Kad: TCP open, UDP open", evidence, ""});
     if (r.udp_remapped)
       out.push_back({"kad.remapped-but-open", Severity::info,
@@ -96,8 +101,10 @@ std::vector<Finding> check_kad_status(const Evidence& ev)
                      evidence, ""});
     return out;
   }
-  const std::string where = ed2k_high_id(ev) ? " despite a High ID on eD2k" : r.tcp == "open" ? " although TCP is open" : "";
-  if (r.udp == "firewalled") {
+  const std::string where = ed2k_high_id(ev)           ? " despite a High ID on eD2k"
+                            : r.tcp == Verdict::open ? " although TCP is open"
+                                                     : "";
+  if (r.udp == Verdict::firewalled) {
     if (r.udp_port_unstable) {
       out.push_back({"kad.udp-port-unstable", Severity::warning,
                      "Kad UDP firewalled" + where +
@@ -117,16 +124,16 @@ std::vector<Finding> check_kad_status(const Evidence& ev)
                          "\nand let it through the local firewall. Until then other nodes reach you only through a buddy."});
     }
   }
-  if (r.tcp == "firewalled") {
+  if (r.tcp == Verdict::firewalled) {
     out.push_back({"kad.tcp-firewalled", Severity::warning,
                    fmt::format("Kad TCP firewalled: the nodes could not connect to TCP {}", s.tcp_port), evidence,
                    "Forward the TCP port (mulenet map) and let it through the local firewall; the eD2k findings\n"
                    "above say more (a Low ID has the same cause)."});
   }
-  if (r.tcp == "unknown" || r.udp == "unknown") {
+  if (r.tcp == Verdict::unknown || r.udp == Verdict::unknown) {
     std::string why;
-    if (r.tcp == "unknown") why += "TCP unknown: " + r.tcp_reason + ". ";
-    if (r.udp == "unknown") why += "UDP unknown: " + r.udp_reason + ". ";
+    if (r.tcp == Verdict::unknown) why += "TCP unknown: " + r.tcp_reason + ". ";
+    if (r.udp == Verdict::unknown) why += "UDP unknown: " + r.udp_reason + ". ";
     const std::string again =
         r.retry_after_s
             ? fmt::format("Check again in {} s: mulenet kad check (by then enough Kad nodes can tell; a node that\n"
@@ -134,8 +141,9 @@ std::vector<Finding> check_kad_status(const Evidence& ev)
                           *r.retry_after_s)
             : "Check again: mulenet kad check (with more nodes: --bootstrap IP:PORT).";
     out.push_back({"kad.partly-unknown", Severity::info,
-                   fmt::format("Kad: TCP {}, UDP {} (not every test could decide)", r.tcp, r.udp), why + evidence,
-                   again});
+                   fmt::format("Kad: TCP {}, UDP {} (not every test could decide)", kad::to_string(r.tcp),
+                               kad::to_string(r.udp)),
+                   why + evidence, again});
   }
   return out;
 }
