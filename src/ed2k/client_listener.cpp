@@ -1,6 +1,7 @@
 #include "ed2k/client_listener.hpp"
 
 #include <list>
+#include <map>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -22,12 +23,34 @@ struct ClientListener::State {
   ListenerLimits limits;
   HelloFn hello_fn;
   PacketFn packet_fn;
+  // Borrowers' handlers by subscription number (kept in order of subscribing).
+  std::map<std::uint64_t, HelloFn> hello_subscribers;
+  std::map<std::uint64_t, PacketFn> packet_subscribers;
+  std::uint64_t next_subscription = 1;
   ListenerCounters counters;
   std::list<std::shared_ptr<PacketStream>> open;
   bool stopped = false;
 };
 
 namespace {
+
+// Calls every handler of `subscribers` with `args`. A handler may subscribe
+// or unsubscribe (itself or others): the numbers are taken first, and each
+// is looked up again before its call.
+template <typename Fn, typename... Args>
+void notify(const std::shared_ptr<ClientListener::State>& state, std::map<std::uint64_t, Fn>& subscribers,
+            const Args&... args)
+{
+  std::vector<std::uint64_t> ids;
+  for (const auto& [id, fn] : subscribers) ids.push_back(id);
+  for (const std::uint64_t id : ids) {
+    if (state->stopped) return;
+    const auto it = subscribers.find(id);
+    if (it == subscribers.end()) continue;
+    const Fn fn = it->second;  // a copy: the handler may unsubscribe itself
+    fn(args...);
+  }
+}
 
 asio::awaitable<void> serve_one(std::shared_ptr<ClientListener::State> state, std::shared_ptr<PacketStream> stream,
                                 std::string peer_ip, std::uint16_t peer_port)
@@ -50,12 +73,15 @@ asio::awaitable<void> serve_one(std::shared_ptr<ClientListener::State> state, st
   }
   ++state->counters.hellos_answered;
   // Never after stop(): the owner's callbacks may refer to what is gone then.
-  if (state->hello_fn && !state->stopped) state->hello_fn(IncomingHello{peer_ip, peer_port, *hello});
+  const IncomingHello incoming{peer_ip, peer_port, *hello};
+  if (state->hello_fn && !state->stopped) state->hello_fn(incoming);
+  notify(state, state->hello_subscribers, incoming);
   // Then listen until the peer leaves or idles out; report what it sends.
   for (int i = 0; i < 1000 && !state->stopped; ++i) {
     ReadOutcome next = co_await stream->read(limits.idle_timeout, limits.max_packet_size, kProtoEmule);
     if (!next.packet) break;
     if (state->packet_fn && !state->stopped) state->packet_fn(peer_ip, *next.packet);
+    notify(state, state->packet_subscribers, peer_ip, *next.packet);
   }
 }
 
@@ -124,6 +150,34 @@ std::shared_ptr<ClientListener> ClientListener::start(asio::any_io_executor exec
 void ClientListener::on_hello(HelloFn fn) { state_->hello_fn = std::move(fn); }
 void ClientListener::on_packet(PacketFn fn) { state_->packet_fn = std::move(fn); }
 ListenerCounters ClientListener::counters() const { return state_->counters; }
+
+namespace {
+
+// A handle whose end removes subscription `id` from `map`, if the listener's
+// state still exists.
+template <typename Fn>
+ClientListener::Subscription subscribe(const std::shared_ptr<ClientListener::State>& state,
+                                       std::map<std::uint64_t, Fn> ClientListener::State::*map, Fn fn)
+{
+  const std::uint64_t id = state->next_subscription++;
+  ((*state).*map).emplace(id, std::move(fn));
+  std::weak_ptr<ClientListener::State> weak = state;
+  return ClientListener::Subscription(static_cast<void*>(nullptr), [weak, map, id](void*) {
+    if (const auto alive = weak.lock()) ((*alive).*map).erase(id);
+  });
+}
+
+}  // namespace
+
+ClientListener::Subscription ClientListener::subscribe_hellos(HelloFn fn)
+{
+  return subscribe(state_, &State::hello_subscribers, std::move(fn));
+}
+
+ClientListener::Subscription ClientListener::subscribe_packets(PacketFn fn)
+{
+  return subscribe(state_, &State::packet_subscribers, std::move(fn));
+}
 
 std::uint16_t ClientListener::local_port() const
 {

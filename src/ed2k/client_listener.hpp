@@ -50,8 +50,16 @@ class ClientListener {
                                                std::uint16_t port, Identity me, ListenerLimits limits,
                                                std::string& error);
 
+  // The owner's handlers (one each; set again to replace).
   void on_hello(HelloFn fn);
   void on_packet(PacketFn fn);
+  // A borrower's handlers: the listener is built once and lent to several
+  // use-cases at a time (a Kad check, an eD2k login, later the buddy); each
+  // hears every Hello / packet while the returned handle lives. Dropping the
+  // handle unsubscribes; none is called after stop() or after its handle is gone.
+  using Subscription = std::shared_ptr<void>;
+  [[nodiscard]] Subscription subscribe_hellos(HelloFn fn);
+  [[nodiscard]] Subscription subscribe_packets(PacketFn fn);
   [[nodiscard]] ListenerCounters counters() const;
   [[nodiscard]] std::uint16_t local_port() const;  // the port bound (useful when asked for 0)
   void stop();

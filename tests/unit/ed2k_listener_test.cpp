@@ -198,3 +198,38 @@ TEST(Ed2kListener, APortInUseIsAClearError)
   EXPECT_FALSE(l);
   EXPECT_NE(error.find("in use"), std::string::npos) << error;
 }
+
+// Built once, lent to several use-cases: each borrower hears every Hello
+// while its subscription lives, and nothing after it dropped the handle.
+TEST(Ed2kListener, EveryBorrowerHearsTheHelloWhileSubscribed)
+{
+  ListenerLimits limits;
+  limits.idle_timeout = 300ms;
+  Fixture f(limits);
+  int first = 0;
+  int second = 0;
+  auto a = f.listener->subscribe_hellos([&](const IncomingHello&) { ++first; });
+  auto b = f.listener->subscribe_hellos([&](const IncomingHello&) { ++second; });
+  const auto two_hellos = [&]() -> asio::awaitable<int> {
+    co_await exchange(f.endpoint(), hello_bytes());
+    b.reset();  // the second borrower is done
+    co_await exchange(f.endpoint(), hello_bytes());
+    co_return 0;
+  };
+  f.run(two_hellos());
+  EXPECT_EQ(first, 2);
+  EXPECT_EQ(second, 1);
+  EXPECT_EQ(f.hellos.size(), 2u);  // the owner's handler too
+}
+
+TEST(Ed2kListener, AHandleOutlivingTheListenerIsHarmless)
+{
+  ClientListener::Subscription handle;
+  {
+    Fixture f;
+    handle = f.listener->subscribe_packets([](const std::string&, const Packet&) {});
+    f.listener->stop();
+  }
+  handle.reset();  // the listener's state is gone: nothing to remove, no crash
+  SUCCEED();
+}
