@@ -6,6 +6,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -18,6 +19,7 @@ namespace mulenet::portmap {
 struct ProtocolAnswer {
   bool answered = false;
   std::string error;                       // why not (no answer, refused, ...)
+  std::error_code code;                    // with error: its PortmapErrc (portmap_error.hpp)
   std::chrono::microseconds elapsed{0};
   std::optional<std::string> external_ip;  // as the router reports it
   std::optional<std::uint32_t> epoch;      // NAT-PMP/PCP: seconds since the router's epoch
@@ -57,6 +59,7 @@ struct GatewayReport {
   std::optional<net::DefaultGateway> gateway;
   std::string local_address;  // ours, toward the gateway
   std::string error;          // no gateway, no route
+  std::error_code code;       // with error: no_gateway, no_route, bad_address
   ProtocolAnswer natpmp;
   ProtocolAnswer pcp;
   ProtocolAnswer upnp;

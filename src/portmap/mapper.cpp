@@ -15,16 +15,19 @@ namespace asio = boost::asio;
 
 bool usable(const ProtocolAnswer& a) { return a.answered && a.error.empty(); }
 
-std::optional<Via> choose(const GatewayReport& g, const std::optional<Via>& wanted, std::string& error)
+std::optional<Via> choose(const GatewayReport& g, const std::optional<Via>& wanted, std::string& error,
+                          std::error_code& code)
 {
   if (wanted && *wanted == Via::upnp && !upnp_built_in()) {
     error = "UPnP is not built into this mulenet (built with MULENET_WITH_UPNP=OFF): use --via pcp or --via natpmp";
+    code = PortmapErrc::not_built_in;
     return std::nullopt;
   }
   if (wanted) {
     const ProtocolAnswer& a = *wanted == Via::pcp ? g.pcp : *wanted == Via::natpmp ? g.natpmp : g.upnp;
     if (usable(a)) return wanted;
     error = fmt::format("the router did not answer {}: {}", to_string(*wanted), a.error.empty() ? "no answer" : a.error);
+    code = a.code ? a.code : make_error_code(PortmapErrc::no_answer);
     return std::nullopt;
   }
   // PCP renews and deletes safely (nonce), NAT-PMP is its simpler elder, UPnP the slowest.
@@ -32,6 +35,7 @@ std::optional<Via> choose(const GatewayReport& g, const std::optional<Via>& want
   if (usable(g.natpmp)) return Via::natpmp;
   if (usable(g.upnp)) return Via::upnp;
   error = "the router answers none of PCP, NAT-PMP and UPnP IGD";
+  code = PortmapErrc::no_protocol;
   return std::nullopt;
 }
 
@@ -79,13 +83,14 @@ asio::awaitable<UnmapReport> unmap_journal(MapperOptions options)
   auto journal = read_journal(options.journal_path, error, report.warnings);
   if (!journal) {
     report.error = error;
+    report.code = PortmapErrc::journal_io;
     co_return report;
   }
   Journal left = *journal;
   for (const Mapping& m : journal->mappings) {
-    const std::string failure = co_await delete_mapping(m, options.timeout);
-    if (failure.empty()) forget(left, m);
-    report.outcomes.push_back({m, failure});
+    DeleteOutcome failure = co_await delete_mapping(m, options.timeout);
+    if (failure.error.empty()) forget(left, m);
+    report.outcomes.push_back({m, std::move(failure.error), failure.code});
   }
   save(options.journal_path, left, report.warnings);
   co_return report;
@@ -113,6 +118,7 @@ asio::awaitable<std::vector<MappingOutcome>> renew_mappings(std::vector<Mapping>
       outcome.state = m.external_port == m.internal_port ? MappingState::mapped : MappingState::other_port;
     } else {
       outcome.error = again.error;
+      outcome.code = again.code;
       outcome.holder = again.holder;
     }
     outcomes.push_back(std::move(outcome));
@@ -146,9 +152,10 @@ asio::awaitable<MapReport> map_plan(config::PortPlan plan, MapperOptions options
   report.gateway = co_await probe_gateway(probe);
   if (!report.gateway.error.empty()) {
     report.error = report.gateway.error;
+    report.code = report.gateway.code;
     co_return report;
   }
-  report.via = choose(report.gateway, options.via, report.error);
+  report.via = choose(report.gateway, options.via, report.error, report.code);
   if (!report.via) co_return report;
   report.external_ip = report.gateway.natpmp.external_ip ? report.gateway.natpmp.external_ip
                                                          : report.gateway.upnp.external_ip;
@@ -162,6 +169,7 @@ asio::awaitable<MapReport> map_plan(config::PortPlan plan, MapperOptions options
     if (port.port < 1024) {
       outcome.state = MappingState::skipped;
       outcome.error = "ports below 1024 are never mapped";
+      outcome.code = PortmapErrc::below_1024;
       report.outcomes.push_back(std::move(outcome));
       continue;
     }
@@ -178,6 +186,7 @@ asio::awaitable<MapReport> map_plan(config::PortPlan plan, MapperOptions options
       const auto nonce = pcp::make_nonce();
       if (!nonce) {
         outcome.error = "cannot make a random PCP nonce";
+        outcome.code = PortmapErrc::no_randomness;
         report.outcomes.push_back(std::move(outcome));
         continue;
       }
@@ -209,17 +218,21 @@ asio::awaitable<MapReport> map_plan(config::PortPlan plan, MapperOptions options
         outcome.error = fmt::format("the router forwards external port {} instead of {}; eD2k announces the "
                                     "local port, so eD2k peers cannot use it (Kad learns the outside port)",
                                     added.mapping.external_port, port.port);
+        outcome.code = PortmapErrc::other_port;
         outcome.holder = added.holder;
       }
     } else {
       outcome.error = added.error;
+      outcome.code = added.code;
       outcome.holder = added.holder;
     }
     save(options.journal_path, journal, report.warnings);
     report.outcomes.push_back(std::move(outcome));
   }
-  if (report.outcomes.empty())
+  if (report.outcomes.empty()) {
     report.error = "nothing to map: UPnP is off in amule.conf (mulenet config set /eMule/UPnPEnabled 1)";
+    report.code = PortmapErrc::nothing_to_map;
+  }
   co_return report;
 }
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -15,6 +16,7 @@
 #include "config/port_plan.hpp"
 #include "portmap/gateway_probe.hpp"
 #include "portmap/mapping.hpp"
+#include "portmap/portmap_error.hpp"
 
 namespace mulenet::portmap {
 
@@ -39,6 +41,7 @@ struct MappingOutcome {
   MappingState state = MappingState::failed;
   std::optional<Mapping> mapping;  // mapped / other_port
   std::string error;               // failed / skipped / other_port: why, in plain words
+  std::error_code code;            // with error: its PortmapErrc (other_port, below_1024, conflict, ...)
   std::string holder;              // a conflict: who holds the port, as far as the router tells
   // From the router's answer (PCP / NAT-PMP): its epoch, for a keeper's restart check.
   std::optional<std::uint32_t> epoch;
@@ -55,6 +58,7 @@ struct MapReport {
   std::vector<std::string> cleaned;   // mappings of an earlier run (journal) removed first
   std::vector<std::string> warnings;  // journal trouble
   std::string error;                  // nothing could be tried at all
+  std::error_code code;               // with error: its PortmapErrc (no_gateway, no_protocol, nothing_to_map, ...)
 
   [[nodiscard]] bool all_mapped() const;
 };
@@ -70,12 +74,14 @@ boost::asio::awaitable<std::vector<MappingOutcome>> renew_mappings(std::vector<M
 
 struct UnmapOutcome {
   Mapping mapping;
-  std::string error;  // empty: removed
+  std::string error;     // empty: removed
+  std::error_code code;  // with error: its PortmapErrc
 };
 struct UnmapReport {
   std::vector<UnmapOutcome> outcomes;
   std::vector<std::string> warnings;
-  std::string error;
+  std::string error;     // the journal could not be read
+  std::error_code code;  // with error: PortmapErrc::journal_io
 };
 // Removes every mapping the journal lists (ours, from this or an earlier run).
 boost::asio::awaitable<UnmapReport> unmap_journal(MapperOptions options);

@@ -81,6 +81,7 @@ void Mapper::take_report(const MapReport& r)
   state_.degraded = r.degraded;
   state_.outcomes = r.outcomes;
   state_.error = r.error;
+  state_.code = r.code;
   event_url_ = r.gateway.upnp_info ? r.gateway.upnp_info->event_url : std::string();
   live_.clear();
   for (const MappingOutcome& o : r.outcomes)

@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -54,6 +55,7 @@ struct MapperState {
   bool degraded = false;  // the router's external address is private or CGNAT
   std::vector<MappingOutcome> outcomes;
   std::string error;       // nothing could be mapped, and why
+  std::error_code code;    // with error: its PortmapErrc (portmap_error.hpp)
   bool events_watched = false;
   std::string events_error;  // why no router events (polling only)
 };

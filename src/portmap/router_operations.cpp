@@ -6,8 +6,10 @@
 
 #include "portmap/natpmp/natpmp_client.hpp"
 #include "portmap/pcp/pcp_client.hpp"
+#include "portmap/portmap_error.hpp"
 #if MULENET_WITH_UPNP
 #include "portmap/upnp/soap_call.hpp"
+#include "portmap/upnp/upnp_error.hpp"
 #endif
 #include "portmap/udp_exchange.hpp"
 
@@ -19,8 +21,18 @@ using udp = asio::ip::udp;
 
 struct Endpoint {
   std::optional<udp::endpoint> router;
-  std::string error;
+  std::string error;  // the mapping's gateway is not an address: PortmapErrc::bad_mapping
 };
+
+AddOutcome add_outcome(Mapping m, std::string error, std::error_code code, std::string holder = {})
+{
+  AddOutcome out;
+  out.mapping = std::move(m);
+  out.error = std::move(error);
+  out.code = code;
+  out.holder = std::move(holder);
+  return out;
+}
 
 Endpoint router_endpoint(const Mapping& m)
 {
@@ -39,16 +51,21 @@ natpmp::Protocol natpmp_protocol(config::Protocol p)
 
 asio::awaitable<AddOutcome> natpmp_add(Mapping m, std::chrono::milliseconds timeout)
 {
-  AddOutcome out{false, m, {}, {}, {}, std::nullopt, {}};
+  AddOutcome out = add_outcome(m, {}, {});
   const Endpoint e = router_endpoint(m);
-  if (!e.router) co_return AddOutcome{false, m, e.error, {}, {}, std::nullopt, {}};
+  if (!e.router) co_return add_outcome(m, e.error, PortmapErrc::bad_mapping);
   auto socket = open_router_socket(co_await asio::this_coro::executor, out.error);
-  if (!socket) co_return out;
+  if (!socket) {
+    out.code = PortmapErrc::socket_error;
+    co_return out;
+  }
   const natpmp::MapRequest request{natpmp_protocol(m.protocol), m.internal_port, m.external_port, m.lease_seconds};
   const natpmp::Answer a = co_await natpmp::request_map(*socket, *e.router, request, timeout);
-  if (!a.response) co_return AddOutcome{false, m, a.error, {}, {}, std::nullopt, {}};
-  if (!a.response->ok())
-    co_return AddOutcome{false, m, "NAT-PMP: " + std::string(natpmp::result_message(a.response->result)), {}, {}, std::nullopt, {}};
+  if (!a.response) co_return add_outcome(m, a.error, a.code);
+  if (!a.response->ok()) {
+    co_return add_outcome(m, "NAT-PMP: " + std::string(natpmp::result_message(a.response->result)),
+                      natpmp::error_for(a.response->result));
+  }
   out.ok = true;
   out.mapping.external_port = a.response->external_port;
   out.mapping.lease_seconds = a.response->lifetime_seconds;
@@ -57,19 +74,22 @@ asio::awaitable<AddOutcome> natpmp_add(Mapping m, std::chrono::milliseconds time
   co_return out;
 }
 
-asio::awaitable<std::string> natpmp_delete(const Mapping& m, std::chrono::milliseconds timeout)
+asio::awaitable<DeleteOutcome> natpmp_delete(const Mapping& m, std::chrono::milliseconds timeout)
 {
   const Endpoint e = router_endpoint(m);
-  if (!e.router) co_return e.error;
+  if (!e.router) co_return DeleteOutcome{e.error, PortmapErrc::bad_mapping};
   std::string error;
   auto socket = open_router_socket(co_await asio::this_coro::executor, error);
-  if (!socket) co_return error;
+  if (!socket) co_return DeleteOutcome{error, PortmapErrc::socket_error};
   const natpmp::Answer a =
       co_await natpmp::request_map(*socket, *e.router, natpmp::delete_request(natpmp_protocol(m.protocol), m.internal_port),
                                    timeout);
-  if (!a.response) co_return a.error;
-  if (!a.response->ok()) co_return "NAT-PMP: " + std::string(natpmp::result_message(a.response->result));
-  co_return std::string{};
+  if (!a.response) co_return DeleteOutcome{a.error, a.code};
+  if (!a.response->ok()) {
+    co_return DeleteOutcome{"NAT-PMP: " + std::string(natpmp::result_message(a.response->result)),
+                            natpmp::error_for(a.response->result)};
+  }
+  co_return DeleteOutcome{};
 }
 
 // --- PCP ---------------------------------------------------------------------
@@ -94,23 +114,33 @@ std::optional<pcp::MapRequest> pcp_request(const Mapping& m, std::uint32_t lifet
 
 asio::awaitable<AddOutcome> pcp_add(Mapping m, std::chrono::milliseconds timeout)
 {
-  AddOutcome out{false, m, {}, {}, {}, std::nullopt, {}};
+  AddOutcome out = add_outcome(m, {}, {});
   if (m.pcp_nonce_hex.empty()) {
     const auto nonce = pcp::make_nonce();
-    if (!nonce) co_return AddOutcome{false, m, "cannot make a random PCP nonce", {}, {}, std::nullopt, {}};
+    if (!nonce) co_return add_outcome(m, "cannot make a random PCP nonce", PortmapErrc::no_randomness);
     m.pcp_nonce_hex = pcp::nonce_to_hex(*nonce);
     out.mapping = m;
   }
   const Endpoint e = router_endpoint(m);
-  if (!e.router) co_return AddOutcome{false, m, e.error, {}, {}, std::nullopt, {}};
+  if (!e.router) co_return add_outcome(m, e.error, PortmapErrc::bad_mapping);
   const auto request = pcp_request(m, m.lease_seconds, out.error);
-  if (!request) co_return out;
+  if (!request) {
+    out.code = PortmapErrc::bad_mapping;
+    co_return out;
+  }
   auto socket = open_router_socket(co_await asio::this_coro::executor, out.error);
-  if (!socket) co_return out;
+  if (!socket) {
+    out.code = PortmapErrc::socket_error;
+    co_return out;
+  }
   const pcp::Answer a = co_await pcp::request_map(*socket, *e.router, *request, timeout);
-  if (!a.response) co_return AddOutcome{false, m, a.error, {}, {}, std::nullopt, {}};
-  if (!a.response->ok() || !a.response->map)
-    co_return AddOutcome{false, m, "PCP: " + std::string(pcp::result_message(a.response->result)), {}, {}, std::nullopt, {}};
+  if (!a.response) co_return add_outcome(m, a.error, a.code);
+  if (!a.response->ok() || !a.response->map) {
+    // SUCCESS without the MAP body cannot be used: a broken answer.
+    const std::error_code code =
+        a.response->ok() ? make_error_code(PortmapErrc::bad_answer) : pcp::error_for(a.response->result);
+    co_return add_outcome(m, "PCP: " + std::string(pcp::result_message(a.response->result)), code);
+  }
   out.ok = true;
   out.mapping.external_port = a.response->map->external_port;
   out.mapping.lease_seconds = a.response->lifetime_seconds;
@@ -121,19 +151,22 @@ asio::awaitable<AddOutcome> pcp_add(Mapping m, std::chrono::milliseconds timeout
   co_return out;
 }
 
-asio::awaitable<std::string> pcp_delete(const Mapping& m, std::chrono::milliseconds timeout)
+asio::awaitable<DeleteOutcome> pcp_delete(const Mapping& m, std::chrono::milliseconds timeout)
 {
   const Endpoint e = router_endpoint(m);
-  if (!e.router) co_return e.error;
+  if (!e.router) co_return DeleteOutcome{e.error, PortmapErrc::bad_mapping};
   std::string error;
   const auto request = pcp_request(m, 0, error);  // lifetime 0 deletes; the same nonce proves it is ours
-  if (!request) co_return error;
+  if (!request) co_return DeleteOutcome{error, PortmapErrc::bad_mapping};
   auto socket = open_router_socket(co_await asio::this_coro::executor, error);
-  if (!socket) co_return error;
+  if (!socket) co_return DeleteOutcome{error, PortmapErrc::socket_error};
   const pcp::Answer a = co_await pcp::request_map(*socket, *e.router, *request, timeout);
-  if (!a.response) co_return a.error;
-  if (!a.response->ok()) co_return "PCP: " + std::string(pcp::result_message(a.response->result));
-  co_return std::string{};
+  if (!a.response) co_return DeleteOutcome{a.error, a.code};
+  if (!a.response->ok()) {
+    co_return DeleteOutcome{"PCP: " + std::string(pcp::result_message(a.response->result)),
+                            pcp::error_for(a.response->result)};
+  }
+  co_return DeleteOutcome{};
 }
 
 // --- UPnP IGD ----------------------------------------------------------------
@@ -190,10 +223,12 @@ asio::awaitable<AddOutcome> upnp_add(Mapping m, std::chrono::milliseconds timeou
     action = upnp::soap::add_port_mapping(pm);
     add = co_await soap_call(m, action, timeout);
   }
-  if (!add.response) co_return AddOutcome{false, m, add.error, {}, {}, std::nullopt, {}};
+  if (!add.response) co_return add_outcome(m, add.error, add.code);
   std::string holder;
   if (add.response->fault) {
-    AddOutcome out{false, m, "UPnP: " + fault_text(*add.response->fault), {}, {}, std::nullopt, {}};
+    // 718 (another host holds the port) is a conflict, as upnp_error.cpp lists it.
+    AddOutcome out =
+        add_outcome(m, "UPnP: " + fault_text(*add.response->fault), upnp::error_for(add.response->fault->error_code));
     if (add.response->fault->error_code != 718) co_return out;
     // 718: another host holds the port. Ask the router who.
     std::string ignored;
@@ -215,48 +250,53 @@ asio::awaitable<AddOutcome> upnp_add(Mapping m, std::chrono::milliseconds timeou
   const upnp::soap::PortMappingKey key{"", m.external_port, m.protocol};
   const auto entry = co_await upnp_entry(m, key, timeout, error);
   if (!entry) {
-    co_return AddOutcome{false, m,
-                         "the router accepted the mapping but does not list it" +
-                             (error.empty() ? std::string() : " (" + error + ")"),
-                         holder, {}, std::nullopt, {}};
+    co_return add_outcome(m,
+                          "the router accepted the mapping but does not list it" +
+                              (error.empty() ? std::string() : " (" + error + ")"),
+                          PortmapErrc::not_kept, holder);
   }
   if (entry->internal_client != m.internal_client || entry->internal_port != m.internal_port) {
-    co_return AddOutcome{false, m,
-                         "the router maps the port to " + entry->internal_client + ":" +
-                             std::to_string(entry->internal_port) + " instead",
-                         holder_text(*entry), {}, std::nullopt, {}};
+    co_return add_outcome(m,
+                          "the router maps the port to " + entry->internal_client + ":" +
+                              std::to_string(entry->internal_port) + " instead",
+                          PortmapErrc::conflict, holder_text(*entry));
   }
-  AddOutcome out{true, m, {}, holder, {}, std::nullopt, {}};
+  AddOutcome out = add_outcome(m, {}, {}, holder);
+  out.ok = true;
   out.mapping.lease_seconds = entry->lease_seconds == 0 ? pm.lease_seconds : entry->lease_seconds;
   co_return out;
 }
 
-asio::awaitable<std::string> upnp_delete(const Mapping& m, std::chrono::milliseconds timeout)
+asio::awaitable<DeleteOutcome> upnp_delete(const Mapping& m, std::chrono::milliseconds timeout)
 {
   // Only ever our own: a router without secure mode would delete another
   // host's mapping at the same port (one made after ours expired or was lost).
   std::string error;
   const upnp::soap::PortMappingKey key{"", m.external_port, m.protocol};
   const auto entry = co_await upnp_entry(m, key, timeout, error);
-  if (!entry && error.empty()) co_return std::string{};  // already gone
+  if (!entry && error.empty()) co_return DeleteOutcome{};  // already gone
   if (entry && (entry->internal_client != m.internal_client || entry->internal_port != m.internal_port))
-    co_return std::string{};  // not ours any more: leave it
+    co_return DeleteOutcome{};  // not ours any more: leave it
   // Named, not a temporary inside the co_await: GCC 12 destroys such
   // temporaries twice when they hold a braced initializer.
   const upnp::soap::Action action = upnp::soap::delete_port_mapping(key);
   const upnp::soap::CallResult r = co_await soap_call(m, action, timeout);
-  if (!r.response) co_return r.error;
-  if (r.response->fault && r.response->fault->error_code != 714)  // 714: no such entry, already gone
-    co_return "UPnP: " + fault_text(*r.response->fault);
-  co_return std::string{};
+  if (!r.response) co_return DeleteOutcome{r.error, r.code};
+  if (r.response->fault && r.response->fault->error_code != 714) {  // 714: no such entry, already gone
+    co_return DeleteOutcome{"UPnP: " + fault_text(*r.response->fault), upnp::error_for(r.response->fault->error_code)};
+  }
+  co_return DeleteOutcome{};
 }
 #else
 constexpr const char* kNoUpnp = "UPnP is not built into this mulenet (MULENET_WITH_UPNP=OFF)";
 asio::awaitable<AddOutcome> upnp_add(Mapping m, std::chrono::milliseconds)
 {
-  co_return AddOutcome{false, m, kNoUpnp, {}, {}, std::nullopt, {}};
+  co_return add_outcome(m, kNoUpnp, PortmapErrc::not_built_in);
 }
-asio::awaitable<std::string> upnp_delete(const Mapping&, std::chrono::milliseconds) { co_return kNoUpnp; }
+asio::awaitable<DeleteOutcome> upnp_delete(const Mapping&, std::chrono::milliseconds)
+{
+  co_return DeleteOutcome{kNoUpnp, PortmapErrc::not_built_in};
+}
 #endif
 
 }  // namespace
@@ -268,17 +308,17 @@ asio::awaitable<AddOutcome> add_mapping(Mapping wanted, std::chrono::millisecond
     case Via::pcp: co_return co_await pcp_add(std::move(wanted), timeout);
     case Via::upnp: co_return co_await upnp_add(std::move(wanted), timeout);
   }
-  co_return AddOutcome{false, wanted, "unknown protocol", {}, {}, std::nullopt, {}};
+  co_return add_outcome(wanted, "unknown protocol", PortmapErrc::bad_mapping);
 }
 
-asio::awaitable<std::string> delete_mapping(const Mapping& mapping, std::chrono::milliseconds timeout)
+asio::awaitable<DeleteOutcome> delete_mapping(const Mapping& mapping, std::chrono::milliseconds timeout)
 {
   switch (mapping.via) {
     case Via::natpmp: co_return co_await natpmp_delete(mapping, timeout);
     case Via::pcp: co_return co_await pcp_delete(mapping, timeout);
     case Via::upnp: co_return co_await upnp_delete(mapping, timeout);
   }
-  co_return std::string("unknown protocol");
+  co_return DeleteOutcome{"unknown protocol", PortmapErrc::bad_mapping};
 }
 
 }  // namespace mulenet::portmap

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <system_error>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -15,9 +16,10 @@ namespace mulenet::portmap {
 
 struct AddOutcome {
   bool ok = false;
-  Mapping mapping;      // as granted: external port, lease
-  std::string error;    // why not, with the router's own words
-  std::string holder;   // a conflict: who holds the port, as far as the router tells
+  Mapping mapping;       // as granted: external port, lease
+  std::string error;     // why not, with the router's own words
+  std::error_code code;  // with error: its PortmapErrc (portmap_error.hpp)
+  std::string holder;    // a conflict: who holds the port, as far as the router tells
   std::string external_ip;  // when the answer names it (PCP, NAT-PMP's address is asked separately)
   // PCP / NAT-PMP: the router's epoch (seconds since it started) and when the
   // answer arrived, so that a keeper notices a router restart (RFC 6886 §3.6).
@@ -28,7 +30,11 @@ struct AddOutcome {
 // `wanted` names protocol, ports, internal client, gateway, lease, name; for
 // PCP a nonce (made here when empty); for UPnP the control URL and service type.
 boost::asio::awaitable<AddOutcome> add_mapping(Mapping wanted, std::chrono::milliseconds timeout);
-// Empty string on success (a mapping already gone counts as success).
-boost::asio::awaitable<std::string> delete_mapping(const Mapping& mapping, std::chrono::milliseconds timeout);
+
+struct DeleteOutcome {
+  std::string error;     // empty on success (a mapping already gone counts as success)
+  std::error_code code;  // with error: its PortmapErrc
+};
+boost::asio::awaitable<DeleteOutcome> delete_mapping(const Mapping& mapping, std::chrono::milliseconds timeout);
 
 }  // namespace mulenet::portmap

@@ -4,6 +4,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "net/with_timeout.hpp"
+#include "portmap/portmap_error.hpp"
 
 namespace mulenet::portmap {
 
@@ -40,6 +41,7 @@ asio::awaitable<UdpExchangeResult> udp_exchange(udp::socket& socket, udp::endpoi
     auto [sec, sent] = co_await socket.async_send_to(asio::buffer(request.data(), request.size()), router, use_tuple);
     if (sec) {
       result.error = "sending to the router: " + sec.message();
+      result.code = PortmapErrc::socket_error;
       break;
     }
     ++result.sends;
@@ -59,6 +61,7 @@ asio::awaitable<UdpExchangeResult> udp_exchange(udp::socket& socket, udp::endpoi
         // ICMP port unreachable shows up as connection_refused on Linux: the router has no such service.
         result.error = "the router does not answer on " + router.address().to_string() + ":" +
                        std::to_string(router.port()) + " (" + ec.message() + ")";
+        result.code = ec == asio::error::connection_refused ? PortmapErrc::no_service : PortmapErrc::no_answer;
         if (ec == asio::error::connection_refused) {
           result.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0);
           co_return result;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -21,7 +22,8 @@ struct UdpExchangeResult {
   std::optional<std::vector<std::uint8_t>> reply;  // nullopt: no matching answer in time
   int sends = 0;
   std::chrono::microseconds elapsed{0};
-  std::string error;  // a socket error, if any
+  std::string error;     // a socket error, if any
+  std::error_code code;  // its PortmapErrc: socket_error, no_service (ICMP port unreachable), no_answer
 };
 
 // An IPv4 UDP socket on an ephemeral port, for talking to the router;

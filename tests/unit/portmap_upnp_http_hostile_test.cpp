@@ -17,6 +17,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "portmap/portmap_error.hpp"
 #include "portmap/upnp/http_fetch.hpp"
 #include "portmap/upnp/soap_call.hpp"
 
@@ -24,6 +25,7 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 using namespace mulenet::portmap::upnp;
 using namespace std::chrono_literals;
+using mulenet::portmap::PortmapErrc;
 
 namespace {
 
@@ -126,6 +128,7 @@ TEST(UpnpHttpHostile, SlowBodyEndsAtTheTimeout)
   const HttpResponse r = router.run(http_exchange(url, http_get_text(url), {300ms, 256 * 1024}));
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.error.find("within 300 ms"), std::string::npos) << r.error;
+  EXPECT_EQ(r.code, PortmapErrc::no_answer);
 }
 
 TEST(UpnpHttpHostile, HugeBodyIsRefusedAtTheLimit)
@@ -136,6 +139,7 @@ TEST(UpnpHttpHostile, HugeBodyIsRefusedAtTheLimit)
   EXPECT_FALSE(r.ok);
   EXPECT_TRUE(r.body.size() <= 64 * 1024);
   EXPECT_FALSE(r.error.empty());
+  EXPECT_EQ(r.code, PortmapErrc::bad_answer) << r.error;
 }
 
 TEST(UpnpHttpHostile, GarbageIsNotHttp)
@@ -145,6 +149,17 @@ TEST(UpnpHttpHostile, GarbageIsNotHttp)
   const HttpResponse r = router.run(http_exchange(url, http_get_text(url), {2000ms, 64 * 1024}));
   EXPECT_FALSE(r.ok);
   EXPECT_FALSE(r.error.empty());
+  EXPECT_EQ(r.code, PortmapErrc::bad_answer) << r.error;
+}
+
+TEST(UpnpHttpHostile, RefusedConnectionIsNoService)
+{
+  FakeRouter router(Mode::garbage);
+  const HttpUrl url = router.url();
+  router.acceptor.close();  // nothing listens on that port any more
+  const HttpResponse r = router.run(http_exchange(url, http_get_text(url), {2000ms, 64 * 1024}));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.code, PortmapErrc::no_service) << r.error;
 }
 
 TEST(UpnpHttpHostile, SoapCallOnGarbageSaysWhy)
@@ -155,6 +170,7 @@ TEST(UpnpHttpHostile, SoapCallOnGarbageSaysWhy)
       soap::call(url, "urn:schemas-upnp-org:service:WANIPConnection:1", soap::get_external_ip_address(), 2000ms));
   EXPECT_FALSE(r.response.has_value());
   EXPECT_FALSE(r.error.empty());
+  EXPECT_EQ(r.code, PortmapErrc::bad_answer) << r.error;
 }
 
 TEST(UpnpHttpHostile, EndlessMappingTableStopsAtTheBound)

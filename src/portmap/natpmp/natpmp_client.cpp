@@ -1,5 +1,6 @@
 #include "portmap/natpmp/natpmp_client.hpp"
 
+#include "portmap/portmap_error.hpp"
 #include "portmap/udp_exchange.hpp"
 
 namespace mulenet::portmap::natpmp {
@@ -23,6 +24,7 @@ asio::awaitable<Answer> exchange(asio::ip::udp::socket& socket, asio::ip::udp::e
     answer.error = !result.error.empty() ? result.error
                                          : "no NAT-PMP answer from " + router.address().to_string() + " after " +
                                                std::to_string(result.sends) + " tries";
+    answer.code = result.code ? result.code : make_error_code(PortmapErrc::no_answer);
     co_return answer;
   }
   answer.received_at = std::chrono::steady_clock::now();

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <system_error>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/udp.hpp>
@@ -15,6 +16,7 @@ namespace mulenet::portmap::natpmp {
 struct Answer {
   std::optional<Response> response;  // nullopt: no (matching) answer
   std::string error;                 // why not, for humans
+  std::error_code code;              // its PortmapErrc (no_answer, no_service, socket_error)
   std::chrono::microseconds elapsed{0};
   std::chrono::steady_clock::time_point received_at{};  // for the epoch check
 };

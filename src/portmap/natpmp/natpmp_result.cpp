@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "portmap/portmap_error.hpp"
+
 namespace mulenet::portmap::natpmp {
 
 std::string_view result_name(ResultCode code)
@@ -41,6 +43,19 @@ std::string result_message(ResultCode code)
   }
   if (meaning == nullptr) return fmt::format("unknown NAT-PMP result code {}", number);
   return fmt::format("{} (NAT-PMP result {}, {})", meaning, number, result_name(code));
+}
+
+std::error_code error_for(ResultCode code)
+{
+  switch (code) {
+    case ResultCode::success: return {};
+    case ResultCode::unsupported_version: return PortmapErrc::not_supported;
+    case ResultCode::not_authorized: return PortmapErrc::not_authorized;
+    case ResultCode::network_failure: return PortmapErrc::network_failure;
+    case ResultCode::out_of_resources: return PortmapErrc::out_of_resources;
+    case ResultCode::unsupported_opcode: return PortmapErrc::not_supported;
+  }
+  return PortmapErrc::refused;
 }
 
 }  // namespace mulenet::portmap::natpmp

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 namespace mulenet::portmap::natpmp {
 
@@ -22,5 +23,7 @@ enum class ResultCode : std::uint16_t {
 // What it means for the user, e.g. "the router refused the mapping (NAT-PMP result 2,
 // not authorized/refused): ...". Never empty; names the number for unknown codes.
 [[nodiscard]] std::string result_message(ResultCode code);
+// The PortmapErrc it amounts to (portmap_error.hpp); empty for success.
+[[nodiscard]] std::error_code error_for(ResultCode code);
 
 }  // namespace mulenet::portmap::natpmp

@@ -1,5 +1,6 @@
 #include "portmap/pcp/pcp_client.hpp"
 
+#include "portmap/portmap_error.hpp"
 #include "portmap/udp_exchange.hpp"
 
 namespace mulenet::portmap::pcp {
@@ -24,6 +25,7 @@ asio::awaitable<Answer> exchange(asio::ip::udp::socket& socket, asio::ip::udp::e
     answer.error = !result.error.empty() ? result.error
                                          : "no PCP answer from " + router.address().to_string() + " after " +
                                                std::to_string(result.sends) + " tries";
+    answer.code = result.code ? result.code : make_error_code(PortmapErrc::no_answer);
     co_return answer;
   }
   answer.received_at = std::chrono::steady_clock::now();
@@ -31,6 +33,7 @@ asio::awaitable<Answer> exchange(asio::ip::udp::socket& socket, asio::ip::udp::e
   if (parsed.error == Errc::natpmp_only) {
     answer.natpmp_only = true;
     answer.error = "the router answered in NAT-PMP: it does not speak PCP";
+    answer.code = PortmapErrc::not_supported;
     co_return answer;
   }
   answer.response = parsed.value;

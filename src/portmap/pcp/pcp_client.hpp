@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <system_error>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/udp.hpp>
@@ -16,6 +17,7 @@ struct Answer {
   std::optional<Response> response;  // nullopt: no (matching) answer
   bool natpmp_only = false;          // the router answered in NAT-PMP: it has no PCP
   std::string error;
+  std::error_code code;              // its PortmapErrc (no_answer, no_service, not_supported, socket_error)
   std::chrono::microseconds elapsed{0};
   std::chrono::steady_clock::time_point received_at{};
 };

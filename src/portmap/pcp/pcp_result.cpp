@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "portmap/portmap_error.hpp"
+
 namespace mulenet::portmap::pcp {
 
 std::string_view result_name(ResultCode code)
@@ -69,6 +71,27 @@ bool is_short_lifetime_error(ResultCode code)
 {
   return code == ResultCode::network_failure || code == ResultCode::no_resources ||
          code == ResultCode::user_ex_quota;
+}
+
+std::error_code error_for(ResultCode code)
+{
+  switch (code) {
+    case ResultCode::success: return {};
+    case ResultCode::unsupp_version:
+    case ResultCode::unsupp_opcode:
+    case ResultCode::unsupp_option:
+    case ResultCode::unsupp_protocol: return PortmapErrc::not_supported;
+    case ResultCode::not_authorized: return PortmapErrc::not_authorized;
+    case ResultCode::network_failure: return PortmapErrc::network_failure;
+    case ResultCode::no_resources:
+    case ResultCode::user_ex_quota: return PortmapErrc::out_of_resources;
+    case ResultCode::cannot_provide_external: return PortmapErrc::conflict;
+    case ResultCode::address_mismatch: return PortmapErrc::address_mismatch;
+    case ResultCode::malformed_request:
+    case ResultCode::malformed_option:
+    case ResultCode::excessive_remote_peers: return PortmapErrc::refused;
+  }
+  return PortmapErrc::refused;
 }
 
 }  // namespace mulenet::portmap::pcp

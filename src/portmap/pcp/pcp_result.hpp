@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 namespace mulenet::portmap::pcp {
 
@@ -29,6 +30,8 @@ enum class ResultCode : std::uint8_t {
 [[nodiscard]] std::string_view result_name(ResultCode code);
 // What it means for the user, ending with "(PCP result N, NAME)". Never empty.
 [[nodiscard]] std::string result_message(ResultCode code);
+// The PortmapErrc it amounts to (portmap_error.hpp); empty for success.
+[[nodiscard]] std::error_code error_for(ResultCode code);
 // RFC 6887 §7.4: NETWORK_FAILURE, NO_RESOURCES and USER_EX_QUOTA are
 // short-lifetime errors (the condition may clear soon: retry after the
 // response's lifetime); the others are long-lifetime errors.

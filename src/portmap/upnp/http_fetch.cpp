@@ -5,10 +5,12 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include "net/with_timeout.hpp"
+#include "portmap/portmap_error.hpp"
 
 namespace mulenet::portmap::upnp {
 
@@ -31,6 +33,7 @@ asio::awaitable<HttpResponse> http_exchange(const HttpUrl& url, std::string requ
   const auto address = asio::ip::make_address(url.host, ec);
   if (ec) {
     out.error = "not an IP address: " + url.host;  // url_guard only lets IP literals through
+    out.code = PortmapErrc::unsafe_url;
     co_return out;
   }
   tcp::socket socket(co_await asio::this_coro::executor);
@@ -38,11 +41,13 @@ asio::awaitable<HttpResponse> http_exchange(const HttpUrl& url, std::string requ
     auto [cec] = co_await socket.async_connect(tcp::endpoint(address, url.port), use_tuple);
     if (cec) {
       out.error = "cannot connect to " + url.authority() + ": " + cec.message();
+      out.code = cec == asio::error::connection_refused ? PortmapErrc::no_service : PortmapErrc::no_answer;
       co_return false;
     }
     auto [wec, wn] = co_await asio::async_write(socket, asio::buffer(request_text), use_tuple);
     if (wec) {
       out.error = "sending to " + url.authority() + ": " + wec.message();
+      out.code = PortmapErrc::no_answer;
       co_return false;
     }
     boost::beast::flat_buffer buffer;
@@ -55,6 +60,10 @@ asio::awaitable<HttpResponse> http_exchange(const HttpUrl& url, std::string requ
                       ? "the answer from " + url.authority() + " is larger than " + std::to_string(limits.max_body) +
                             " bytes"
                       : "reading the answer from " + url.authority() + ": " + rec.message();
+      // Not HTTP, too large, cut short: a broken answer; closed before it, or reset: none.
+      const bool broken = rec.category() == boost::system::error_code(http::error::body_limit).category() &&
+                          rec != http::error::end_of_stream;
+      out.code = broken ? PortmapErrc::bad_answer : PortmapErrc::no_answer;
       co_return false;
     }
     out.ok = true;
@@ -70,8 +79,11 @@ asio::awaitable<HttpResponse> http_exchange(const HttpUrl& url, std::string requ
     co_return true;
   };
   const auto finished = co_await net::with_timeout(exchange(), limits.timeout);
-  if (!finished) out.error = "no complete answer from " + url.authority() + " within " +
-                             std::to_string(limits.timeout.count()) + " ms";
+  if (!finished) {
+    out.error = "no complete answer from " + url.authority() + " within " + std::to_string(limits.timeout.count()) +
+                " ms";
+    out.code = PortmapErrc::no_answer;
+  }
   out.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
   co_return out;
 }

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <system_error>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -23,6 +24,7 @@ struct HttpResponse {
   std::string head;          // the status line and header fields as text (GENA reads SID, TIMEOUT)
   std::string body;
   std::string error;         // when !ok: timeout, refused, too large, not HTTP
+  std::error_code code;      // when !ok, its PortmapErrc: no_answer, no_service, bad_answer, unsafe_url
   std::chrono::microseconds elapsed{0};
 };
 

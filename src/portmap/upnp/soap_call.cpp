@@ -1,5 +1,6 @@
 #include "portmap/upnp/soap_call.hpp"
 
+#include "portmap/portmap_error.hpp"
 #include "portmap/upnp/http_fetch.hpp"
 #include "portmap/upnp/upnp_error.hpp"
 
@@ -14,19 +15,25 @@ asio::awaitable<CallResult> call(const HttpUrl& control, const std::string& serv
                                  std::chrono::milliseconds timeout)
 {
   const auto request = encode_request(control, service_type, action);
-  if (!request) co_return CallResult{std::nullopt, "cannot build the SOAP request (odd service type from the router)"};
+  if (!request) {
+    co_return CallResult{std::nullopt, "cannot build the SOAP request (odd service type from the router)",
+                         PortmapErrc::bad_answer};
+  }
   const HttpResponse http = co_await http_exchange(control, request->to_http(), {timeout, kMaxSoapBody});
-  if (!http.ok) co_return CallResult{std::nullopt, http.error};
+  if (!http.ok) co_return CallResult{std::nullopt, http.error, http.code};
   auto parsed = parse_response(http.body, action.name);
-  if (!parsed) co_return CallResult{std::nullopt, "HTTP " + std::to_string(http.status) + ", " + parsed.detail};
-  co_return CallResult{std::move(parsed.value), {}};
+  if (!parsed) {
+    co_return CallResult{std::nullopt, "HTTP " + std::to_string(http.status) + ", " + parsed.detail,
+                         PortmapErrc::bad_answer};
+  }
+  co_return CallResult{std::move(parsed.value), {}, {}};
 }
 
 asio::awaitable<CallResult> call(const std::string& control_url, const std::string& service_type,
                                  const Action& action, std::chrono::milliseconds timeout)
 {
   const auto url = parse_http_url(control_url);
-  if (!url) co_return CallResult{std::nullopt, "bad UPnP control URL " + control_url};
+  if (!url) co_return CallResult{std::nullopt, "bad UPnP control URL " + control_url, PortmapErrc::bad_mapping};
   co_return co_await call(url.value, service_type, action, timeout);
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -21,6 +22,7 @@ namespace mulenet::portmap::upnp::soap {
 struct CallResult {
   std::optional<Response> response;  // nullopt: no usable answer, see error
   std::string error;
+  std::error_code code;  // with error, its PortmapErrc (no_answer, no_service, bad_answer, bad_mapping, ...)
 };
 
 boost::asio::awaitable<CallResult> call(const HttpUrl& control, const std::string& service_type, const Action& action,

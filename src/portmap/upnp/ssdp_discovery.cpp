@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "net/with_timeout.hpp"
+#include "portmap/portmap_error.hpp"
 
 namespace mulenet::portmap::upnp {
 
@@ -33,6 +34,7 @@ asio::awaitable<Discovery> discover_igd(const GatewayScope& scope, const std::st
   const auto gateway = asio::ip::make_address_v4(scope.gateway, ec);
   if (ec) {
     out.error = "UPnP discovery needs an IPv4 gateway, not " + scope.gateway;
+    out.code = PortmapErrc::bad_address;
     co_return out;
   }
   udp::socket socket(co_await asio::this_coro::executor);
@@ -42,6 +44,7 @@ asio::awaitable<Discovery> discover_igd(const GatewayScope& scope, const std::st
   if (!ec) socket.set_option(asio::ip::multicast::hops(2), ec);
   if (ec) {
     out.error = "cannot open the SSDP socket: " + ec.message();
+    out.code = PortmapErrc::socket_error;
     co_return out;
   }
   const std::vector<udp::endpoint> destinations{
@@ -82,7 +85,10 @@ asio::awaitable<Discovery> discover_igd(const GatewayScope& scope, const std::st
     out.location = std::move(location.value);
     break;
   }
-  if (!out.answer) out.error = "no UPnP IGD answered the SSDP search within " + std::to_string(timeout.count()) + " ms";
+  if (!out.answer) {
+    out.error = "no UPnP IGD answered the SSDP search within " + std::to_string(timeout.count()) + " ms";
+    out.code = PortmapErrc::no_answer;
+  }
   out.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0);
   co_return out;
 }

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -20,6 +21,7 @@ struct Discovery {
   std::optional<HttpUrl> location;
   std::vector<std::string> refused;     // answers ignored, and why (hostile or odd LAN devices)
   std::string error;
+  std::error_code code;  // with error, its PortmapErrc: bad_address, socket_error, no_answer
   std::chrono::microseconds elapsed{0};
 };
 

@@ -6,6 +6,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
+
+#include "portmap/portmap_error.hpp"
 
 namespace mulenet::portmap::upnp {
 
@@ -54,6 +57,7 @@ struct UpnpErrorInfo {
   std::string_view meaning;     // for users: what the router said
   std::string_view what_to_do;  // for users: what helps
   Remedy remedy = Remedy::give_up;
+  PortmapErrc kind = PortmapErrc::refused;  // when it is the final answer: what it amounts to
 };
 
 // nullopt for codes not listed above (vendor codes 800-899 among them).
@@ -63,5 +67,9 @@ struct UpnpErrorInfo {
 // (router: "ConflictInMappingEntry"): another device ...". The router's own
 // errorDescription is quoted when given.
 [[nodiscard]] std::string upnp_error_message(unsigned code, std::string_view router_description = {});
+
+// The PortmapErrc a fault with this errorCode amounts to (its `kind`);
+// `refused` for codes not listed above.
+[[nodiscard]] std::error_code error_for(unsigned code);
 
 }  // namespace mulenet::portmap::upnp
