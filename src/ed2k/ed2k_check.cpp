@@ -48,31 +48,21 @@ asio::awaitable<void> login_worker(Shared* shared)
 
 }  // namespace
 
-asio::awaitable<Ed2kCheckReport> check_ed2k(Ed2kCheckOptions options)
+asio::awaitable<Ed2kCheckReport> check_ed2k(Ed2kServices& services, Ed2kCheckOptions options)
 {
   using namespace asio::experimental::awaitable_operators;
   Ed2kCheckReport report;
-  const auto executor = co_await asio::this_coro::executor;
-  std::shared_ptr<ClientListener> listener;
-  if (options.listen) {
-    Identity me;
-    me.user_hash = options.user_hash;
-    me.tcp_port = options.settings.tcp_port;
-    me.udp_port = options.settings.udp_enabled ? options.settings.udp_port : 0;
-    me.nick = options.nick;
-    listener = ClientListener::start(executor, options.settings.bind_address, options.settings.tcp_port, me, {},
-                                     report.listen_error);
-    if (listener) {
-      report.listening = true;
-      listener->on_hello([&report](const IncomingHello& h) {
-        if (report.hellos_from.size() < 256) report.hellos_from.push_back(h.peer_ip);
-      });
-    }
+  report.listen_error = services.listen_error;
+  ClientListener::Subscription hellos;
+  if (services.listener) {
+    report.listening = true;
+    hellos = services.listener->subscribe_hellos([&report](const IncomingHello& h) {
+      if (report.hellos_from.size() < 256) report.hellos_from.push_back(h.peer_ip);
+    });
   }
   const auto spec = proxy::proxy_from_settings(options.settings.proxy);
-  proxy::Dialer dialer(executor, spec, options.settings.proxy.strict);
   report.servers.resize(options.servers.size());
-  Shared shared{&options, &dialer, &report.servers, 0};
+  Shared shared{&options, services.dialer.get(), &report.servers, 0};
   if (options.parallel >= 2 && options.servers.size() >= 2) {
     co_await (login_worker(&shared) && login_worker(&shared));
   } else {
@@ -102,10 +92,17 @@ asio::awaitable<Ed2kCheckReport> check_ed2k(Ed2kCheckOptions options)
       s.udp = co_await ping_server_udp(ping);
     }
   }
-  if (listener) {
-    report.listener = listener->counters();
-    listener->stop();
-  }
+  if (services.listener) report.listener = services.listener->counters();
+  co_return report;
+}
+
+asio::awaitable<Ed2kCheckReport> check_ed2k(Ed2kCheckOptions options)
+{
+  const auto executor = co_await asio::this_coro::executor;
+  Ed2kServices services = open_ed2k_services(
+      executor, options.settings, identity_from(options.settings, options.user_hash, options.nick), options.listen);
+  Ed2kCheckReport report = co_await check_ed2k(services, std::move(options));
+  stop_ed2k_services(services);
   co_return report;
 }
 

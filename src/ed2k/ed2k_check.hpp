@@ -16,6 +16,7 @@
 
 #include "config/settings.hpp"
 #include "ed2k/client_listener.hpp"
+#include "ed2k/ed2k_services.hpp"
 #include "ed2k/server_login.hpp"
 #include "ed2k/server_status_ping.hpp"
 
@@ -47,6 +48,10 @@ struct Ed2kCheckReport {
   std::vector<std::string> hellos_from;  // peer addresses whose Hello we answered
 };
 
+// The check on services borrowed from their owner (`options.listen` is then
+// the owner's business: the services say whether we listen).
+boost::asio::awaitable<Ed2kCheckReport> check_ed2k(Ed2kServices& services, Ed2kCheckOptions options);
+// The same on services of its own, opened for it and stopped after it.
 boost::asio::awaitable<Ed2kCheckReport> check_ed2k(Ed2kCheckOptions options);
 
 }  // namespace mulenet::ed2k

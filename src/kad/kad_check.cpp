@@ -52,8 +52,10 @@ struct Run {
   CheckerMemory known;    // what decides who is fit: the file, nodes.dat's age, this run
   CheckerMemory learned;  // this run's own notes: what is saved
   std::shared_ptr<proxy::Socks5UdpAssociation> relay;
-  std::shared_ptr<KadNode> node;
-  std::shared_ptr<ed2k::ClientListener> listener;
+  std::shared_ptr<KadNode> node;                   // borrowed (KadServices)
+  std::shared_ptr<ed2k::ClientListener> listener;  // borrowed; null: another program holds our TCP port
+  std::shared_ptr<proxy::Dialer> dialer;           // borrowed
+  ed2k::ClientListener::Subscription acks;         // our TCP check's ACKs, while the run lives
   ed2k::Identity me;
   std::set<std::uint32_t> tcp_asked;  // ed2k-order IPs asked to check our TCP port
   std::set<std::uint32_t> acked;      // ed2k-order IPs whose ACK arrived
@@ -148,63 +150,27 @@ void persist(Run& run)
 
 // Our node on the Kad UDP port (directly or through the SOCKS5 relay) and the
 // TCP listener the TCP checks connect to. False with report.error set.
-asio::awaitable<bool> open_services(Run& run)
+// The borrowed services into the run: their notes into the evidence, and a
+// subscription to the listener for the ACKs of our TCP check (dropped with the run).
+void borrow_services(Run& run, KadServices& services)
 {
-  const config::Settings& s = run.o.settings;
-  const auto executor = co_await asio::this_coro::executor;
-  if (s.proxy.enabled) run.say("choosing the way for Kad UDP (the proxy settings)");
-  const KadUdpRoute route = co_await open_kad_udp_route(s);
-  if (!route.error.empty()) {
-    run.report.error = route.error;
-    co_return false;
-  }
-  if (!route.note.empty()) run.note("", route.note);
-  run.relay = route.relay;
+  run.relay = services.relay;
+  run.node = services.node;
+  run.listener = services.listener;
+  run.dialer = services.dialer;
+  run.me = services.me;
   run.report.udp_via_proxy = run.relay != nullptr;
-  KadNodeOptions no;
-  no.id = run.o.id;
-  no.udp_key = run.o.udp_key;
-  no.bind_address = s.bind_address;
-  no.udp_port = s.udp_port;
-  no.tcp_port = s.tcp_port;
-  no.user_hash = run.o.user_hash;
-  no.udp_relay = run.relay;
-  // Nodes that ask us to check their TCP port get it done, as aMule does.
-  no.dialer = std::make_shared<proxy::Dialer>(executor, proxy::proxy_from_settings(s.proxy), s.proxy.strict);
-  std::string error;
-  run.node = KadNode::start(executor, no, error);
-  if (!run.node) {
-    run.report.error = error + " (is aMule running? its Kad uses that port)";
-    co_return false;
-  }
   run.report.udp_path = run.node->udp_path();
-  if (run.relay)
-    run.note("", "Kad UDP goes " + run.report.udp_path +
-                     ": the nodes see the proxy's address and the relay's port, and connect back to the proxy, not to us");
-  run.me.user_hash = run.o.user_hash;
-  run.me.tcp_port = s.tcp_port;
-  run.me.udp_port = s.udp_port;
-  run.me.kad_running = true;
-  std::string listen_error;
-  run.listener = ed2k::ClientListener::start(executor, s.bind_address, s.tcp_port, run.me, {}, listen_error);
-  if (!run.listener) {
-    run.note("", "not listening on TCP " + std::to_string(s.tcp_port) + ": " + listen_error +
-                     " (whatever holds it answers the TCP checks)");
-    co_return true;
-  }
-  run.listener->on_packet([&run](const std::string& peer_ip, const ed2k::Packet& p) {
+  for (const std::string& n : services.notes) run.note("", n);
+  if (!run.listener) return;
+  run.acks = run.listener->subscribe_packets([&run](const std::string& peer_ip, const ed2k::Packet& p) {
     boost::system::error_code ec;
     const auto from = asio::ip::make_address_v4(peer_ip, ec);
-    if (ec || p.protocol != kProtoEmule) return;
-    if (p.opcode == OP_FWCHECKUDPREQ) {  // another node's UDP test: do it
-      if (const auto q = decode_fwcheck_udp_req_payload(p.payload)) run.node->answer_udp_check(from, *q.value);
-      return;
-    }
-    if (p.opcode != OP_KAD_FWTCPCHECK_ACK || !run.tcp_asked.contains(ed2k_ip_of(from))) return;
+    if (ec || p.protocol != kProtoEmule || p.opcode != OP_KAD_FWTCPCHECK_ACK) return;
+    if (!run.tcp_asked.contains(ed2k_ip_of(from))) return;
     if (run.acked.insert(ed2k_ip_of(from)).second)
       run.note(peer_ip, "OP_KAD_FWTCPCHECK_ACK over TCP: it reached our TCP port");
   });
-  co_return true;
 }
 
 // Contacts: nodes.dat and the bootstrap nodes' answers, one per IP.
@@ -356,7 +322,7 @@ asio::awaitable<std::vector<UdpCheckRequest>> ask_udp_checkers(Run& run, const C
                                                                std::map<std::uint32_t, Contact>& asked)
 {
   const config::Settings& s = run.o.settings;
-  proxy::Dialer dialer(co_await asio::this_coro::executor, proxy::proxy_from_settings(s.proxy), s.proxy.strict);
+  proxy::Dialer& dialer = *run.dialer;
   std::vector<UdpCheckRequest> open_requests;
   std::vector<Contact> order = choice.udp;
   order.insert(order.end(), choice.udp_backups.begin(), choice.udp_backups.end());
@@ -556,7 +522,6 @@ void give_verdicts(Run& run, TcpCheckEvidence tcp, UdpCheckEvidence udp, const C
 
 asio::awaitable<void> run_check(Run& run)
 {
-  if (!co_await open_services(run)) co_return;
   co_await gather_candidates(run);
   const CheckerChoice choice = co_await choose(run);
   run.chosen_at = Clock::now();
@@ -584,14 +549,11 @@ asio::awaitable<void> run_check(Run& run)
 
 }  // namespace
 
-asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
+asio::awaitable<KadCheckReport> check_kad(KadServices& services, KadCheckOptions o)
 {
   KadCheckReport report;
-  if (!o.settings.udp_enabled) {
-    report.error = "the Kad/extended UDP port is disabled (/eMule/UDPEnable=0): Kad cannot run";
-    co_return report;
-  }
   Run run(o, report);
+  borrow_services(run, services);
   run.windows.udp_flow = std::chrono::seconds(o.settings.kad_udp_flow_window_s);
   run.windows.recheck = std::chrono::seconds(o.settings.kad_recheck_window_s);
   load_memory(run);
@@ -599,8 +561,22 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
   if (report.elapsed.count() == 0) report.elapsed = run.since();
   if (run.node) report.routing = run.node->contacts();
   persist(run);
-  if (run.node) run.node->stop();
-  if (run.listener) run.listener->stop();
+  run.acks.reset();
+  co_return report;
+}
+
+asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
+{
+  KadServicesOptions so{o.settings, o.id, o.udp_key, o.user_hash, true};
+  std::string error;
+  auto services = co_await open_kad_services(so, error);
+  if (!services) {
+    KadCheckReport report;
+    report.error = error;
+    co_return report;
+  }
+  KadCheckReport report = co_await check_kad(*services, std::move(o));
+  stop_kad_services(*services);
   co_return report;
 }
 

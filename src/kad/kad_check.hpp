@@ -37,6 +37,7 @@
 #include "kad/checker_choice.hpp"
 #include "kad/checker_memory.hpp"
 #include "kad/kad_messages.hpp"
+#include "kad/kad_services.hpp"
 #include "kad/kad_verdicts.hpp"
 #include "kad/nodes_dat.hpp"
 #include "kad/routing_table.hpp"
@@ -110,6 +111,10 @@ struct KadCheckReport {
   std::chrono::milliseconds elapsed{0};
 };
 
+// The check on services borrowed from their owner (who keeps them running
+// afterwards: our node stays in the network).
+boost::asio::awaitable<KadCheckReport> check_kad(KadServices& services, KadCheckOptions options);
+// The same on services of its own, opened for it and stopped after it.
 boost::asio::awaitable<KadCheckReport> check_kad(KadCheckOptions options);
 
 }  // namespace mulenet::kad

@@ -48,6 +48,10 @@ struct KadFindReport {
   std::chrono::milliseconds elapsed{0};
 };
 
+class KadNode;
+// A lookup by a node borrowed from its owner (whose routing table it fills).
+boost::asio::awaitable<KadFindReport> find_kad_nodes(KadNode& node, KadFindOptions options);
+// The same by a node of its own on a free port, stopped after it.
 boost::asio::awaitable<KadFindReport> find_kad_nodes(KadFindOptions options);
 
 }  // namespace mulenet::kad
