@@ -46,21 +46,21 @@ asio::awaitable<void> login_worker(Shared* shared)
   }
 }
 
-}  // namespace
+// The Hellos our listener answers, by address, while the check lives (the
+// servers' connect-backs among them). Empty when we do not listen.
+ClientListener::Subscription subscribe_to_hellos(Ed2kServices& services, Ed2kCheckReport& report)
+{
+  if (!services.listener) return {};
+  report.listening = true;
+  return services.listener->subscribe_hellos([&report](const IncomingHello& h) {
+    if (report.hellos_from.size() < 256) report.hellos_from.push_back(h.peer_ip);
+  });
+}
 
-asio::awaitable<Ed2kCheckReport> check_ed2k(Ed2kServices& services, Ed2kCheckOptions options)
+// Every server, at most two at a time as aMule does.
+asio::awaitable<void> log_in_to_servers(Ed2kServices& services, Ed2kCheckOptions& options, Ed2kCheckReport& report)
 {
   using namespace asio::experimental::awaitable_operators;
-  Ed2kCheckReport report;
-  report.listen_error = services.listen_error;
-  ClientListener::Subscription hellos;
-  if (services.listener) {
-    report.listening = true;
-    hellos = services.listener->subscribe_hellos([&report](const IncomingHello& h) {
-      if (report.hellos_from.size() < 256) report.hellos_from.push_back(h.peer_ip);
-    });
-  }
-  const auto spec = proxy::proxy_from_settings(options.settings.proxy);
   report.servers.resize(options.servers.size());
   Shared shared{&options, services.dialer.get(), &report.servers, 0};
   if (options.parallel >= 2 && options.servers.size() >= 2) {
@@ -68,6 +68,11 @@ asio::awaitable<Ed2kCheckReport> check_ed2k(Ed2kServices& services, Ed2kCheckOpt
   } else {
     co_await login_worker(&shared);
   }
+}
+
+// A server connected back when a Hello from its address reached our listener.
+void match_connect_backs(Ed2kCheckReport& report)
+{
   for (ServerCheck& s : report.servers) {
     const auto* ip = std::get_if<proxy::Ipv4>(&s.login.server.host);
     if (ip) {
@@ -76,22 +81,39 @@ asio::awaitable<Ed2kCheckReport> check_ed2k(Ed2kServices& services, Ed2kCheckOpt
         if (from == text) s.connect_back_seen = true;
     }
   }
-  if (options.udp_ping) {
-    const proxy::RouteDecision route =
-        proxy::route_for(proxy::TrafficKind::server_udp, proxy::proxy_mode_from(options.settings.proxy));
-    for (ServerCheck& s : report.servers) {
-      const auto* ip = std::get_if<proxy::Ipv4>(&s.login.server.host);
-      if (!s.login.id || !ip) continue;  // only servers we logged in to, by address
-      say(options, "UDP status ping to " + s.login.server.str());
-      UdpPingOptions ping;
-      ping.server_ip = *ip;
-      ping.server_tcp_port = s.login.server.port;
-      ping.local_port = static_cast<std::uint16_t>(options.settings.server_udp_port() & 0xFFFF);
-      ping.route = route.route;
-      ping.proxy = spec;
-      s.udp = co_await ping_server_udp(ping);
-    }
+}
+
+// The UDP status ping to each server we logged in to (by address), the way
+// the Proxy page routes server UDP.
+asio::awaitable<void> ping_servers_udp(const Ed2kCheckOptions& options, Ed2kCheckReport& report)
+{
+  const auto spec = proxy::proxy_from_settings(options.settings.proxy);
+  const proxy::RouteDecision route =
+      proxy::route_for(proxy::TrafficKind::server_udp, proxy::proxy_mode_from(options.settings.proxy));
+  for (ServerCheck& s : report.servers) {
+    const auto* ip = std::get_if<proxy::Ipv4>(&s.login.server.host);
+    if (!s.login.id || !ip) continue;  // only servers we logged in to, by address
+    say(options, "UDP status ping to " + s.login.server.str());
+    UdpPingOptions ping;
+    ping.server_ip = *ip;
+    ping.server_tcp_port = s.login.server.port;
+    ping.local_port = static_cast<std::uint16_t>(options.settings.server_udp_port() & 0xFFFF);
+    ping.route = route.route;
+    ping.proxy = spec;
+    s.udp = co_await ping_server_udp(ping);
   }
+}
+
+}  // namespace
+
+asio::awaitable<Ed2kCheckReport> check_ed2k(Ed2kServices& services, Ed2kCheckOptions options)
+{
+  Ed2kCheckReport report;
+  report.listen_error = services.listen_error;
+  const ClientListener::Subscription hellos = subscribe_to_hellos(services, report);
+  co_await log_in_to_servers(services, options, report);
+  match_connect_backs(report);
+  if (options.udp_ping) co_await ping_servers_udp(options, report);
   if (services.listener) report.listener = services.listener->counters();
   co_return report;
 }

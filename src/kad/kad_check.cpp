@@ -13,6 +13,7 @@
 #include "kad/kad_udp_route.hpp"
 #include "kad/node_lookup.hpp"
 #include "kad/udp_check_request.hpp"
+#include "net/collect_until.hpp"
 #include "net/interface_addresses.hpp"
 #include "proxy/proxy_spec.hpp"
 
@@ -148,8 +149,6 @@ void persist(Run& run)
   run.note("", "could not remember this check's nodes for the next one: " + error);
 }
 
-// Our node on the Kad UDP port (directly or through the SOCKS5 relay) and the
-// TCP listener the TCP checks connect to. False with report.error set.
 // The borrowed services into the run: their notes into the evidence, and a
 // subscription to the listener for the ACKs of our TCP check (dropped with the run).
 void borrow_services(Run& run, KadServices& services)
@@ -230,28 +229,30 @@ asio::awaitable<CheckerChoice> choose(Run& run)
 // 1. TCP checks and pings, to the same nodes, all at once: FIREWALLED(2)_REQ
 // (each answers FIREWALLED_RES and tries our TCP port) and PING (each tells
 // the UDP port it saw).
-asio::awaitable<TcpCheckEvidence> check_tcp(Run& run, const std::vector<Contact>& checkers)
-{
-  const config::Settings& s = run.o.settings;
-  KadCheckReport& report = run.report;
-  TcpCheckEvidence ev;
-  ev.asked = checkers.size();
-  if (checkers.empty()) co_return ev;
-  run.say(fmt::format("asking {} Kad nodes to check our TCP port and tell our UDP port", checkers.size()));
+
+// What the TCP checkers answered (keyed by the node's ed2k-order IP).
+struct TcpAnswers {
   std::map<std::uint32_t, std::uint32_t> seen_ip;    // node -> our IP (Kad order) as it sees it
   std::map<std::uint32_t, std::uint16_t> seen_port;  // node -> our UDP port as it sees it
+  std::optional<Clock::time_point> last_answer;      // when the last new FIREWALLED_RES came
+};
+
+// The checkers are asked from now on (their ACKs count), each noted as silent
+// until we know better, and saved before the requests go out.
+void mark_tcp_asked(Run& run, const std::vector<Contact>& checkers)
+{
   for (const Contact& c : checkers) {
     run.tcp_asked.insert(ed2k_ip_of_contact(c));
     run.learned.note_tcp_check(c.ip, run.now(), TcpCheckOutcome::silent);  // until we know better
     run.learned.note_udp_exchange(c.ip, run.now());
   }
   persist(run);
-  // Opened before the first request: no answer is lost while we send the others.
-  const auto answers = run.node->open_inbox([&run](const Received& r) {
-    return r.from.address().is_v4() && run.tcp_asked.contains(ed2k_ip_of(r.from.address().to_v4())) &&
-           (r.datagram.opcode == KADEMLIA_FIREWALLED_RES || r.datagram.opcode == KADEMLIA2_PONG ||
-            is_firewalled_ack_res(r.datagram));
-  });
+}
+
+// FIREWALLED(2)_REQ and PING to each checker.
+asio::awaitable<void> send_tcp_requests(Run& run, const std::vector<Contact>& checkers)
+{
+  const config::Settings& s = run.o.settings;
   for (const Contact& c : checkers) {
     const SendKey key{c.id, 0};
     const Firewalled2Req fw2{s.tcp_port, KadId::from_hash(run.o.user_hash), 0};  // connect options 0: plain TCP
@@ -259,59 +260,102 @@ asio::awaitable<TcpCheckEvidence> check_tcp(Run& run, const std::vector<Contact>
     co_await run.node->send(endpoint_of(c), request, key);
     co_await run.node->send(endpoint_of(c), encode_ping(), key);
   }
-  const auto answers_until = Clock::now() + run.o.answer_wait;
-  std::optional<Clock::time_point> last_answer;
-  for (int i = 0; i < 400; ++i) {
-    // Until every node answered (or answer_wait passed), then tcp_wait after
-    // the last answer for the ACKs; without any answer, answer_wait is all.
-    const bool all_answered = seen_ip.size() == checkers.size() && seen_port.size() == checkers.size();
-    Clock::time_point deadline = answers_until;
-    if (last_answer && (all_answered || Clock::now() >= answers_until)) deadline = *last_answer + run.o.tcp_wait;
-    if (run.acked.size() >= 2 || Clock::now() >= deadline) break;
-    const auto slice = std::min<std::chrono::milliseconds>(
-        200ms, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()) + 1ms);
-    const auto got = co_await answers->next(slice);
-    if (!got) continue;
-    const std::uint32_t from = ed2k_ip_of(got->from.address().to_v4());
-    const std::string who = fmt::format("{}:{}", got->from.address().to_string(), got->from.port());
-    if (got->datagram.opcode == KADEMLIA_FIREWALLED_RES) {
-      if (const auto ip = decode_firewalled_res(got->datagram); ip && !seen_ip.contains(from)) {
-        seen_ip[from] = *ip.value;
-        last_answer = Clock::now();
-        run.note(who, "KADEMLIA_FIREWALLED_RES: it sees us at " + kad_ip_text(*ip.value) + ", now tries our TCP port");
-      }
-    } else if (got->datagram.opcode == KADEMLIA2_PONG) {
-      if (const auto port = decode_pong(got->datagram); port && !seen_port.contains(from)) {
-        seen_port[from] = *port.value;
-        run.note(who, fmt::format("KADEMLIA2_PONG: it sees our UDP port as {}", *port.value));
-      }
-    } else if (run.acked.insert(from).second) {
-      run.note(who, "KADEMLIA_FIREWALLED_ACK_RES over UDP: it reached our TCP port");
+}
+
+// One datagram of a TCP checker: FIREWALLED_RES (our IP as it sees it), PONG
+// (our UDP port as it sees it) or FIREWALLED_ACK_RES (it reached our TCP port).
+void take_tcp_answer(Run& run, TcpAnswers& a, const Received& got)
+{
+  const std::uint32_t from = ed2k_ip_of(got.from.address().to_v4());
+  const std::string who = fmt::format("{}:{}", got.from.address().to_string(), got.from.port());
+  if (got.datagram.opcode == KADEMLIA_FIREWALLED_RES) {
+    if (const auto ip = decode_firewalled_res(got.datagram); ip && !a.seen_ip.contains(from)) {
+      a.seen_ip[from] = *ip.value;
+      a.last_answer = Clock::now();
+      run.note(who, "KADEMLIA_FIREWALLED_RES: it sees us at " + kad_ip_text(*ip.value) + ", now tries our TCP port");
     }
+  } else if (got.datagram.opcode == KADEMLIA2_PONG) {
+    if (const auto port = decode_pong(got.datagram); port && !a.seen_port.contains(from)) {
+      a.seen_port[from] = *port.value;
+      run.note(who, fmt::format("KADEMLIA2_PONG: it sees our UDP port as {}", *port.value));
+    }
+  } else if (run.acked.insert(from).second) {
+    run.note(who, "KADEMLIA_FIREWALLED_ACK_RES over UDP: it reached our TCP port");
   }
-  // What came of each check, for the next run.
+}
+
+// Until every checker answered (or answer_wait passed), then tcp_wait after
+// the last answer for the ACKs; without any answer, answer_wait is all. Two
+// ACKs end it at once. The ACKs over TCP arrive on the listener, not in the
+// inbox: they are looked at every 200 ms.
+asio::awaitable<TcpAnswers> collect_tcp_answers(Run& run, KadInbox& inbox, std::size_t asked)
+{
+  TcpAnswers a;
+  const auto answers_until = Clock::now() + run.o.answer_wait;
+  const auto deadline = [&]() -> Clock::time_point {
+    const bool all_answered = a.seen_ip.size() == asked && a.seen_port.size() == asked;
+    if (a.last_answer && (all_answered || Clock::now() >= answers_until)) return *a.last_answer + run.o.tcp_wait;
+    return answers_until;
+  };
+  const auto take = [&](const Received& r) {
+    take_tcp_answer(run, a, r);
+    return net::Collect::more;
+  };
+  const net::CollectWatch acks{[&run] { return run.acked.size() >= 2; }, 200ms};
+  co_await net::collect_until(inbox, deadline, 400, take, acks);
+  co_return a;
+}
+
+// What came of each check, for the next run.
+void note_tcp_outcomes(Run& run, const std::vector<Contact>& checkers, const TcpAnswers& a)
+{
   for (const Contact& c : checkers) {
     const std::uint32_t ip = ed2k_ip_of_contact(c);
-    const TcpCheckOutcome outcome = run.acked.contains(ip)  ? TcpCheckOutcome::acked
-                                    : seen_ip.contains(ip) ? TcpCheckOutcome::no_ack
-                                                           : TcpCheckOutcome::silent;
+    const TcpCheckOutcome outcome = run.acked.contains(ip)    ? TcpCheckOutcome::acked
+                                    : a.seen_ip.contains(ip) ? TcpCheckOutcome::no_ack
+                                                             : TcpCheckOutcome::silent;
     run.learned.note_tcp_check(c.ip, run.now(), outcome);
     run.known.note_tcp_check(c.ip, run.now(), outcome);
   }
-  ev.answered = seen_ip.size();
-  ev.acked = run.acked.size();
+}
+
+// Our public address and UDP port as the checkers saw them.
+void report_tcp_answers(Run& run, const TcpAnswers& a)
+{
+  KadCheckReport& report = run.report;
   report.tcp_acks = run.acked.size();
-  report.tcp_answers = seen_ip.size();
-  if (const auto ip = agreed(seen_ip)) report.public_ip = kad_ip_text(*ip);
-  else if (seen_ip.size() == 1) report.public_ip = kad_ip_text(seen_ip.begin()->second);
-  if (const auto port = agreed(seen_port)) {
+  report.tcp_answers = a.seen_ip.size();
+  if (const auto ip = agreed(a.seen_ip)) report.public_ip = kad_ip_text(*ip);
+  else if (a.seen_ip.size() == 1) report.public_ip = kad_ip_text(a.seen_ip.begin()->second);
+  if (const auto port = agreed(a.seen_port)) {
     report.external_udp_port = *port;
     // Through the proxy the nodes see the relay's port: the proxy's doing,
     // not a NAT remapping our port (no forwarding rule would change it).
-    report.udp_remapped = *port != s.udp_port && !run.relay;
-  } else if (seen_port.size() >= 2) {
+    report.udp_remapped = *port != run.o.settings.udp_port && !run.relay;
+  } else if (a.seen_port.size() >= 2) {
     report.udp_port_unstable = true;  // they all saw another port: a NAT that changes it per destination
   }
+}
+
+asio::awaitable<TcpCheckEvidence> check_tcp(Run& run, const std::vector<Contact>& checkers)
+{
+  TcpCheckEvidence ev;
+  ev.asked = checkers.size();
+  if (checkers.empty()) co_return ev;
+  run.say(fmt::format("asking {} Kad nodes to check our TCP port and tell our UDP port", checkers.size()));
+  mark_tcp_asked(run, checkers);
+  // Opened before the first request: no answer is lost while we send the others.
+  const auto inbox = run.node->open_inbox([&run](const Received& r) {
+    return r.from.address().is_v4() && run.tcp_asked.contains(ed2k_ip_of(r.from.address().to_v4())) &&
+           (r.datagram.opcode == KADEMLIA_FIREWALLED_RES || r.datagram.opcode == KADEMLIA2_PONG ||
+            is_firewalled_ack_res(r.datagram));
+  });
+  co_await send_tcp_requests(run, checkers);
+  const TcpAnswers a = co_await collect_tcp_answers(run, *inbox, checkers.size());
+  note_tcp_outcomes(run, checkers, a);
+  ev.answered = a.seen_ip.size();
+  ev.acked = run.acked.size();
+  report_tcp_answers(run, a);
   co_return ev;
 }
 
@@ -349,63 +393,64 @@ asio::awaitable<std::vector<UdpCheckRequest>> ask_udp_checkers(Run& run, const C
   co_return open_requests;
 }
 
-// 2. The UDP test, by nodes fit for it (no flow with our port, no recent check).
-asio::awaitable<UdpCheckEvidence> check_udp(Run& run, const CheckerChoice& choice)
+// The nodes whose test datagram counts: the chosen ones and the backups (ed2k order).
+std::set<std::uint32_t> udp_senders(const CheckerChoice& choice)
 {
-  const config::Settings& s = run.o.settings;
-  UdpCheckEvidence ev;
-  ev.fit = choice.udp_fit;
-  ev.chosen = choice.udp.size();
-  if (choice.udp.empty()) co_return ev;
-  if (s.proxy.enabled && !run.relay) {
-    // The node sends its test datagram to the address the request came from: the proxy's.
-    run.note("", "UDP test not asked: the request would go through the proxy, and the answer to the proxy's address");
-    ev.request_via_proxy = true;
-    co_return ev;
-  }
-  run.say(fmt::format("asking {} other Kad nodes to send to our UDP port", choice.udp.size()));
-  std::set<std::uint32_t> may_answer;  // ed2k order
+  std::set<std::uint32_t> may_answer;
   for (const Contact& c : choice.udp) may_answer.insert(ed2k_ip_of_contact(c));
   for (const Contact& c : choice.udp_backups) may_answer.insert(ed2k_ip_of_contact(c));
-  // Opened before the first request: a node answers at once, while we still ask the next.
-  const auto answers = run.node->open_inbox([&may_answer](const Received& r) {
-    return r.datagram.opcode == KADEMLIA2_FIREWALLUDP && r.from.address().is_v4() &&
-           may_answer.contains(ed2k_ip_of(r.from.address().to_v4()));
-  });
-  std::map<std::uint32_t, Contact> asked;  // ed2k order -> node
-  const std::vector<UdpCheckRequest> requests = co_await ask_udp_checkers(run, choice, asked);
-  ev.delivered = asked.size();
-  std::map<std::uint32_t, UdpCheckOutcome> outcome;
-  const auto until = Clock::now() + run.o.udp_wait;
-  bool reached = false;  // one arrival decides: no need to wait for the others
-  for (int i = 0; i < 64 && !asked.empty() && Clock::now() < until && !reached; ++i) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()) + 1ms;
-    const auto got = co_await answers->next(left);
-    if (!got) break;
-    const std::uint32_t from = ed2k_ip_of(got->from.address().to_v4());
-    const auto f = decode_firewall_udp(got->datagram);
-    if (!asked.contains(from) || !f) continue;  // not asked after all
-    const std::string who = got->from.address().to_string();
-    if (f.value->error_code != 0) {
-      run.note(who, fmt::format("KADEMLIA2_FIREWALLUDP error {}: it already knows us, test cancelled", f.value->error_code));
-      outcome.try_emplace(from, UdpCheckOutcome::declined);
-      continue;
-    }
-    const std::uint16_t port = f.value->port_tested;
-    const auto sent = run.node->last_sent_to(asked.at(from).ip);
-    if (sent && *sent > run.chosen_at) {
-      // We answered it something meanwhile: that flow may have let this in.
-      run.note(who, "KADEMLIA2_FIREWALLUDP, but our node had sent to it during the check: it proves nothing");
-      ev.spoiled = true;
-      continue;
-    }
-    if (port != 0 && (port == s.udp_port || (run.report.external_udp_port && port == *run.report.external_udp_port))) {
-      outcome[from] = UdpCheckOutcome::arrived;
-      reached = true;
-      run.report.udp_working_port = port;
-      run.note(who, fmt::format("KADEMLIA2_FIREWALLUDP for port {}: our UDP port is reachable", port));
-    }
+  return may_answer;
+}
+
+// One KADEMLIA2_FIREWALLUDP: declined ("I know you"), spoiled (our node sent
+// to it meanwhile) or arrived for our port, which decides: enough.
+net::Collect take_udp_arrival(Run& run, const std::map<std::uint32_t, Contact>& asked,
+                              std::map<std::uint32_t, UdpCheckOutcome>& outcome, UdpCheckEvidence& ev,
+                              const Received& got)
+{
+  const config::Settings& s = run.o.settings;
+  const std::uint32_t from = ed2k_ip_of(got.from.address().to_v4());
+  const auto f = decode_firewall_udp(got.datagram);
+  if (!asked.contains(from) || !f) return net::Collect::more;  // not asked after all
+  const std::string who = got.from.address().to_string();
+  if (f.value->error_code != 0) {
+    run.note(who, fmt::format("KADEMLIA2_FIREWALLUDP error {}: it already knows us, test cancelled", f.value->error_code));
+    outcome.try_emplace(from, UdpCheckOutcome::declined);
+    return net::Collect::more;
   }
+  const std::uint16_t port = f.value->port_tested;
+  const auto sent = run.node->last_sent_to(asked.at(from).ip);
+  if (sent && *sent > run.chosen_at) {
+    // We answered it something meanwhile: that flow may have let this in.
+    run.note(who, "KADEMLIA2_FIREWALLUDP, but our node had sent to it during the check: it proves nothing");
+    ev.spoiled = true;
+    return net::Collect::more;
+  }
+  const std::optional<std::uint16_t> external = run.report.external_udp_port;
+  if (port == 0 || (port != s.udp_port && (!external || port != *external))) return net::Collect::more;  // not ours
+  outcome[from] = UdpCheckOutcome::arrived;
+  run.report.udp_working_port = port;
+  run.note(who, fmt::format("KADEMLIA2_FIREWALLUDP for port {}: our UDP port is reachable", port));
+  return net::Collect::enough;  // one arrival decides: no need to wait for the others
+}
+
+// The test datagrams of the nodes asked, until udp_wait passed or the first
+// arrival; what came of each request.
+asio::awaitable<std::map<std::uint32_t, UdpCheckOutcome>> collect_udp_arrivals(
+    Run& run, KadInbox& inbox, const std::map<std::uint32_t, Contact>& asked, UdpCheckEvidence& ev)
+{
+  std::map<std::uint32_t, UdpCheckOutcome> outcome;
+  if (asked.empty()) co_return outcome;
+  const auto until = Clock::now() + run.o.udp_wait;
+  const auto take = [&](const Received& r) { return take_udp_arrival(run, asked, outcome, ev, r); };
+  co_await net::collect_until(inbox, until, 64, take);
+  co_return outcome;
+}
+
+// What came of each UDP test, for the next run and this one's choices.
+void note_udp_outcomes(Run& run, const std::map<std::uint32_t, Contact>& asked,
+                       const std::map<std::uint32_t, UdpCheckOutcome>& outcome, UdpCheckEvidence& ev)
+{
   for (const auto& [ip, c] : asked) {
     const auto it = outcome.find(ip);
     const UdpCheckOutcome o = it == outcome.end() ? UdpCheckOutcome::silent : it->second;
@@ -414,43 +459,74 @@ asio::awaitable<UdpCheckEvidence> check_udp(Run& run, const CheckerChoice& choic
     run.learned.note_udp_check(c.ip, run.now(), o);
     run.known.note_udp_check(c.ip, run.now(), o);
   }
+}
+
+// 2. The UDP test, by nodes fit for it (no flow with our port, no recent check).
+asio::awaitable<UdpCheckEvidence> check_udp(Run& run, const CheckerChoice& choice)
+{
+  UdpCheckEvidence ev;
+  ev.fit = choice.udp_fit;
+  ev.chosen = choice.udp.size();
+  if (choice.udp.empty()) co_return ev;
+  if (run.o.settings.proxy.enabled && !run.relay) {
+    // The node sends its test datagram to the address the request came from: the proxy's.
+    run.note("", "UDP test not asked: the request would go through the proxy, and the answer to the proxy's address");
+    ev.request_via_proxy = true;
+    co_return ev;
+  }
+  run.say(fmt::format("asking {} other Kad nodes to send to our UDP port", choice.udp.size()));
+  const std::set<std::uint32_t> may_answer = udp_senders(choice);
+  // Opened before the first request: a node answers at once, while we still ask the next.
+  const auto inbox = run.node->open_inbox([&may_answer](const Received& r) {
+    return r.datagram.opcode == KADEMLIA2_FIREWALLUDP && r.from.address().is_v4() &&
+           may_answer.contains(ed2k_ip_of(r.from.address().to_v4()));
+  });
+  std::map<std::uint32_t, Contact> asked;  // ed2k order -> node
+  const std::vector<UdpCheckRequest> requests = co_await ask_udp_checkers(run, choice, asked);  // open until the end
+  ev.delivered = asked.size();
+  const auto outcome = co_await collect_udp_arrivals(run, *inbox, asked, ev);
+  note_udp_outcomes(run, asked, outcome, ev);
   co_return ev;
 }
 
 // 3. Join: HELLO the TCP checkers twice (the ACK handshake verifies us; the
 // second HELLO makes us a "seen alive" contact), then ask each whether it
 // lists us. Not part of the verdicts' time.
-asio::awaitable<void> join(Run& run, const std::vector<Contact>& checkers)
+
+// One round: HELLO to each checker, then their HELLO_RES until all answered
+// or answer_wait passed (noted in the first round).
+asio::awaitable<void> hello_round(Run& run, const std::vector<Contact>& checkers, int round)
 {
+  if (checkers.empty()) co_return;
   const config::Settings& s = run.o.settings;
-  run.say("joining: HELLO with the nodes that checked our TCP port");
   std::set<std::uint32_t> ips;
   for (const Contact& c : checkers) ips.insert(ed2k_ip_of_contact(c));
-  for (int round = 0; round < 2; ++round) {
-    std::set<std::uint32_t> answered;
-    const auto hello_answers = run.node->open_inbox([&ips](const Received& r) {
-      return r.datagram.opcode == KADEMLIA2_HELLO_RES && r.from.address().is_v4() &&
-             ips.contains(ed2k_ip_of(r.from.address().to_v4()));
-    });
-    for (const Contact& c : checkers) {
-      const Hello me_hello{run.o.id, s.tcp_port, kKadVersion, hello_tags(std::nullopt, 0)};
-      co_await run.node->send(endpoint_of(c), encode_hello(me_hello, false), SendKey{c.id, 0});
-      run.learned.note_hello(c.ip, run.now());  // it may keep us as a contact: its UDP test would be declined
-    }
-    const auto until = Clock::now() + run.o.answer_wait;
-    for (int i = 0; i < 32 && answered.size() < checkers.size() && Clock::now() < until; ++i) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()) + 1ms;
-      const auto got = co_await hello_answers->next(left);
-      if (!got) break;
-      if (answered.insert(ed2k_ip_of(got->from.address().to_v4())).second && round == 0) {
-        const auto h = decode_hello(got->datagram);
-        run.note(got->from.address().to_string(), h && h.value->wants_ack()
-                                                       ? "KADEMLIA2_HELLO_RES asking for our ACK: sent (it verifies us)"
-                                                       : "KADEMLIA2_HELLO_RES");
-      }
-    }
+  const auto hello_answers = run.node->open_inbox([&ips](const Received& r) {
+    return r.datagram.opcode == KADEMLIA2_HELLO_RES && r.from.address().is_v4() &&
+           ips.contains(ed2k_ip_of(r.from.address().to_v4()));
+  });
+  for (const Contact& c : checkers) {
+    const Hello me_hello{run.o.id, s.tcp_port, kKadVersion, hello_tags(std::nullopt, 0)};
+    co_await run.node->send(endpoint_of(c), encode_hello(me_hello, false), SendKey{c.id, 0});
+    run.learned.note_hello(c.ip, run.now());  // it may keep us as a contact: its UDP test would be declined
   }
-  // Does a node list us now? (aMule lists only verified contacts seen alive.)
+  std::set<std::uint32_t> answered;
+  const auto take = [&](const Received& got) {
+    if (answered.insert(ed2k_ip_of(got.from.address().to_v4())).second && round == 0) {
+      const auto h = decode_hello(got.datagram);
+      run.note(got.from.address().to_string(), h && h.value->wants_ack()
+                                                   ? "KADEMLIA2_HELLO_RES asking for our ACK: sent (it verifies us)"
+                                                   : "KADEMLIA2_HELLO_RES");
+    }
+    return answered.size() >= checkers.size() ? net::Collect::enough : net::Collect::more;
+  };
+  co_await net::collect_until(*hello_answers, Clock::now() + run.o.answer_wait, 32, take);
+}
+
+// Does a node list us now? (aMule lists only verified contacts seen alive.)
+// One KADEMLIA2_REQ for our own ID to each, one answer awaited.
+asio::awaitable<void> ask_whether_listed(Run& run, const std::vector<Contact>& checkers)
+{
   for (const Contact& c : checkers) {
     const Kademlia2Req q{kFindNode, run.o.id, c.id};
     const auto to = endpoint_of(c);
@@ -468,6 +544,13 @@ asio::awaitable<void> join(Run& run, const std::vector<Contact>& checkers)
       break;
     }
   }
+}
+
+asio::awaitable<void> join(Run& run, const std::vector<Contact>& checkers)
+{
+  run.say("joining: HELLO with the nodes that checked our TCP port");
+  for (int round = 0; round < 2; ++round) co_await hello_round(run, checkers, round);
+  co_await ask_whether_listed(run, checkers);
 }
 
 // As aMule after its start: a lookup of our own ID, so that the nodes
@@ -567,7 +650,11 @@ asio::awaitable<KadCheckReport> check_kad(KadServices& services, KadCheckOptions
 
 asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
 {
-  KadServicesOptions so{o.settings, o.id, o.udp_key, o.user_hash, true};
+  KadServicesOptions so;
+  so.settings = o.settings;
+  so.id = o.id;
+  so.udp_key = o.udp_key;
+  so.user_hash = o.user_hash;
   std::string error;
   auto services = co_await open_kad_services(so, error);
   if (!services) {
