@@ -2,13 +2,15 @@
 // ID or Low ID, with the evidence (did the server's connect-back reach us,
 // what did it say, does UDP to it work).
 #include <iostream>
+#include <limits>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include "command.hpp"
+#include "ed2k/servers_to_ask.hpp"
+#include "engine/run_services.hpp"
 #include "config/load_settings.hpp"
 #include "ed2k/ed2k_check.hpp"
 #include "ed2k/hello_probe.hpp"
@@ -99,29 +101,16 @@ int run_login(const GlobalOptions& g, const LoginOptions& o)
   if (!settings) return failed;
   ed2k::Ed2kCheckOptions options;
   options.settings = std::move(*settings);
-  for (const std::string& text : o.servers) {
-    const auto target = proxy::parse_target(text);
-    if (!target) {
-      report_error(g, "bad-server", "'" + text + "' is not HOST:PORT (e.g. 203.0.113.10:4661)");
-      return kExitUsage;
-    }
-    options.servers.push_back(*target);
-  }
-  if (options.servers.empty()) {
-    const auto path = ed2k::server_met_path_for(config_path(g));
-    const auto met = ed2k::read_server_met(path);
-    if (!met) {
-      report_error(g, "server-met-unreadable", met.error);
+  const ed2k::ServersToAsk to_ask = ed2k::servers_to_ask(config_path(g), o.servers, std::numeric_limits<std::size_t>::max());
+  switch (to_ask.problem) {
+    case ed2k::ServersProblem::none: break;
+    case ed2k::ServersProblem::bad_server: report_error(g, "bad-server", to_ask.message); return kExitUsage;
+    case ed2k::ServersProblem::server_met_unreadable:
+      report_error(g, "server-met-unreadable", to_ask.message);
       return kExitFileError;
-    }
-    for (const auto& e : met.value->servers) options.servers.push_back(proxy::make_target(ed2k::dotted_text(e.ip), e.port));
-    if (options.servers.empty()) {
-      report_error(g, "no-servers",
-                   "no eD2k server to log in to: name one (mulenet ed2k login HOST:PORT) or keep a server.met at " +
-                       path.string());
-      return kExitUsage;
-    }
+    case ed2k::ServersProblem::no_servers: report_error(g, "no-servers", to_ask.message); return kExitUsage;
   }
+  options.servers = to_ask.servers;
   const ed2k::UserHash hash = ed2k::load_or_create_user_hash(config_path(g));
   if (!hash.error.empty()) {
     report_error(g, "user-hash", hash.error);
@@ -132,13 +121,16 @@ int run_login(const GlobalOptions& g, const LoginOptions& o)
   options.listen = !o.no_listen;
   options.udp_ping = !o.no_udp;
   options.progress = progress_printer(g);
-  boost::asio::io_context io;
+  kad::NodeServicesOptions services;  // no Kad node: a login needs only the listener and the Dialer
+  services.settings = options.settings;
+  services.user_hash = hash.hash;
+  services.with_kad = false;
+  services.listen = options.listen;
+  services.nick = options.nick;
   ed2k::Ed2kCheckReport report;
-  boost::asio::co_spawn(io, ed2k::check_ed2k(options), [&report](std::exception_ptr e, ed2k::Ed2kCheckReport r) {
-    if (e) std::rethrow_exception(e);
-    report = std::move(r);
+  engine::run_with_services(services, [&](kad::NodeServices& s) -> boost::asio::awaitable<void> {
+    report = co_await ed2k::check_ed2k(s.ed2k, options);
   });
-  io.run();
 
   bool any_high = false, any_id = false;
   for (const auto& s : report.servers) {
@@ -181,15 +173,12 @@ int run_hello(const GlobalOptions& g, const std::string& peer_text, int timeout_
   me.user_hash = hash.hash;
   me.tcp_port = settings.tcp_port;
   me.udp_port = settings.udp_enabled ? settings.udp_port : 0;
-  boost::asio::io_context io;
-  proxy::Dialer dialer(io.get_executor(), proxy::proxy_from_settings(settings.proxy), settings.proxy.strict);
   ed2k::HelloProbe probe;
-  boost::asio::co_spawn(io, ed2k::say_hello(dialer, *peer, me, std::chrono::seconds(timeout_s)),
-                        [&probe](std::exception_ptr e, ed2k::HelloProbe r) {
-                          if (e) std::rethrow_exception(e);
-                          probe = std::move(r);
-                        });
-  io.run();
+  engine::run_to_end([&]() -> boost::asio::awaitable<void> {
+    proxy::Dialer dialer(co_await boost::asio::this_coro::executor, proxy::proxy_from_settings(settings.proxy),
+                         settings.proxy.strict);
+    probe = co_await ed2k::say_hello(dialer, *peer, me, std::chrono::seconds(timeout_s));
+  });
   const int code = probe.answer ? kExitOk : kExitProblems;
   if (g.json) {
     boost::json::object o{{"peer", peer->str()}, {"connected", probe.connected}, {"ms", probe.elapsed.count()}};

@@ -1,12 +1,11 @@
 // mulenet igd: what the router answers to (NAT-PMP, PCP, UPnP), and its external address.
 #include <iostream>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include "command.hpp"
+#include "engine/run_services.hpp"
 #include "exit_codes.hpp"
 #include "json_output.hpp"
 #include "portmap/gateway_probe.hpp"
@@ -88,13 +87,8 @@ int run_igd(const GlobalOptions& g, const IgdOptions& o)
   if (!o.gateway.empty()) options.gateway_override = o.gateway;
   options.list_mappings = true;
   if (!g.json) std::cerr << "Asking the router (NAT-PMP, PCP, UPnP)..." << std::endl;
-  boost::asio::io_context io;
   portmap::GatewayReport report;
-  boost::asio::co_spawn(io, portmap::probe_gateway(options), [&](std::exception_ptr e, portmap::GatewayReport r) {
-    if (e) std::rethrow_exception(e);
-    report = std::move(r);
-  });
-  io.run();
+  engine::run_to_end([&]() -> boost::asio::awaitable<void> { report = co_await portmap::probe_gateway(options); });
 
   std::optional<std::string> external = report.natpmp.external_ip;
   if (!external) external = report.upnp.external_ip;

@@ -2,12 +2,11 @@
 // port (remapped?), our public address, from several real Kad nodes at once.
 #include <iostream>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include "command.hpp"
+#include "engine/run_services.hpp"
 #include "ed2k/user_hash.hpp"
 #include "exit_codes.hpp"
 #include "json_output.hpp"
@@ -18,6 +17,7 @@
 #include "kad/kad_find.hpp"
 #include "kad/kad_node.hpp"
 #include "kad/kad_prefs.hpp"
+#include "kad/kad_seeds.hpp"
 #include "kad/nodes_dat.hpp"
 
 namespace mulenet::cli {
@@ -42,37 +42,19 @@ std::string verdict_words(kad::Verdict v)
   return v == kad::Verdict::firewalled ? "FIREWALLED" : kad::to_string(v);
 }
 
-// The Kad nodes to start from: --bootstrap addresses, and --nodes FILE or the
-// nodes.dat next to amule.conf (not read when only --bootstrap is given).
-// kExitOk, or the exit code after the error was reported.
+// The Kad nodes to start from (kad::gather_kad_seeds). kExitOk, or the exit
+// code after the error was reported.
 int gather_seeds(const GlobalOptions& g, const std::string& nodes_file, const std::vector<std::string>& addresses,
-                 std::vector<kad::NodesDatEntry>& nodes, std::vector<proxy::Target>& bootstrap)
+                 kad::KadSeeds& seeds)
 {
-  for (const std::string& text : addresses) {
-    const auto t = proxy::parse_target(text);
-    if (!t || !std::holds_alternative<proxy::Ipv4>(t->host)) {
-      report_error(g, "bad-bootstrap", "'" + text + "' is not IPV4:PORT (a Kad node's UDP address)");
-      return kExitUsage;
-    }
-    bootstrap.push_back(*t);
+  kad::KadSeedsResult r = kad::gather_kad_seeds(config_path(g), nodes_file, addresses);
+  switch (r.problem) {
+    case kad::SeedProblem::none: seeds = std::move(r.seeds); return kExitOk;
+    case kad::SeedProblem::bad_bootstrap: report_error(g, "bad-bootstrap", r.message); return kExitUsage;
+    case kad::SeedProblem::nodes_dat_unreadable: report_error(g, "nodes-dat-unreadable", r.message); return kExitFileError;
+    case kad::SeedProblem::no_nodes: report_error(g, "no-nodes", r.message); return kExitUsage;
   }
-  const std::filesystem::path nodes_path =
-      nodes_file.empty() ? config_path(g).parent_path() / "nodes.dat" : std::filesystem::path(nodes_file);
-  if (!nodes_file.empty() || (bootstrap.empty() && std::filesystem::exists(nodes_path))) {
-    const auto dat = kad::read_nodes_dat(nodes_path);
-    if (!dat) {
-      report_error(g, "nodes-dat-unreadable", dat.error);
-      return kExitFileError;
-    }
-    nodes = dat.value->entries;
-  }
-  if (nodes.empty() && bootstrap.empty()) {
-    report_error(g, "no-nodes",
-                 "no Kad node to ask: give --bootstrap IP:PORT or --nodes FILE, or keep a nodes.dat at " +
-                     nodes_path.string());
-    return kExitUsage;
-  }
-  return kExitOk;
+  return kExitUsage;
 }
 
 // The nodes.dat next to amule.conf was just written by us: noted in the Kad
@@ -140,27 +122,34 @@ int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
   o.lookup = !c.no_lookup;
   o.tcp_checkers = c.tcp_checkers;
   o.udp_checkers = c.udp_checkers;
-  if (const int bad = gather_seeds(g, c.nodes_file, c.bootstrap, o.nodes, o.bootstrap); bad != kExitOk) return bad;
-  const ed2k::UserHash hash = ed2k::load_or_create_user_hash(config_path(g));
-  const kad::KadIdentity identity = kad::load_or_create_identity(config_path(g));
-  if (!hash.error.empty() || !identity.error.empty()) {
-    report_error(g, "identity", hash.error.empty() ? identity.error : hash.error);
+  kad::KadSeeds seeds;
+  if (const int bad = gather_seeds(g, c.nodes_file, c.bootstrap, seeds); bad != kExitOk) return bad;
+  o.nodes = seeds.nodes;
+  o.bootstrap = seeds.bootstrap;
+  o.nodes_dat_written = seeds.nodes_dat_written;
+  const kad::NodeIdentity identity = kad::load_node_identity(config_path(g), true);
+  if (!identity.error.empty()) {
+    report_error(g, "identity", identity.error);
     return kExitFileError;
   }
-  o.user_hash = hash.hash;
-  o.id = identity.id;
+  o.user_hash = identity.user_hash;
+  o.id = identity.kad_id;
   o.udp_key = identity.udp_key;
   o.progress = progress_printer(g);
   o.memory_path = kad::checker_memory_path(config_path(g));
-  if (c.nodes_file.empty() && !o.nodes.empty()) o.nodes_dat_written = kad::modification_time(config_path(g).parent_path() / "nodes.dat");
-  boost::asio::io_context io;
+  kad::NodeServicesOptions services;
+  services.settings = o.settings;
+  services.user_hash = identity.user_hash;
+  services.kad_id = identity.kad_id;
+  services.udp_key = identity.udp_key;
   kad::KadCheckReport r;
-  boost::asio::co_spawn(io, kad::check_kad(o), [&r](std::exception_ptr e, kad::KadCheckReport got) {
-    if (e) std::rethrow_exception(e);
-    r = std::move(got);
+  engine::run_with_services(services, [&](kad::NodeServices& s) -> boost::asio::awaitable<void> {
+    if (!s.kad) {
+      r.error = s.kad_error;
+      co_return;
+    }
+    r = co_await kad::check_kad(*s.kad, o);
   });
-  io.run();
-
   const boost::json::object nodes_dat = r.error.empty() ? save_routing_table(g, c, r) : boost::json::object{};
   int code = kExitOk;
   if (!r.error.empty() || (r.tcp == kad::Verdict::unknown && r.udp == kad::Verdict::unknown)) code = kExitProblems;
@@ -246,7 +235,10 @@ int run_kad_lookup(const GlobalOptions& g, const KadLookupCli& c)
   auto settings = load_valid_settings(g, failed);
   if (!settings) return failed;
   kad::KadFindOptions o;
-  if (const int bad = gather_seeds(g, c.nodes_file, c.bootstrap, o.nodes, o.bootstrap); bad != kExitOk) return bad;
+  kad::KadSeeds seeds;
+  if (const int bad = gather_seeds(g, c.nodes_file, c.bootstrap, seeds); bad != kExitOk) return bad;
+  o.nodes = seeds.nodes;
+  o.bootstrap = seeds.bootstrap;
   // Our identity as aMule keeps it, only read: a lookup changes no file.
   const kad::KadIdentity identity = kad::load_or_create_identity(config_path(g), false);
   o.own_id = identity.id;
@@ -262,13 +254,9 @@ int run_kad_lookup(const GlobalOptions& g, const KadLookupCli& c)
   o.settings = std::move(*settings);
   o.lifetime = std::chrono::seconds(c.timeout_s);
   o.progress = progress_printer(g);
-  boost::asio::io_context io;
   kad::KadFindReport r;
-  boost::asio::co_spawn(io, kad::find_kad_nodes(o), [&r](std::exception_ptr e, kad::KadFindReport got) {
-    if (e) std::rethrow_exception(e);
-    r = std::move(got);
-  });
-  io.run();
+  // A node of its own on a free port: aMule may hold the Kad port meanwhile.
+  engine::run_to_end([&]() -> boost::asio::awaitable<void> { r = co_await kad::find_kad_nodes(o); });
   const int code = r.error.empty() ? kExitOk : kExitProblems;
   if (g.json) {
     boost::json::array closest;

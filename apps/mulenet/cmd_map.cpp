@@ -5,13 +5,14 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include "command.hpp"
+#include "engine/run_services.hpp"
 #include "config/load_settings.hpp"
 #include "exit_codes.hpp"
 #include "json_output.hpp"
@@ -34,18 +35,6 @@ struct MapOptions {
   int timeout_ms = 3000;
 };
 
-template <typename T>
-T run_sync(asio::io_context& io, asio::awaitable<T> op)
-{
-  T result{};
-  asio::co_spawn(io, std::move(op), [&result](std::exception_ptr e, T r) {
-    if (e) std::rethrow_exception(e);
-    result = std::move(r);
-  });
-  io.restart();
-  io.run();
-  return result;
-}
 
 boost::json::object to_json(const portmap::MappingOutcome& o)
 {
@@ -163,6 +152,55 @@ asio::awaitable<portmap::UnmapReport> stay(portmap::Mapper& mapper)
   co_return co_await mapper.stop();
 }
 
+// Maps, prints, then keeps them (until Ctrl-C) or removes them (--once), as asked.
+void print_map_report(const GlobalOptions& g, const portmap::MapReport& report, const portmap::MapperOptions& options);
+
+asio::awaitable<int> map_and_keep(const GlobalOptions& g, const MapOptions& o, portmap::Mapper& mapper,
+                                  const portmap::KeepOptions& keep)
+{
+  const portmap::MapReport report = co_await mapper.start();
+  print_map_report(g, report, mapper.options());
+  const int code = report.all_mapped() ? kExitOk : kExitProblems;
+  if (o.once && o.keep) {
+    if (!g.json) std::cout << "Kept on the router; `mulenet unmap` removes them.\n";
+    co_return code;
+  }
+  if (!o.once) {
+    if (!g.json) std::cout << "Keeping them up; Ctrl-C removes them.\n" << std::flush;
+    mapper.on_change([&g, &keep](portmap::MapperChange change, std::string_view detail, const portmap::MapperState& state) {
+      print_change(g, change, detail, state, keep.check_period, keep.event_port);
+    });
+    const auto removed = co_await stay(mapper);
+    if (!g.json) print_unmap(g, removed, true);
+    co_return code;
+  }
+  const auto removed = co_await mapper.stop();
+  if (!g.json) print_unmap(g, removed, true);
+  co_return code;
+}
+
+void print_map_report(const GlobalOptions& g, const portmap::MapReport& report, const portmap::MapperOptions& options)
+{
+  if (!g.json) {
+    print_report(report);
+    return;
+  }
+  boost::json::array mappings;
+  for (const auto& m : report.outcomes) mappings.push_back(to_json(m));
+  boost::json::array cleaned;
+  for (const auto& c : report.cleaned) cleaned.push_back(boost::json::value(c));
+  print_json(boost::json::object{
+      {"external_ip", report.external_ip ? boost::json::value(*report.external_ip) : boost::json::value(nullptr)},
+      {"via", report.via ? boost::json::value(portmap::to_string(*report.via)) : boost::json::value(nullptr)},
+      {"gateway", report.gateway.gateway ? boost::json::value(report.gateway.gateway->address)
+                                         : boost::json::value(nullptr)},
+      {"degraded", report.degraded},
+      {"mappings", mappings},
+      {"cleaned", cleaned},
+      {"error", report.error.empty() ? boost::json::value(nullptr) : boost::json::value(report.error)},
+      {"journal", options.journal_path.string()}});
+}
+
 int run_map(const GlobalOptions& g, const MapOptions& o)
 {
   int failed = kExitOk;
@@ -179,54 +217,23 @@ int run_map(const GlobalOptions& g, const MapOptions& o)
   }
   const auto options = mapper_options(g, o);
   if (!g.json) std::cerr << "Asking the router (PCP, NAT-PMP, UPnP)..." << std::endl;
-  asio::io_context io;
   portmap::KeepOptions keep;
   keep.check_period = std::chrono::seconds(std::clamp<unsigned>(options->lease_seconds / 2, 1, 5));
   keep.event_port = settings.upnp_tcp_port;
-  portmap::Mapper mapper(io.get_executor(), plan, *options, keep);
-  const portmap::MapReport report = run_sync(io, mapper.start());
-  if (g.json) {
-    boost::json::array mappings;
-    for (const auto& m : report.outcomes) mappings.push_back(to_json(m));
-    boost::json::array cleaned;
-    for (const auto& c : report.cleaned) cleaned.push_back(boost::json::value(c));
-    print_json(boost::json::object{
-        {"external_ip", report.external_ip ? boost::json::value(*report.external_ip) : boost::json::value(nullptr)},
-        {"via", report.via ? boost::json::value(portmap::to_string(*report.via)) : boost::json::value(nullptr)},
-        {"gateway", report.gateway.gateway ? boost::json::value(report.gateway.gateway->address)
-                                           : boost::json::value(nullptr)},
-        {"degraded", report.degraded},
-        {"mappings", mappings},
-        {"cleaned", cleaned},
-        {"error", report.error.empty() ? boost::json::value(nullptr) : boost::json::value(report.error)},
-        {"journal", options->journal_path.string()}});
-  } else {
-    print_report(report);
-  }
-  const int code = report.all_mapped() ? kExitOk : kExitProblems;
-  if (o.once && o.keep) {
-    if (!g.json) std::cout << "Kept on the router; `mulenet unmap` removes them.\n";
-    return code;
-  }
-  if (!o.once) {
-    if (!g.json) std::cout << "Keeping them up; Ctrl-C removes them.\n" << std::flush;
-    mapper.on_change([&g, &keep](portmap::MapperChange change, std::string_view detail, const portmap::MapperState& state) {
-      print_change(g, change, detail, state, keep.check_period, keep.event_port);
-    });
-    const auto removed = run_sync(io, stay(mapper));
-    if (!g.json) print_unmap(g, removed, true);
-    return code;
-  }
-  const auto removed = run_sync(io, mapper.stop());
-  if (!g.json) print_unmap(g, removed, true);
+  int code = kExitOk;
+  engine::run_to_end([&]() -> asio::awaitable<void> {
+    portmap::Mapper mapper(co_await asio::this_coro::executor, plan, *options, keep);
+    code = co_await map_and_keep(g, o, mapper, keep);
+  });
   return code;
 }
 
 int run_unmap(const GlobalOptions& g, const MapOptions& o)
 {
   const auto options = mapper_options(g, o);
-  asio::io_context io;
-  return print_unmap(g, run_sync(io, portmap::unmap_journal(*options)));
+  portmap::UnmapReport removed;
+  engine::run_to_end([&]() -> asio::awaitable<void> { removed = co_await portmap::unmap_journal(*options); });
+  return print_unmap(g, removed);
 }
 
 }  // namespace

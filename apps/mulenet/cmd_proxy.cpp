@@ -1,12 +1,11 @@
 // mulenet proxy test [URL]: does the proxy work, step by step, and what leaks.
 #include <iostream>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include "command.hpp"
+#include "engine/run_services.hpp"
 #include "config/load_settings.hpp"
 #include "exit_codes.hpp"
 #include "json_output.hpp"
@@ -102,17 +101,11 @@ int run_proxy_test(const GlobalOptions& g, const ProxyTestOptions& o)
     std::cout << fmt::format("Testing {} proxy {}{}\n", proxy::scheme_of(request.proxy.type),
                              request.proxy.redacted_url(), request.strict ? " (strict mode)" : "");
   }
-  boost::asio::io_context io;
   proxy::ProbeReport report;
   auto on_check = [&g](const proxy::ProbeCheck& c) {
     if (!g.json) print_check(c);
   };
-  boost::asio::co_spawn(io, proxy::probe_proxy(request, on_check),
-                        [&report](std::exception_ptr e, proxy::ProbeReport r) {
-                          if (e) std::rethrow_exception(e);
-                          report = std::move(r);
-                        });
-  io.run();
+  engine::run_to_end([&]() -> boost::asio::awaitable<void> { report = co_await proxy::probe_proxy(request, on_check); });
 
   const int code = report.all_ok() ? kExitOk : kExitProblems;
   if (g.json) {

@@ -31,8 +31,13 @@ KadNodeOptions node_options(const KadServicesOptions& o, const KadServices& s)
 // error: whatever holds it answers the TCP checks.
 void open_listener(asio::any_io_executor executor, const KadServicesOptions& o, KadServices& s)
 {
-  std::string error;
-  s.listener = ed2k::ClientListener::start(executor, o.settings.bind_address, o.settings.tcp_port, s.me, {}, error);
+  std::string error = o.listen_error;
+  s.listener = o.listener;
+  const bool borrowed = o.listener || !o.listen_error.empty();
+  if (!borrowed) {
+    s.listener = ed2k::ClientListener::start(executor, o.settings.bind_address, o.settings.tcp_port, s.me, {}, error);
+    s.owns_listener = s.listener != nullptr;
+  }
   if (!s.listener) {
     s.notes.push_back("not listening on TCP " + std::to_string(o.settings.tcp_port) + ": " + error +
                       " (whatever holds it answers the TCP checks)");
@@ -67,7 +72,9 @@ asio::awaitable<std::optional<KadServices>> open_kad_services(KadServicesOptions
   }
   if (!route.note.empty()) s.notes.push_back(route.note);
   s.relay = route.relay;
-  s.dialer = std::make_shared<proxy::Dialer>(executor, proxy::proxy_from_settings(settings.proxy), settings.proxy.strict);
+  s.dialer = o.dialer ? o.dialer
+                     : std::make_shared<proxy::Dialer>(executor, proxy::proxy_from_settings(settings.proxy),
+                                                       settings.proxy.strict);
   s.node = KadNode::start(executor, node_options(o, s), error);
   if (!s.node) {
     error += " (is aMule running? its Kad uses that port)";
@@ -80,7 +87,7 @@ asio::awaitable<std::optional<KadServices>> open_kad_services(KadServicesOptions
   s.me.tcp_port = settings.tcp_port;
   s.me.udp_port = settings.udp_port;
   s.me.kad_running = true;
-  if (o.listen) open_listener(executor, o, s);
+  if (o.listen || o.listener) open_listener(executor, o, s);
   co_return s;
 }
 
@@ -88,7 +95,33 @@ void stop_kad_services(KadServices& s)
 {
   s.udp_tests.reset();
   if (s.node) s.node->stop();
-  if (s.listener) s.listener->stop();
+  if (s.listener && s.owns_listener) s.listener->stop();
+}
+
+asio::awaitable<NodeServices> open_node_services(NodeServicesOptions o)
+{
+  NodeServices s;
+  ed2k::Identity me = ed2k::identity_from(o.settings, o.user_hash, o.nick);
+  me.kad_running = o.with_kad && o.settings.udp_enabled;
+  s.ed2k = ed2k::open_ed2k_services(co_await asio::this_coro::executor, o.settings, me, o.listen);
+  if (!o.with_kad) co_return s;
+  KadServicesOptions ko;
+  ko.settings = o.settings;
+  ko.id = o.kad_id;
+  ko.udp_key = o.udp_key;
+  ko.user_hash = o.user_hash;
+  ko.listen = o.listen;
+  ko.listener = s.ed2k.listener;
+  ko.listen_error = s.ed2k.listen_error;
+  ko.dialer = s.ed2k.dialer;
+  s.kad = co_await open_kad_services(ko, s.kad_error);
+  co_return s;
+}
+
+void stop_node_services(NodeServices& s)
+{
+  if (s.kad) stop_kad_services(*s.kad);
+  ed2k::stop_ed2k_services(s.ed2k);
 }
 
 }  // namespace mulenet::kad

@@ -13,6 +13,7 @@
 
 #include "config/settings.hpp"
 #include "ed2k/client_listener.hpp"
+#include "ed2k/ed2k_services.hpp"
 #include "ed2k/wire.hpp"
 #include "kad/kad_id.hpp"
 #include "kad/kad_node.hpp"
@@ -31,6 +32,7 @@ struct KadServices {
   // Others' UDP tests (OP_FWCHECKUDPREQ arrives over TCP on the listener) are
   // done by the node, as aMule does, for as long as the services live.
   ed2k::ClientListener::Subscription udp_tests;
+  bool owns_listener = false;  // opened here (stopped with the node), not borrowed
 };
 
 struct KadServicesOptions {
@@ -39,13 +41,38 @@ struct KadServicesOptions {
   std::uint32_t udp_key = 0;
   ed2k::Hash16 user_hash{};
   bool listen = true;  // false: do not open the TCP port (someone else answers on it)
+  // Set: borrowed from their owner (the eD2k side opened them) instead of
+  // opened here; a null listener with `listen_error` says why there is none.
+  std::shared_ptr<ed2k::ClientListener> listener;
+  std::string listen_error;
+  std::shared_ptr<proxy::Dialer> dialer;
 };
 
 // nullopt and `error` set when Kad cannot run: the UDP port is taken (aMule
 // running?), strict proxy mode without a SOCKS5 UDP association, UDP disabled.
 boost::asio::awaitable<std::optional<KadServices>> open_kad_services(KadServicesOptions options, std::string& error);
 
-// Stops the node and the listener (no callback after this).
+// Stops the node and, unless it was borrowed, the listener (no callback after this).
 void stop_kad_services(KadServices& services);
+
+// Everything a node runs for both networks, opened together: one listener
+// on our TCP port and one Dialer (the eD2k side), and the Kad node borrowing
+// them. The owner (a command, the doctor, the Engine) lends them out.
+struct NodeServices {
+  ed2k::Ed2kServices ed2k;
+  std::optional<KadServices> kad;  // none: not asked, or it could not run (kad_error)
+  std::string kad_error;
+};
+struct NodeServicesOptions {
+  config::Settings settings;
+  ed2k::Hash16 user_hash{};
+  KadId kad_id;
+  std::uint32_t udp_key = 0;
+  bool with_kad = true;
+  bool listen = true;  // false: someone else (aMule) answers on our TCP port
+  std::string nick = "mulenet";
+};
+boost::asio::awaitable<NodeServices> open_node_services(NodeServicesOptions options);
+void stop_node_services(NodeServices& services);
 
 }  // namespace mulenet::kad

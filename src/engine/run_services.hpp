@@ -1,0 +1,22 @@
+#pragma once
+// How a command runs its use-case: one io_context on the calling thread (the
+// program's only one at a time), the services the use-case needs opened once
+// (kad::NodeServices: one listener, one Dialer, the Kad node borrowing them),
+// the use-case run with them to its end, then the services stopped. The
+// io_context glue of every command is here and nowhere else.
+#include <functional>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "kad/kad_services.hpp"
+
+namespace mulenet::engine {
+
+// Runs `work` to its end; an exception it throws is thrown here.
+void run_to_end(std::function<boost::asio::awaitable<void>()> work);
+
+// Opens the services `options` asks for, runs `use_case` with them, stops them.
+void run_with_services(kad::NodeServicesOptions options,
+                       std::function<boost::asio::awaitable<void>(kad::NodeServices&)> use_case);
+
+}  // namespace mulenet::engine
