@@ -4,17 +4,26 @@
 //
 //   build:  c++ -std=c++20 main.cpp $(pkg-config --cflags --libs mulenet) -o embed
 //     or:   cmake -S . -B build -DCMAKE_PREFIX_PATH=/where/mulenet/is && cmake --build build
-//   run:    ./embed ~/.aMule/amule.conf
+//   run:    ./embed ~/.aMule/amule.conf [--check-kad]
+//           (--check-kad: the Engine also runs our Kad node and listener, and
+//           asks Kad nodes of nodes.dat whether our ports are open)
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #include <mulenet/engine.hpp>
 
 int main(int argc, char** argv)
 {
   mulenet::EngineOptions options;
-  if (argc > 1) options.config_path = argv[1];
+  bool check_kad = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--check-kad") check_kad = true;
+    else options.config_path = arg;
+  }
+  options.kad = check_kad;
 
   // Ctrl-C and SIGTERM are waited for below; blocked first, so that the
   // engine's thread inherits the mask and never takes them.
@@ -39,6 +48,7 @@ int main(int argc, char** argv)
   }
   std::printf("mulenet %s started; Ctrl-C stops it\n", mulenet::version());
   std::fflush(stdout);
+  if (check_kad) engine.check_kad_now();  // the verdicts arrive as an event
 
   int signal = 0;
   sigwait(&stop_signals, &signal);

@@ -2,7 +2,8 @@
 // mulenet::Engine: the connectivity engine a P2P client embeds. It owns one
 // network thread with everything that keeps the node reachable (today: the
 // router mappings of the ports amule.conf's UPnP toggles select, kept and
-// renewed), keeps the Status and reports Events. See docs/EMBEDDING.md.
+// renewed; with EngineOptions::kad our Kad node and listener, checked on
+// demand), keeps the Status and reports Events. See docs/EMBEDDING.md.
 //
 //   mulenet::EngineOptions o;  o.config_path = "/home/u/.aMule/amule.conf";
 //   mulenet::Engine engine(o);
@@ -37,6 +38,10 @@ struct EngineOptions {
   std::uint32_t lease_seconds = 3600;     // asked of the router; renewed long before it ends
   std::chrono::milliseconds router_timeout{3000};  // each request to the router
   std::chrono::seconds check_period{5};   // every mapping asked for again (renewal and read-back)
+  // Run our Kad node on the Kad UDP port and the client listener on the TCP
+  // port, as aMule does (so not beside a running aMule, which holds them).
+  // check_kad_now() borrows them; the node keeps answering other nodes.
+  bool kad = false;
   // Where events are delivered. Empty: on the engine's own thread (the handler
   // must return quickly and must not call stop()). Set it to hand each event
   // to your own loop instead, e.g. with Boost.Asio:
@@ -72,6 +77,12 @@ class MULENET_API Engine {
   // the engine's own (an event handler).
   void stop(std::chrono::milliseconds limit = std::chrono::milliseconds(15000));
   [[nodiscard]] bool running() const;
+  // Asks Kad nodes (the nodes.dat next to amule.conf) whether our TCP and UDP
+  // ports are open, on the running node and listener (EngineOptions::kad).
+  // Returns at once; the verdicts arrive as KadStatusChanged and in
+  // status().kad (open / firewalled, or unknown with the reason in a
+  // ServiceProblem). One check at a time: a call during a check is ignored.
+  void check_kad_now();
 
  private:
   struct Impl;

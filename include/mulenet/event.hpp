@@ -47,6 +47,11 @@ struct ProxyProblem {
   std::string code;     // a stable name: "auth-failed", ...
   std::string message;  // never the password
 };
+// A service could not run or a check could not be made: which, why, what to do.
+struct ServiceProblem {
+  std::string service;  // "kad", "ed2k", "listener"
+  std::string message;
+};
 // stop() finished: what was removed from the router, and what was not.
 struct EngineStopped {
   unsigned mappings_removed = 0;
@@ -55,7 +60,7 @@ struct EngineStopped {
 };
 
 using Event = std::variant<EngineStarted, PortChanged, ExternalAddressChanged, RouterRestarted, RouterProblem,
-                           Ed2kIdChanged, KadStatusChanged, ProxyProblem, EngineStopped>;
+                           Ed2kIdChanged, KadStatusChanged, ProxyProblem, ServiceProblem, EngineStopped>;
 
 // "engine-started", "port-changed", ...: the `event` field of to_json(Event).
 [[nodiscard]] MULENET_API std::string_view event_name(const Event& event);

@@ -67,6 +67,8 @@ struct KadStatus {
   std::optional<Reachability> udp;
   std::optional<std::uint16_t> external_udp_port;
   std::optional<bool> udp_remapped;  // the NAT changes our UDP source port
+  std::optional<std::string> tcp_reason;  // why the TCP verdict is what it is (for unknown: what could not tell)
+  std::optional<std::string> udp_reason;
 };
 
 struct ProxyStatus {

@@ -138,6 +138,13 @@ void Engine::stop(std::chrono::milliseconds limit)
   d.core.reset();
 }
 
+void Engine::check_kad_now()
+{
+  Impl& d = *impl_;
+  if (!d.started || d.stopped) throw EngineError("check_kad_now() needs a running Engine (start() first)");
+  asio::co_spawn(d.io, d.core->check_kad(), asio::detached);
+}
+
 const char* version() { return MULENET_VERSION; }
 
 }  // namespace mulenet

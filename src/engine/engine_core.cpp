@@ -6,6 +6,8 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "engine/port_status.hpp"
+#include "kad/checker_memory.hpp"
+#include "kad/kad_seeds.hpp"
 #include "portmap/journal.hpp"
 
 namespace mulenet::engine {
@@ -55,7 +57,8 @@ bool anything_to_map(const config::PortPlan& plan)
 
 Core::Core(asio::any_io_executor executor, EngineOptions options, LoadedConfig config, Sink sink)
     : executor_(executor), options_(std::move(options)), config_(std::move(config)),
-      plan_(config::make_port_plan(config_.settings)), sink_(std::move(sink)), run_done_(executor)
+      plan_(config::make_port_plan(config_.settings)), sink_(std::move(sink)), check_done_(executor),
+      run_done_(executor)
 {
   status_.proxy = proxy_status(config_.settings.proxy);
   status_.ports = port_statuses(plan_, MappingView{options_.map_ports && anything_to_map(plan_), nullptr});
@@ -110,11 +113,88 @@ asio::awaitable<void> Core::run_mapper()
   if (!stopping_) co_await mapper_->run();
 }
 
+// Our Kad node and the listener, as aMule runs them, for the checks to borrow.
+asio::awaitable<void> Core::open_node_services()
+{
+  const kad::NodeIdentity identity = kad::load_node_identity(config_.path, true);
+  if (!identity.error.empty()) {
+    emit(ServiceProblem{"kad", identity.error});
+    co_return;
+  }
+  kad::NodeServicesOptions o;
+  o.settings = config_.settings;
+  o.user_hash = identity.user_hash;
+  o.kad_id = identity.kad_id;
+  o.udp_key = identity.udp_key;
+  services_ = co_await kad::open_node_services(o);
+  if (!services_->ed2k.listener) emit(ServiceProblem{"listener", services_->ed2k.listen_error});
+  KadStatus k = status_.kad;
+  k.state = services_->kad ? KadState::bootstrapping : KadState::stopped;
+  status_.kad = k;
+  if (!services_->kad) emit(ServiceProblem{"kad", services_->kad_error});
+  emit(KadStatusChanged{status_.kad});
+}
+
+void Core::take_kad_report(const kad::KadCheckReport& r)
+{
+  const auto verdict = [](kad::Verdict v) {
+    switch (v) {
+      case kad::Verdict::open: return Reachability::open;
+      case kad::Verdict::firewalled: return Reachability::firewalled;
+      case kad::Verdict::unknown: return Reachability::unknown;
+    }
+    return Reachability::unknown;
+  };
+  KadStatus& k = status_.kad;
+  k.tcp = verdict(r.tcp);
+  k.udp = verdict(r.udp);
+  // Only what this check measured: an unknown port stays unknown, not the last one.
+  k.external_udp_port = r.external_udp_port;
+  k.udp_remapped = r.external_udp_port ? std::optional<bool>(r.udp_remapped) : std::nullopt;
+  k.tcp_reason = r.tcp_reason.empty() ? std::nullopt : std::optional<std::string>(r.tcp_reason);
+  k.udp_reason = r.udp_reason.empty() ? std::nullopt : std::optional<std::string>(r.udp_reason);
+  if (r.tcp_answers > 0 || r.contacts > 0) k.state = KadState::connected;
+  status_.updated_at = std::chrono::system_clock::now();
+  if (!r.error.empty()) emit(ServiceProblem{"kad", r.error});
+  emit(KadStatusChanged{k});
+}
+
+asio::awaitable<void> Core::check_kad()
+{
+  if (stopping_ || checking_) co_return;
+  if (!services_ || !services_->kad) {
+    emit(ServiceProblem{"kad", options_.kad ? "our Kad node is not running (see the problem reported at start)"
+                                            : "the Engine runs no Kad node (EngineOptions::kad is off)"});
+    co_return;
+  }
+  const kad::KadSeedsResult seeds = kad::gather_kad_seeds(config_.path, "", {});
+  if (seeds.problem != kad::SeedProblem::none) {
+    emit(ServiceProblem{"kad", seeds.message});
+    co_return;
+  }
+  checking_ = true;
+  check_done_.expires_at(asio::steady_timer::time_point::max());
+  const kad::NodeIdentity identity = kad::load_node_identity(config_.path, true);
+  kad::KadCheckOptions o;
+  o.settings = config_.settings;
+  o.user_hash = identity.user_hash;
+  o.id = identity.kad_id;
+  o.udp_key = identity.udp_key;
+  o.nodes = seeds.seeds.nodes;
+  o.nodes_dat_written = seeds.seeds.nodes_dat_written;
+  o.memory_path = kad::checker_memory_path(config_.path);
+  const kad::KadCheckReport report = co_await kad::check_kad(*services_->kad, o);
+  checking_ = false;
+  check_done_.cancel();
+  if (!stopping_) take_kad_report(report);
+}
+
 asio::awaitable<void> Core::run()
 {
   running_ = true;
   run_done_.expires_at(asio::steady_timer::time_point::max());
   emit(EngineStarted{config_.path.string()});
+  if (options_.kad) co_await open_node_services();
   co_await run_mapper();
   // Other services (Kad node, listener, eD2k session) join here; until
   // stop() the Engine stays, so that on-demand checks can borrow them.
@@ -143,7 +223,10 @@ asio::awaitable<void> Core::stop()
       stopped.error = it->error;
     }
   }
+  if (services_) kad::stop_node_services(*services_);  // a check still running ends at once
+  if (checking_) co_await check_done_.async_wait(asio::as_tuple(asio::use_awaitable));
   if (running_) co_await run_done_.async_wait(asio::as_tuple(asio::use_awaitable));
+  if (status_.kad.state) status_.kad.state = KadState::stopped;
   for (PortStatus& p : status_.ports) {
     if (!p.via) continue;
     p.state = PortState::unknown;

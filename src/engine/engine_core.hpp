@@ -5,6 +5,7 @@
 // thread-safe snapshot and the delivery of events.
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,8 @@
 
 #include "config/port_plan.hpp"
 #include "engine/engine_config.hpp"
+#include "kad/kad_check.hpp"
+#include "kad/kad_services.hpp"
 #include "portmap/mapper_service.hpp"
 
 namespace mulenet::engine {
@@ -38,8 +41,14 @@ class Core {
 
   [[nodiscard]] const Status& status() const { return status_; }
 
+  // A Kad check on the running services (EngineOptions::kad); its verdicts
+  // become KadStatusChanged. Ignored while one runs or after stop().
+  boost::asio::awaitable<void> check_kad();
+
  private:
   boost::asio::awaitable<void> run_mapper();
+  boost::asio::awaitable<void> open_node_services();
+  void take_kad_report(const kad::KadCheckReport& report);
   void on_mapper_change(portmap::MapperChange change, std::string_view detail, const portmap::MapperState& state);
   void refresh(const portmap::MapperState* mapper);
   void emit(const Event& event);
@@ -51,6 +60,9 @@ class Core {
   Sink sink_;
   Status status_;
   std::unique_ptr<portmap::Mapper> mapper_;
+  std::optional<kad::NodeServices> services_;  // EngineOptions::kad: the node and listener checks borrow
+  bool checking_ = false;
+  boost::asio::steady_timer check_done_;  // cancelled when a check ended (stop() waits for it)
   boost::asio::steady_timer run_done_;
   std::vector<boost::asio::steady_timer*> stop_waiters_;  // cancelled by stop()
   std::string last_problem_;  // the RouterProblem said last ("" after a success)

@@ -40,6 +40,7 @@ std::string_view event_name(const Event& event)
                         [](const Ed2kIdChanged&) { return std::string_view("ed2k-id-changed"); },
                         [](const KadStatusChanged&) { return std::string_view("kad-status-changed"); },
                         [](const ProxyProblem&) { return std::string_view("proxy-problem"); },
+                        [](const ServiceProblem&) { return std::string_view("service-problem"); },
                         [](const EngineStopped&) { return std::string_view("engine-stopped"); },
                     },
                     event);
@@ -63,10 +64,18 @@ std::string describe(const Event& event)
                                e.ed2k.id ? fmt::format(" (ID {})", *e.ed2k.id) : "");
           },
           [](const KadStatusChanged& e) {
-            return fmt::format("Kad: TCP {}, UDP {}", e.kad.tcp ? to_string(*e.kad.tcp) : "unknown",
-                               e.kad.udp ? to_string(*e.kad.udp) : "unknown");
+            std::string text = fmt::format("Kad: {}, TCP {}, UDP {}", e.kad.state ? to_string(*e.kad.state) : "unknown",
+                                           e.kad.tcp ? to_string(*e.kad.tcp) : "unknown",
+                                           e.kad.udp ? to_string(*e.kad.udp) : "unknown");
+            if (e.kad.tcp == Reachability::unknown && e.kad.tcp_reason) text += " (TCP: " + *e.kad.tcp_reason + ")";
+            if (e.kad.udp == Reachability::unknown && e.kad.udp_reason) text += " (UDP: " + *e.kad.udp_reason + ")";
+            if (e.kad.external_udp_port)
+              text += fmt::format(", external UDP port {}{}", *e.kad.external_udp_port,
+                                  e.kad.udp_remapped.value_or(false) ? " (remapped)" : "");
+            return text;
           },
           [](const ProxyProblem& e) { return fmt::format("proxy: {} ({})", e.message, e.code); },
+          [](const ServiceProblem& e) { return fmt::format("{}: {}", e.service, e.message); },
           [](const EngineStopped& e) {
             std::string text = fmt::format("engine stopped: {} mapping(s) removed from the router", e.mappings_removed);
             if (e.mappings_left > 0)
@@ -98,6 +107,10 @@ void tag_invoke(json::value_from_tag, json::value& out, const Event& event)
                  [&](const KadStatusChanged& e) { o["kad"] = json::value_from(e.kad); },
                  [&](const ProxyProblem& e) {
                    o["code"] = e.code;
+                   o["message"] = e.message;
+                 },
+                 [&](const ServiceProblem& e) {
+                   o["service"] = e.service;
                    o["message"] = e.message;
                  },
                  [&](const EngineStopped& e) {

@@ -60,7 +60,9 @@ void tag_invoke(json::value_from_tag, json::value& out, const KadStatus& k)
                      {"tcp", opt(k.tcp)},
                      {"udp", opt(k.udp)},
                      {"external_udp_port", opt(k.external_udp_port)},
-                     {"udp_remapped", opt(k.udp_remapped)}};
+                     {"udp_remapped", opt(k.udp_remapped)},
+                     {"tcp_reason", opt(k.tcp_reason)},
+                     {"udp_reason", opt(k.udp_reason)}};
 }
 
 void tag_invoke(json::value_from_tag, json::value& out, const ProxyStatus& p)

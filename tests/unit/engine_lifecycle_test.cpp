@@ -159,3 +159,52 @@ TEST(Engine, NoRouterAnsweringIsAProblemNotAHang)
 
 }  // namespace
 }  // namespace mulenet
+
+namespace mulenet {
+namespace {
+
+// The Engine runs our Kad node and listener; a check borrows them. Without
+// any Kad node to ask, the check says so (a ServiceProblem naming nodes.dat)
+// and the verdicts stay unknown: never a made-up "open".
+TEST(Engine, KadCheckWithoutNodesSaysWhyAndStaysUnknown)
+{
+  TempConfig conf("[eMule]\nPort=43117\nUDPPort=43127\n");
+  EngineOptions o;
+  o.config_path = conf.file;
+  o.map_ports = false;
+  o.kad = true;
+  Engine engine(o);
+  std::mutex m;
+  std::condition_variable cv;
+  std::vector<std::string> problems;
+  int kad_changes = 0;
+  engine.on_event([&](const Event& e) {
+    std::lock_guard lock(m);
+    if (const auto* p = std::get_if<ServiceProblem>(&e)) problems.push_back(p->service + ": " + p->message);
+    if (std::holds_alternative<KadStatusChanged>(e)) ++kad_changes;
+    cv.notify_all();
+  });
+  engine.start();
+  {
+    std::unique_lock lock(m);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(20), [&] { return kad_changes >= 1; }));
+  }
+  EXPECT_EQ(engine.status().kad.state, std::optional<KadState>(KadState::bootstrapping));
+  engine.check_kad_now();
+  {
+    std::unique_lock lock(m);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(20), [&] {
+      for (const auto& p : problems)
+        if (p.find("nodes.dat") != std::string::npos) return true;
+      return false;
+    }));
+  }
+  const Status s = engine.status();
+  EXPECT_FALSE(s.kad.tcp);  // never asked: not known
+  EXPECT_FALSE(s.kad.udp);
+  engine.stop();
+  EXPECT_EQ(engine.status().kad.state, std::optional<KadState>(KadState::stopped));
+}
+
+}  // namespace
+}  // namespace mulenet

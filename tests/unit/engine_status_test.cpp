@@ -164,7 +164,7 @@ TEST(EngineStatus, JsonHasEveryContractFieldAndNullsForTheUnknown)
     EXPECT_TRUE(o.at("router").as_object().at(key).is_null()) << key;
   for (const char* key : {"state", "id", "high_id", "server"})
     EXPECT_TRUE(o.at("ed2k").as_object().at(key).is_null()) << key;
-  for (const char* key : {"state", "tcp", "udp", "external_udp_port", "udp_remapped"})
+  for (const char* key : {"state", "tcp", "udp", "external_udp_port", "udp_remapped", "tcp_reason", "udp_reason"})
     EXPECT_TRUE(o.at("kad").as_object().at(key).is_null()) << key;
 }
 

@@ -61,4 +61,32 @@ for how in pc cmake; do
   smoke_check "$how: none left on the router" test "$(ours)" -eq 0
   smoke_check "$how: and no journal" test ! -e "$conf_dir/mulenet-mappings.json"
 done
+# The Engine's own Kad node and listener, checked on demand (check_kad_now),
+# directly on the WAN (a host only this case uses: amuled keeps per-address
+# state, and a node that knows an address declines its UDP test) against the lab's amuled nodes: open and open, said by
+# an event and in the status; stop() ends it.
+# shellcheck source=../lib/kad.bash
+LAB_HOME=$(dirname "$LAB")
+source "$LAB_HOME/lib/kad.bash"
+mkdir -p "$conf_dir/kad"
+printf '[eMule]\nPort=4951\nUDPPort=4961\n' >"$conf_dir/kad/amule.conf"
+lab_kad_nodes_dat "$conf_dir/kad/nodes.dat" 6 5 4 3 2
+# Written an hour ago, as by an aMule that ran then: a nodes.dat written just
+# now would mean aMule may still hold UDP flows with its nodes (no UDP test).
+touch -d '-1 hour' "$conf_dir/kad/nodes.dat"
+log="$SMOKE_TMP/run-kad.log"
+"$LAB" exec embed "$SMOKE_TMP/embed-pc" "$conf_dir/kad/amule.conf" --check-kad >"$log" 2>&1 &
+runner=$!
+SMOKE_PIDS+=("$runner")
+kad_said() { grep -q '^event: Kad: connected, TCP' "$log"; }
+smoke_check "kad: the check's verdicts arrived as an event" lab_wait_for "the Kad verdicts" 90 kad_said
+grep '^event: ' "$log"  # shown by ctest when a check fails
+smoke_check "kad: TCP open, UDP open (directly on the WAN)" grep -q '^event: Kad: connected, TCP open, UDP open' "$log"
+smoke_check "kad: the status says so" \
+  bash -c "grep '^status: ' '$log' | tail -n 1 | sed 's/^status: //' | jq -e '.kad.tcp == \"open\" and .kad.udp == \"open\" and .kad.external_udp_port == 4961' >/dev/null"
+pid=$(pgrep -f "^$SMOKE_TMP/embed-pc $conf_dir/kad/amule.conf" | head -n 1)
+kill -INT "$pid" 2>/dev/null
+for _ in $(seq 150); do kill -0 "$runner" 2>/dev/null || break; sleep 0.1; done
+smoke_check "kad: SIGINT stops it" bash -c "! kill -0 $runner 2>/dev/null"
+smoke_check "kad: the Kad port is free again" bash -c "! '$LAB' exec embed ss -uln | grep -q ':4961 '"
 smoke_finish

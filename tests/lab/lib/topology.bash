@@ -38,6 +38,7 @@ $LAB_LAN2_IP lan2.lab
 $LAB_PEER_IP peer.lab
 $LAB_DIRECT_IP direct.lab
 $LAB_RECHECK_IP recheck.lab
+$LAB_EMBED_IP embed.lab
 HOSTS
   for ((i = 1; i <= LAB_KAD_NODES; i++)); do echo "$(lab_kad_ip "$i") kad$i.lab"; done
 }
@@ -69,6 +70,7 @@ topology_up() {
   wan_host peer "$LAB_PEER_IP/24" eth0
   wan_host direct "$LAB_DIRECT_IP/24" eth0
   wan_host recheck "$LAB_RECHECK_IP/24" eth0
+  wan_host embed "$LAB_EMBED_IP/24" eth0
   for ((i = 1; i <= LAB_KAD_NODES; i++)); do wan_host "kad$i" "$(lab_kad_ip "$i")/24" eth0; done
   # The router's outside.
   topology_link router eth-wan wan br-wan

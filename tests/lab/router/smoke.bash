@@ -143,6 +143,7 @@ smoke_node_ip() {
     peer) echo "$LAB_PEER_IP" ;;
     direct) echo "$LAB_DIRECT_IP" ;;
     recheck) echo "$LAB_RECHECK_IP" ;;
+    embed) echo "$LAB_EMBED_IP" ;;
     lan) echo "$LAB_LAN_IP" ;;
     lan2) echo "$LAB_LAN2_IP" ;;
   esac
