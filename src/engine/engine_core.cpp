@@ -57,8 +57,8 @@ bool anything_to_map(const config::PortPlan& plan)
 
 Core::Core(asio::any_io_executor executor, EngineOptions options, LoadedConfig config, Sink sink)
     : executor_(executor), options_(std::move(options)), config_(std::move(config)),
-      plan_(config::make_port_plan(config_.settings)), sink_(std::move(sink)), check_done_(executor),
-      run_done_(executor)
+      plan_(config::make_port_plan(config_.settings)), sink_(std::move(sink)), services_opened_(executor),
+      check_done_(executor), run_done_(executor)
 {
   status_.proxy = proxy_status(config_.settings.proxy);
   status_.ports = port_statuses(plan_, MappingView{options_.map_ports && anything_to_map(plan_), nullptr});
@@ -116,6 +116,15 @@ asio::awaitable<void> Core::run_mapper()
 // Our Kad node and the listener, as aMule runs them, for the checks to borrow.
 asio::awaitable<void> Core::open_node_services()
 {
+  services_opening_ = true;
+  services_opened_.expires_at(asio::steady_timer::time_point::max());
+  co_await open_node_services_now();
+  services_opening_ = false;
+  services_opened_.cancel();
+}
+
+asio::awaitable<void> Core::open_node_services_now()
+{
   const kad::NodeIdentity identity = kad::load_node_identity(config_.path, true);
   if (!identity.error.empty()) {
     emit(ServiceProblem{"kad", identity.error});
@@ -161,6 +170,9 @@ void Core::take_kad_report(const kad::KadCheckReport& r)
 
 asio::awaitable<void> Core::check_kad()
 {
+  if (stopping_ || checking_) co_return;
+  // Asked right after start(): the node is still opening (bounded by its own steps).
+  if (services_opening_) co_await services_opened_.async_wait(asio::as_tuple(asio::use_awaitable));
   if (stopping_ || checking_) co_return;
   if (!services_ || !services_->kad) {
     emit(ServiceProblem{"kad", options_.kad ? "our Kad node is not running (see the problem reported at start)"

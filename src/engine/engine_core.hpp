@@ -48,6 +48,7 @@ class Core {
  private:
   boost::asio::awaitable<void> run_mapper();
   boost::asio::awaitable<void> open_node_services();
+  boost::asio::awaitable<void> open_node_services_now();
   void take_kad_report(const kad::KadCheckReport& report);
   void on_mapper_change(portmap::MapperChange change, std::string_view detail, const portmap::MapperState& state);
   void refresh(const portmap::MapperState* mapper);
@@ -62,6 +63,8 @@ class Core {
   std::unique_ptr<portmap::Mapper> mapper_;
   std::optional<kad::NodeServices> services_;  // EngineOptions::kad: the node and listener checks borrow
   bool checking_ = false;
+  bool services_opening_ = false;
+  boost::asio::steady_timer services_opened_;  // cancelled when open_node_services() ended
   boost::asio::steady_timer check_done_;  // cancelled when a check ended (stop() waits for it)
   boost::asio::steady_timer run_done_;
   std::vector<boost::asio::steady_timer*> stop_waiters_;  // cancelled by stop()
