@@ -174,7 +174,7 @@ int run_hello(const GlobalOptions& g, const std::string& peer_text, int timeout_
   me.tcp_port = settings.tcp_port;
   me.udp_port = settings.udp_enabled ? settings.udp_port : 0;
   ed2k::HelloProbe probe;
-  engine::run_to_end([&]() -> boost::asio::awaitable<void> {
+  net::run_to_end([&]() -> boost::asio::awaitable<void> {
     proxy::Dialer dialer(co_await boost::asio::this_coro::executor, proxy::proxy_from_settings(settings.proxy),
                          settings.proxy.strict);
     probe = co_await ed2k::say_hello(dialer, *peer, me, std::chrono::seconds(timeout_s));

@@ -137,11 +137,7 @@ int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
   o.udp_key = identity.udp_key;
   o.progress = progress_printer(g);
   o.memory_path = kad::checker_memory_path(config_path(g));
-  kad::NodeServicesOptions services;
-  services.settings = o.settings;
-  services.user_hash = identity.user_hash;
-  services.kad_id = identity.kad_id;
-  services.udp_key = identity.udp_key;
+  const kad::NodeServicesOptions services = kad::node_services_options(o.settings, identity);
   kad::KadCheckReport r;
   engine::run_with_services(services, [&](kad::NodeServices& s) -> boost::asio::awaitable<void> {
     if (!s.kad) {
@@ -256,7 +252,7 @@ int run_kad_lookup(const GlobalOptions& g, const KadLookupCli& c)
   o.progress = progress_printer(g);
   kad::KadFindReport r;
   // A node of its own on a free port: aMule may hold the Kad port meanwhile.
-  engine::run_to_end([&]() -> boost::asio::awaitable<void> { r = co_await kad::find_kad_nodes(o); });
+  net::run_to_end([&]() -> boost::asio::awaitable<void> { r = co_await kad::find_kad_nodes(o); });
   const int code = r.error.empty() ? kExitOk : kExitProblems;
   if (g.json) {
     boost::json::array closest;

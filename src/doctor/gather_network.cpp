@@ -1,7 +1,5 @@
 #include "doctor/gather_network.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/this_coro.hpp>
 
 #include "ed2k/ed2k_check.hpp"
@@ -10,6 +8,7 @@
 #include "kad/kad_check.hpp"
 #include "kad/kad_seeds.hpp"
 #include "kad/kad_services.hpp"
+#include "net/run_to_end.hpp"
 #include "portmap/journal.hpp"
 #include "proxy/proxy_spec.hpp"
 
@@ -135,11 +134,7 @@ asio::awaitable<void> gather_kad(kad::KadServices& services, const std::filesyst
 asio::awaitable<void> gather_peers(const std::filesystem::path& config_path, const Plan& p, const GatherOptions& o,
                                    Evidence& ev)
 {
-  kad::NodeServicesOptions so;
-  so.settings = ev.settings;
-  so.user_hash = p.identity.user_hash;
-  so.kad_id = p.identity.kad_id;
-  so.udp_key = p.identity.udp_key;
+  kad::NodeServicesOptions so = kad::node_services_options(ev.settings, p.identity);
   so.with_kad = p.kad;
   kad::NodeServices services = co_await kad::open_node_services(so);
   if (p.ed2k) {
@@ -172,13 +167,12 @@ asio::awaitable<void> gather_all(const std::filesystem::path& config_path, const
 
 void gather_network(const std::filesystem::path& config_path, const GatherOptions& options, Evidence& ev)
 {
-  asio::io_context io;
-  asio::co_spawn(io, gather_all(config_path, options, ev), [&ev](std::exception_ptr e) {
-    if (!e) return;
+  try {
+    net::run_to_end([&]() { return gather_all(config_path, options, ev); });
+  } catch (...) {
     // Never a crash: what was not gathered stays "not checked".
     if (ev.kad.asked && ev.kad.report.error.empty()) ev.kad.no_nodes = "the Kad check failed unexpectedly";
-  });
-  io.run();
+  }
 }
 
 }  // namespace mulenet::doctor

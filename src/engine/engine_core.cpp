@@ -125,17 +125,12 @@ asio::awaitable<void> Core::open_node_services()
 
 asio::awaitable<void> Core::open_node_services_now()
 {
-  const kad::NodeIdentity identity = kad::load_node_identity(config_.path, true);
-  if (!identity.error.empty()) {
-    emit(ServiceProblem{"kad", identity.error});
+  identity_ = kad::load_node_identity(config_.path, true);
+  if (!identity_.error.empty()) {
+    emit(ServiceProblem{"kad", identity_.error});
     co_return;
   }
-  kad::NodeServicesOptions o;
-  o.settings = config_.settings;
-  o.user_hash = identity.user_hash;
-  o.kad_id = identity.kad_id;
-  o.udp_key = identity.udp_key;
-  services_ = co_await kad::open_node_services(o);
+  services_ = co_await kad::open_node_services(kad::node_services_options(config_.settings, identity_));
   if (!services_->ed2k.listener) emit(ServiceProblem{"listener", services_->ed2k.listen_error});
   KadStatus k = status_.kad;
   k.state = services_->kad ? KadState::bootstrapping : KadState::stopped;
@@ -186,12 +181,11 @@ asio::awaitable<void> Core::check_kad()
   }
   checking_ = true;
   check_done_.expires_at(asio::steady_timer::time_point::max());
-  const kad::NodeIdentity identity = kad::load_node_identity(config_.path, true);
   kad::KadCheckOptions o;
   o.settings = config_.settings;
-  o.user_hash = identity.user_hash;
-  o.id = identity.kad_id;
-  o.udp_key = identity.udp_key;
+  o.user_hash = identity_.user_hash;
+  o.id = identity_.kad_id;
+  o.udp_key = identity_.udp_key;
   o.nodes = seeds.seeds.nodes;
   o.nodes_dat_written = seeds.seeds.nodes_dat_written;
   o.memory_path = kad::checker_memory_path(config_.path);

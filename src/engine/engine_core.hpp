@@ -61,6 +61,7 @@ class Core {
   Sink sink_;
   Status status_;
   std::unique_ptr<portmap::Mapper> mapper_;
+  kad::NodeIdentity identity_;                 // loaded once, when the node opens
   std::optional<kad::NodeServices> services_;  // EngineOptions::kad: the node and listener checks borrow
   bool checking_ = false;
   bool services_opening_ = false;

@@ -9,11 +9,9 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "kad/kad_services.hpp"
+#include "net/run_to_end.hpp"  // net::run_to_end: a use-case without the node's services
 
 namespace mulenet::engine {
-
-// Runs `work` to its end; an exception it throws is thrown here.
-void run_to_end(std::function<boost::asio::awaitable<void>()> work);
 
 // Opens the services `options` asks for, runs `use_case` with them, stops them.
 void run_with_services(kad::NodeServicesOptions options,

@@ -98,6 +98,16 @@ void stop_kad_services(KadServices& s)
   if (s.listener && s.owns_listener) s.listener->stop();
 }
 
+NodeServicesOptions node_services_options(const config::Settings& settings, const NodeIdentity& identity)
+{
+  NodeServicesOptions o;
+  o.settings = settings;
+  o.user_hash = identity.user_hash;
+  o.kad_id = identity.kad_id;
+  o.udp_key = identity.udp_key;
+  return o;
+}
+
 asio::awaitable<NodeServices> open_node_services(NodeServicesOptions o)
 {
   NodeServices s;

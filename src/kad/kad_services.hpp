@@ -17,6 +17,7 @@
 #include "ed2k/wire.hpp"
 #include "kad/kad_id.hpp"
 #include "kad/kad_node.hpp"
+#include "kad/kad_seeds.hpp"
 #include "proxy/dialer.hpp"
 #include "proxy/socks5_udp.hpp"
 
@@ -72,6 +73,8 @@ struct NodeServicesOptions {
   bool listen = true;  // false: someone else (aMule) answers on our TCP port
   std::string nick = "mulenet";
 };
+// The options for our node: the settings and who we are (user hash, Kad ID, UDP key).
+[[nodiscard]] NodeServicesOptions node_services_options(const config::Settings& settings, const NodeIdentity& identity);
 boost::asio::awaitable<NodeServices> open_node_services(NodeServicesOptions options);
 void stop_node_services(NodeServices& services);
 
