@@ -37,7 +37,9 @@ struct EngineOptions {
   std::optional<std::string> gateway;     // ask this router instead of the default gateway
   std::uint32_t lease_seconds = 3600;     // asked of the router; renewed long before it ends
   std::chrono::milliseconds router_timeout{3000};  // each request to the router
-  std::chrono::seconds check_period{5};   // every mapping asked for again (renewal and read-back)
+  // Every mapping is asked for again this often (renewal and read-back),
+  // and at half the lease at the latest.
+  std::chrono::seconds check_period{5};
   // Run our Kad node on the Kad UDP port and the client listener on the TCP
   // port, as aMule does (so not beside a running aMule, which holds them).
   // check_kad_now() borrows them; the node keeps answering other nodes.

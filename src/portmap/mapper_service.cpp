@@ -44,6 +44,16 @@ bool merge_outcomes(std::vector<MappingOutcome>& held, const std::vector<Mapping
 
 }  // namespace
 
+std::chrono::seconds renewal_period(const KeepOptions& keep, const MapperOptions& options)
+{
+  // Half the lease at the latest (as libtorrent and tailscale renew), and
+  // never a busy loop: at least one second between rounds. A lease of 0 is
+  // UPnP's "permanent": only the check period.
+  std::chrono::seconds period = keep.check_period;
+  if (options.lease_seconds > 0) period = std::min(period, std::chrono::seconds(options.lease_seconds / 2));
+  return std::max(std::chrono::seconds(1), period);
+}
+
 const char* to_string(MapperChange change)
 {
   switch (change) {
@@ -170,7 +180,7 @@ asio::awaitable<void> Mapper::run()
   if (!stopping_ && state_.mapped_once && !live_.empty()) co_await watch_router_events();
   for (unsigned long round = 0; !stopping_ && round < kMaxRounds; ++round) {
     const bool nothing_held = live_.empty();
-    wake_.expires_after(nothing_held ? keep_.retry_period : keep_.check_period);
+    wake_.expires_after(nothing_held ? keep_.retry_period : renewal_period(keep_, options_));
     co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
     if (stopping_) break;
     if (nothing_held) {

@@ -2,8 +2,8 @@
 // The mapper as a service that lives as long as its owner (the Engine,
 // `mulenet map`): built once, it maps the plan (after removing what an
 // earlier run left behind), then keeps the mappings until stop():
-//   - every `check_period` it asks again for each mapping: that renews the
-//     lease long before half of it has passed, and puts back within seconds
+//   - every `check_period` (at half the lease at the latest: renewal_period)
+//     it asks again for each mapping: that renews the lease, and puts back within seconds
 //     a mapping the router lost (PCP and NAT-PMP: a flushed rule shows in no
 //     event; the same request is the read-back);
 //   - a PCP/NAT-PMP answer whose epoch went back means the router restarted:
@@ -44,6 +44,11 @@ struct KeepOptions {
   bool watch_events = true;               // subscribe to the router's UPnP events
   std::uint16_t event_port = 50000;       // UPnPTCPPort: where the router's NOTIFYs arrive
 };
+
+// How long between two rounds that ask again for every mapping: the check
+// period, but never more than half the lease (a long period with a short
+// lease would let the mappings lapse) and never less than a second.
+[[nodiscard]] std::chrono::seconds renewal_period(const KeepOptions& keep, const MapperOptions& options);
 
 // What the mapper holds right now.
 struct MapperState {

@@ -208,3 +208,67 @@ TEST(Engine, KadCheckWithoutNodesSaysWhyAndStaysUnknown)
 
 }  // namespace
 }  // namespace mulenet
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace mulenet {
+namespace {
+
+// A router that takes NAT-PMP requests and never answers: a UDP socket bound
+// to its port on a loopback address of its own (no ICMP "refused" comes back).
+struct SilentRouter {
+  int fd = -1;
+  explicit SilentRouter(const char* address)
+  {
+    fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(5351);
+    ::inet_pton(AF_INET, address, &a.sin_addr);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+      ::close(fd);
+      fd = -1;
+    }
+  }
+  ~SilentRouter()
+  {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// stop() is bounded by its limit even while the router is still being asked
+// (its own timeout far longer): the thread ends, and the last event is an
+// EngineStopped that says the router did not answer in time.
+TEST(Engine, StopIsBoundedByItsLimitWhenTheRouterHangs)
+{
+  const SilentRouter router("127.0.0.77");
+  ASSERT_GE(router.fd, 0) << "cannot bind 127.0.0.77:5351/udp";
+  TempConfig conf("[eMule]\nPort=4662\nUPnPEnabled=1\n");
+  EngineOptions o;
+  o.config_path = conf.file;
+  o.gateway = "127.0.0.77";
+  o.via = MappingVia::natpmp;
+  o.router_timeout = std::chrono::seconds(30);  // far beyond the limit of stop()
+  Engine engine(o);
+  std::mutex m;
+  std::vector<Event> events;
+  engine.on_event([&](const Event& e) {
+    std::lock_guard lock(m);
+    events.push_back(e);
+  });
+  engine.start();
+  engine.stop(std::chrono::milliseconds(300));
+  EXPECT_FALSE(engine.running());
+  std::lock_guard lock(m);
+  ASSERT_FALSE(events.empty());
+  const auto* stopped = std::get_if<EngineStopped>(&events.back());
+  ASSERT_NE(stopped, nullptr) << event_name(events.back());
+  EXPECT_NE(stopped->error.find("did not answer within 300 ms"), std::string::npos) << stopped->error;
+  for (const Event& e : events) EXPECT_FALSE(std::holds_alternative<PortChanged>(e)) << describe(e);
+}
+
+}  // namespace
+}  // namespace mulenet
