@@ -67,6 +67,7 @@ boost::json::object to_json(const ed2k::ServerCheck& s)
     o["udp_ok"] = nullptr;
   }
   o["error"] = r.error.empty() ? boost::json::value(nullptr) : boost::json::value(r.error);
+  o["code"] = code_json(r.code);
   return o;
 }
 
@@ -145,6 +146,7 @@ int run_login(const GlobalOptions& g, const LoginOptions& o)
         {"servers", servers},
         {"listening", report.listening},
         {"listen_error", report.listen_error},
+        {"listen_code", code_json(report.listen_code)},
         {"tcp_port", options.settings.tcp_port},
         {"user_hash", ed2k::hash_hex(hash.hash)},
         {"exit_code", code}});

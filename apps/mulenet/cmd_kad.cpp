@@ -142,6 +142,7 @@ int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
   engine::run_with_services(services, [&](kad::NodeServices& s) -> boost::asio::awaitable<void> {
     if (!s.kad) {
       r.error = s.kad_error;
+      r.code = s.kad_code;
       co_return;
     }
     r = co_await kad::check_kad(*s.kad, o);
@@ -175,6 +176,7 @@ int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
     out["udp_working_port"] = r.udp_working_port ? boost::json::value(*r.udp_working_port) : boost::json::value(nullptr);
     out["public_ip"] = r.public_ip ? boost::json::value(*r.public_ip) : boost::json::value(nullptr);
     out["error"] = r.error.empty() ? boost::json::value(nullptr) : boost::json::value(r.error);
+    out["code"] = code_json(r.code);
     out["tcp_reason"] = r.tcp_reason.empty() ? boost::json::value(nullptr) : boost::json::value(r.tcp_reason);
     out["udp_reason"] = r.udp_reason.empty() ? boost::json::value(nullptr) : boost::json::value(r.udp_reason);
     out["retry_after_s"] = r.retry_after_s ? boost::json::value(*r.retry_after_s) : boost::json::value(nullptr);
@@ -273,6 +275,7 @@ int run_kad_lookup(const GlobalOptions& g, const KadLookupCli& c)
                             {"ms", r.elapsed.count()},    {"evidence", evidence},
                             {"exit_code", code}};
     out["error"] = r.error.empty() ? boost::json::value(nullptr) : boost::json::value(r.error);
+    out["code"] = code_json(r.code);
     print_json(out);
     return code;
   }

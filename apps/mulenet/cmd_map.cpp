@@ -43,6 +43,7 @@ boost::json::object to_json(const portmap::MappingOutcome& o)
                         {"internal_port", o.port.port},
                         {"state", portmap::to_string(o.state)},
                         {"error", o.error},
+                        {"code", code_json(o.code)},
                         {"holder", o.holder}};
   j["external_port"] = o.mapping ? boost::json::value(o.mapping->external_port) : boost::json::value(nullptr);
   j["via"] = o.mapping ? boost::json::value(portmap::to_string(o.mapping->via)) : boost::json::value(nullptr);
@@ -87,7 +88,10 @@ int print_unmap(const GlobalOptions& g, const portmap::UnmapReport& r, bool quie
   boost::json::array removed;
   for (const auto& o : r.outcomes) {
     ok = ok && o.error.empty();
-    removed.push_back({{"mapping", portmap::describe(o.mapping)}, {"removed", o.error.empty()}, {"error", o.error}});
+    removed.push_back({{"mapping", portmap::describe(o.mapping)},
+                       {"removed", o.error.empty()},
+                       {"error", o.error},
+                       {"code", code_json(o.code)}});
     if (!g.json)
       std::cout << portmap::describe(o.mapping) << (o.error.empty() ? ": removed" : ": NOT removed: " + o.error)
                 << "\n";
@@ -198,6 +202,7 @@ void print_map_report(const GlobalOptions& g, const portmap::MapReport& report, 
       {"mappings", mappings},
       {"cleaned", cleaned},
       {"error", report.error.empty() ? boost::json::value(nullptr) : boost::json::value(report.error)},
+      {"code", code_json(report.code)},
       {"journal", options.journal_path.string()}});
 }
 

@@ -4,9 +4,17 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "engine/error_names.hpp"
+
 namespace mulenet::cli {
 
 void print_json(const boost::json::value& value) { std::cout << boost::json::serialize(value) << "\n"; }
+
+boost::json::value code_json(const std::error_code& code)
+{
+  const auto name = engine::code_name_of(code);
+  return name ? boost::json::value(*name) : boost::json::value(nullptr);
+}
 
 boost::json::array to_json(const std::vector<config::ConfigIssue>& issues)
 {

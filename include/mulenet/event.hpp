@@ -36,6 +36,7 @@ struct RouterRestarted {
 // UPnP off in amule.conf): the reason and what to do.
 struct RouterProblem {
   std::string message;
+  std::string code;  // a stable name: "no-gateway", "no-protocol", "nothing-to-map", ...
 };
 struct Ed2kIdChanged {
   Ed2kStatus ed2k;
@@ -51,6 +52,7 @@ struct ProxyProblem {
 struct ServiceProblem {
   std::string service;  // "kad", "ed2k", "listener"
   std::string message;
+  std::string code;  // a stable name ("udp-port-unavailable", "no-nodes", "port-unavailable", ...), or empty
 };
 // stop() finished: what was removed from the router, and what was not.
 struct EngineStopped {

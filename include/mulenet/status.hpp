@@ -45,6 +45,9 @@ struct PortStatus {
   std::optional<std::uint16_t> external_port;  // as the router forwards it
   std::optional<MappingVia> via;               // how it was mapped
   std::string evidence;                        // why this state, in plain words, with its source
+  // Why the router did not forward it, as a stable code ("conflict",
+  // "not-authorized", "no-answer", ...); none while it is forwarded or not asked.
+  std::optional<std::string> problem;
 };
 
 struct RouterStatus {

@@ -144,7 +144,10 @@ asio::awaitable<void> gather_peers(const std::filesystem::path& config_path, con
   if (p.kad) {
     say(o, "asking Kad nodes about our ports");
     if (services.kad) co_await gather_kad(*services.kad, config_path, p, o, ev);
-    else ev.kad.report.error = services.kad_error;
+    else {
+      ev.kad.report.error = services.kad_error;
+      ev.kad.report.code = services.kad_code;
+    }
   }
   kad::stop_node_services(services);
 }

@@ -110,6 +110,7 @@ asio::awaitable<Ed2kCheckReport> check_ed2k(Ed2kServices& services, Ed2kCheckOpt
 {
   Ed2kCheckReport report;
   report.listen_error = services.listen_error;
+  report.listen_code = services.listen_code;
   const ClientListener::Subscription hellos = subscribe_to_hellos(services, report);
   co_await log_in_to_servers(services, options, report);
   match_connect_backs(report);

@@ -44,6 +44,7 @@ struct Ed2kCheckReport {
   std::vector<ServerCheck> servers;
   bool listening = false;
   std::string listen_error;  // why we could not listen (e.g. aMule holds the port)
+  std::error_code listen_code;
   ListenerCounters listener;
   std::vector<std::string> hellos_from;  // peer addresses whose Hello we answered
 };

@@ -1,5 +1,6 @@
 #include "ed2k/ed2k_services.hpp"
 
+#include "ed2k/ed2k_error.hpp"
 #include "proxy/proxy_spec.hpp"
 
 namespace mulenet::ed2k {
@@ -22,6 +23,7 @@ Ed2kServices open_ed2k_services(boost::asio::any_io_executor executor, const con
   if (listen)
     s.listener = ClientListener::start(executor, settings.bind_address, settings.tcp_port, std::move(me), {},
                                        s.listen_error);
+  if (listen && !s.listener) s.listen_code = Ed2kErrc::port_unavailable;
   return s;
 }
 

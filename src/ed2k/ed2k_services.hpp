@@ -4,6 +4,7 @@
 // outgoing connection. Opened once by their owner, lent, stopped by the owner.
 #include <memory>
 #include <string>
+#include <system_error>
 
 #include <boost/asio/any_io_executor.hpp>
 
@@ -17,6 +18,7 @@ struct Ed2kServices {
   std::shared_ptr<ClientListener> listener;  // null: not listening (listen_error says why)
   std::shared_ptr<proxy::Dialer> dialer;
   std::string listen_error;  // e.g. aMule holds the port
+  std::error_code listen_code;  // with listen_error: Ed2kErrc::port_unavailable
 };
 
 // Who we are in our Hellos, from the settings: the user hash, our ports, the nick.

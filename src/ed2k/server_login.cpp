@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "ed2k/ed2k_error.hpp"
 #include "ed2k/packet_stream.hpp"
 
 namespace mulenet::ed2k {
@@ -20,6 +21,7 @@ bool absorb(const Packet& p, LoginResult& r)
       auto m = decode_server_message(p);
       if (!m) {
         r.error = m.error;
+        r.code = Ed2kErrc::broken_answer;
         return false;
       }
       for (auto& line : *m.value)
@@ -30,6 +32,7 @@ bool absorb(const Packet& p, LoginResult& r)
       auto id = decode_id_change(p);
       if (!id) {
         r.error = id.error;
+        r.code = Ed2kErrc::broken_answer;
         return false;
       }
       if (id.value->id != 0) r.id = *id.value;  // ID 0: aMule keeps waiting
@@ -39,6 +42,7 @@ bool absorb(const Packet& p, LoginResult& r)
       if (auto s = decode_server_status(p)) r.status = *s.value;
       else {
         r.error = s.error;
+        r.code = Ed2kErrc::broken_answer;
         return false;
       }
       return true;
@@ -47,6 +51,7 @@ bool absorb(const Packet& p, LoginResult& r)
       auto ident = decode_server_ident(p);
       if (!ident) {
         r.error = ident.error;
+        r.code = Ed2kErrc::broken_answer;
         return false;
       }
       r.name = ident.value->name;
@@ -56,6 +61,7 @@ bool absorb(const Packet& p, LoginResult& r)
     case OP_REJECT:
       r.rejected = true;
       r.error = "the server rejected the login (OP_REJECT)";
+      r.code = Ed2kErrc::rejected;
       return false;
     default: return true;  // server lists, callbacks, search results: not ours to judge here
   }
@@ -92,6 +98,7 @@ asio::awaitable<LoginResult> login_to_server(proxy::Dialer& dialer, proxy::Targe
   r.route = dial.route;
   if (!dial.ok()) {
     r.error = dial.detail.empty() ? dial.error.message() : dial.detail;
+    r.code = Ed2kErrc::connect_failed;
     r.elapsed = elapsed();
     co_return r;
   }
@@ -101,6 +108,7 @@ asio::awaitable<LoginResult> login_to_server(proxy::Dialer& dialer, proxy::Targe
   const std::string sent = co_await stream.write(request, 10s);
   if (!sent.empty()) {
     r.error = sent;
+    r.code = Ed2kErrc::send_failed;
     r.elapsed = elapsed();
     co_return r;
   }
@@ -117,6 +125,9 @@ asio::awaitable<LoginResult> login_to_server(proxy::Dialer& dialer, proxy::Targe
         r.error = in.timed_out ? fmt::format("no ID from the server within {} s", timeout.count() / 1000)
                   : in.closed  ? "the server closed the connection before giving an ID (full, or it refused us)"
                                : "the server's answer is broken: " + in.error;
+        r.code = in.timed_out ? Ed2kErrc::no_id_in_time
+                 : in.closed  ? Ed2kErrc::closed_before_id
+                              : Ed2kErrc::broken_answer;
       }
       break;
     }
@@ -127,8 +138,13 @@ asio::awaitable<LoginResult> login_to_server(proxy::Dialer& dialer, proxy::Targe
     }
     if (r.id && r.status && !r.name.empty()) break;  // all we wait for
   }
-  if (r.id) r.error.clear();  // an ID was given: later trouble does not undo it
-  else if (r.error.empty()) r.error = fmt::format("no ID from the server within {} s", timeout.count() / 1000);
+  if (r.id) {
+    r.error.clear();  // an ID was given: later trouble does not undo it
+    r.code.clear();
+  } else if (r.error.empty()) {
+    r.error = fmt::format("no ID from the server within {} s", timeout.count() / 1000);
+    r.code = Ed2kErrc::no_id_in_time;
+  }
   stream.close();
   r.elapsed = elapsed();
   co_return r;

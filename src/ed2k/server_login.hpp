@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -35,6 +36,7 @@ struct LoginResult {
   std::optional<ServerStatus> status;
   bool rejected = false;          // OP_REJECT
   std::string error;              // why there is no ID
+  std::error_code code;           // with error: its Ed2kErrc (ed2k_error.hpp)
   proxy::Route route = proxy::Route::direct;
   std::chrono::milliseconds elapsed{0};          // the whole login, the wait for status/ident included
   std::optional<std::chrono::milliseconds> id_after;  // from the start until the ID arrived

@@ -5,10 +5,12 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "engine/error_names.hpp"
 #include "engine/port_status.hpp"
 #include "kad/checker_memory.hpp"
 #include "kad/kad_seeds.hpp"
 #include "portmap/journal.hpp"
+#include "portmap/portmap_error.hpp"
 
 namespace mulenet::engine {
 namespace {
@@ -53,6 +55,8 @@ bool anything_to_map(const config::PortPlan& plan)
   return std::any_of(plan.ports.begin(), plan.ports.end(), [](const config::PlannedPort& p) { return p.upnp; });
 }
 
+std::string code_of(const std::error_code& code) { return code_name_of(code).value_or(""); }
+
 }  // namespace
 
 Core::Core(asio::any_io_executor executor, EngineOptions options, LoadedConfig config, Sink sink)
@@ -90,7 +94,7 @@ void Core::on_mapper_change(portmap::MapperChange change, std::string_view detai
   if (change != portmap::MapperChange::mapped) return;
   // The plan is tried again every minute while nothing can be mapped: the
   // same problem is said once, a new one (or its end) again.
-  if (!state.error.empty() && state.error != last_problem_) emit(RouterProblem{state.error});
+  if (!state.error.empty() && state.error != last_problem_) emit(RouterProblem{state.error, code_of(state.code)});
   last_problem_ = state.error;
 }
 
@@ -99,7 +103,8 @@ asio::awaitable<void> Core::run_mapper()
   if (!options_.map_ports) co_return;
   if (!anything_to_map(plan_)) {
     emit(RouterProblem{"nothing to map: UPnP is off in " + config_.path.string() +
-                       " (mulenet config set /eMule/UPnPEnabled 1; EC and web have their own toggles)"});
+                           " (mulenet config set /eMule/UPnPEnabled 1; EC and web have their own toggles)",
+                       code_of(portmap::PortmapErrc::nothing_to_map)});
     co_return;
   }
   portmap::KeepOptions keep;
@@ -127,15 +132,15 @@ asio::awaitable<void> Core::open_node_services_now()
 {
   identity_ = kad::load_node_identity(config_.path, true);
   if (!identity_.error.empty()) {
-    emit(ServiceProblem{"kad", identity_.error});
+    emit(ServiceProblem{"kad", identity_.error, code_of(identity_.code)});
     co_return;
   }
   services_ = co_await kad::open_node_services(kad::node_services_options(config_.settings, identity_));
-  if (!services_->ed2k.listener) emit(ServiceProblem{"listener", services_->ed2k.listen_error});
+  if (!services_->ed2k.listener) emit(ServiceProblem{"listener", services_->ed2k.listen_error, code_of(services_->ed2k.listen_code)});
   KadStatus k = status_.kad;
   k.state = services_->kad ? KadState::bootstrapping : KadState::stopped;
   status_.kad = k;
-  if (!services_->kad) emit(ServiceProblem{"kad", services_->kad_error});
+  if (!services_->kad) emit(ServiceProblem{"kad", services_->kad_error, code_of(services_->kad_code)});
   emit(KadStatusChanged{status_.kad});
 }
 
@@ -159,7 +164,7 @@ void Core::take_kad_report(const kad::KadCheckReport& r)
   k.udp_reason = r.udp_reason.empty() ? std::nullopt : std::optional<std::string>(r.udp_reason);
   if (r.tcp_answers > 0 || r.contacts > 0) k.state = KadState::connected;
   status_.updated_at = std::chrono::system_clock::now();
-  if (!r.error.empty()) emit(ServiceProblem{"kad", r.error});
+  if (!r.error.empty()) emit(ServiceProblem{"kad", r.error, code_of(r.code)});
   emit(KadStatusChanged{k});
 }
 
@@ -171,12 +176,13 @@ asio::awaitable<void> Core::check_kad()
   if (stopping_ || checking_) co_return;
   if (!services_ || !services_->kad) {
     emit(ServiceProblem{"kad", options_.kad ? "our Kad node is not running (see the problem reported at start)"
-                                            : "the Engine runs no Kad node (EngineOptions::kad is off)"});
+                                            : "the Engine runs no Kad node (EngineOptions::kad is off)",
+                        ""});
     co_return;
   }
   const kad::KadSeedsResult seeds = kad::gather_kad_seeds(config_.path, "", {});
   if (seeds.problem != kad::SeedProblem::none) {
-    emit(ServiceProblem{"kad", seeds.message});
+    emit(ServiceProblem{"kad", seeds.message, code_of(seeds.code)});
     co_return;
   }
   checking_ = true;

@@ -102,7 +102,10 @@ void tag_invoke(json::value_from_tag, json::value& out, const Event& event)
                    o["double_nat"] = e.double_nat;
                  },
                  [&](const RouterRestarted& e) { o["detail"] = e.detail; },
-                 [&](const RouterProblem& e) { o["message"] = e.message; },
+                 [&](const RouterProblem& e) {
+                   o["message"] = e.message;
+                   o["code"] = e.code.empty() ? json::value(nullptr) : json::value(e.code);
+                 },
                  [&](const Ed2kIdChanged& e) { o["ed2k"] = json::value_from(e.ed2k); },
                  [&](const KadStatusChanged& e) { o["kad"] = json::value_from(e.kad); },
                  [&](const ProxyProblem& e) {
@@ -112,6 +115,7 @@ void tag_invoke(json::value_from_tag, json::value& out, const Event& event)
                  [&](const ServiceProblem& e) {
                    o["service"] = e.service;
                    o["message"] = e.message;
+                   o["code"] = e.code.empty() ? json::value(nullptr) : json::value(e.code);
                  },
                  [&](const EngineStopped& e) {
                    o["mappings_removed"] = e.mappings_removed;

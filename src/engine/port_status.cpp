@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/error_names.hpp"
+
 namespace mulenet::engine {
 namespace {
 
@@ -48,11 +50,13 @@ void fill_from_outcome(PortStatus& s, const portmap::MappingOutcome& o, const po
     case portmap::MappingState::other_port:
       s.state = PortState::degraded;
       s.evidence = o.error;
+      s.problem = code_name_of(o.code);
       return;
     case portmap::MappingState::failed:
     case portmap::MappingState::skipped:
       s.state = PortState::unknown;
       s.evidence = "not forwarded: " + o.error + (o.holder.empty() ? "" : " (held by " + o.holder + ")");
+      s.problem = code_name_of(o.code);
       return;
   }
 }
@@ -81,6 +85,7 @@ PortStatus one_port(const config::PlannedPort& p, const MappingView& view)
   }
   s.evidence = "not forwarded: " + (view.mapper->error.empty() ? std::string("the router was not asked")
                                                                 : view.mapper->error);
+  s.problem = code_name_of(view.mapper->code);
   return s;
 }
 

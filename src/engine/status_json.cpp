@@ -38,7 +38,8 @@ void tag_invoke(json::value_from_tag, json::value& out, const PortStatus& p)
                      {"state", std::string(to_string(p.state))},
                      {"external_port", opt(p.external_port)},
                      {"via", opt(p.via)},
-                     {"evidence", p.evidence}};
+                     {"evidence", p.evidence},
+                     {"problem", opt(p.problem)}};
 }
 
 void tag_invoke(json::value_from_tag, json::value& out, const RouterStatus& r)

@@ -9,6 +9,7 @@
 
 #include "ed2k/client_listener.hpp"
 #include "kad/bootstrap.hpp"
+#include "kad/kad_error.hpp"
 #include "kad/kad_node.hpp"
 #include "kad/kad_udp_route.hpp"
 #include "kad/node_lookup.hpp"
@@ -612,6 +613,7 @@ asio::awaitable<void> run_check(Run& run)
   if (run.candidates.size() < kMinTcpCheckers) {
     run.report.error = fmt::format(
         "only {} usable Kad contact(s): give more with --nodes FILE or --bootstrap IP:PORT", run.candidates.size());
+    run.report.code = KadErrc::too_few_contacts;
     co_return;
   }
   if (choice.checked_recently > 0 || choice.udp_flow_recent > 0)
@@ -656,10 +658,12 @@ asio::awaitable<KadCheckReport> check_kad(KadCheckOptions o)
   so.udp_key = o.udp_key;
   so.user_hash = o.user_hash;
   std::string error;
-  auto services = co_await open_kad_services(so, error);
+  std::error_code code;
+  auto services = co_await open_kad_services(so, error, code);
   if (!services) {
     KadCheckReport report;
     report.error = error;
+    report.code = code;
     co_return report;
   }
   KadCheckReport report = co_await check_kad(*services, std::move(o));

@@ -28,6 +28,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -108,6 +109,7 @@ struct KadCheckReport {
   std::vector<RoutingEntry> routing;  // our routing table at the end (what nodes.dat keeps)
   std::vector<KadEvidence> evidence;
   std::string error;  // nothing could be asked (no contacts, port taken)
+  std::error_code code;  // with error: its KadErrc (kad_error.hpp)
   std::chrono::milliseconds elapsed{0};
 };
 

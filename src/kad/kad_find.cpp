@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "kad/bootstrap.hpp"
+#include "kad/kad_error.hpp"
 #include "kad/kad_node.hpp"
 #include "kad/kad_udp_route.hpp"
 #include "kad/node_lookup.hpp"
@@ -29,7 +30,7 @@ struct FindNotes {
 // A node of its own for a lookup: on any free port (aMule may hold the Kad
 // port meanwhile), through the proxy's UDP association when there is one.
 asio::awaitable<std::shared_ptr<KadNode>> open_lookup_node(const KadFindOptions& o, const FindNotes& note,
-                                                           std::string& error)
+                                                           std::string& error, std::error_code& code)
 {
   KadNodeOptions no;
   no.id = o.own_id;
@@ -39,11 +40,14 @@ asio::awaitable<std::shared_ptr<KadNode>> open_lookup_node(const KadFindOptions&
   const KadUdpRoute route = co_await open_kad_udp_route(o.settings);
   if (!route.error.empty()) {
     error = route.error;
+    code = route.code;
     co_return nullptr;
   }
   if (!route.note.empty()) note("", route.note);
   no.udp_relay = route.relay;
-  co_return KadNode::start(co_await asio::this_coro::executor, no, error);
+  auto node = KadNode::start(co_await asio::this_coro::executor, no, error);
+  if (!node) code = KadErrc::udp_port_unavailable;
+  co_return node;
 }
 
 }  // namespace
@@ -74,8 +78,13 @@ asio::awaitable<KadFindReport> find_kad_nodes(KadNode& node, KadFindOptions o)
   report.completed = found.completed;
   report.routing_contacts = node.table().size();
   report.udp_path = node.udp_path();
-  if (found.queries == 0) report.error = "no Kad node to ask: give --nodes FILE or --bootstrap IP:PORT";
-  else if (found.answers == 0) report.error = fmt::format("none of the {} Kad nodes asked answered", found.queries);
+  if (found.queries == 0) {
+    report.error = "no Kad node to ask: give --nodes FILE or --bootstrap IP:PORT";
+    report.code = KadErrc::no_nodes;
+  } else if (found.answers == 0) {
+    report.error = fmt::format("none of the {} Kad nodes asked answered", found.queries);
+    report.code = KadErrc::no_answer;
+  }
   report.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - note.t0);
   co_return report;
 }
@@ -84,7 +93,7 @@ asio::awaitable<KadFindReport> find_kad_nodes(KadFindOptions o)
 {
   KadFindReport opening;
   std::string error;
-  auto node = co_await open_lookup_node(o, FindNotes{opening}, error);
+  auto node = co_await open_lookup_node(o, FindNotes{opening}, error, opening.code);
   if (!node) {
     opening.error = error;
     co_return opening;

@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -45,6 +46,7 @@ struct KadFindReport {
   bool completed = false;
   std::vector<KadFindStep> evidence;
   std::string error;
+  std::error_code code;  // with error: its KadErrc (kad_error.hpp)
   std::chrono::milliseconds elapsed{0};
 };
 

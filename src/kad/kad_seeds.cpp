@@ -1,6 +1,7 @@
 #include "kad/kad_seeds.hpp"
 
 #include "ed2k/user_hash.hpp"
+#include "kad/kad_error.hpp"
 #include "kad/kad_prefs.hpp"
 
 namespace mulenet::kad {
@@ -12,6 +13,12 @@ KadSeedsResult problem(SeedProblem p, std::string message)
   KadSeedsResult r;
   r.problem = p;
   r.message = std::move(message);
+  switch (p) {
+    case SeedProblem::none: break;
+    case SeedProblem::bad_bootstrap: r.code = KadErrc::bad_bootstrap; break;
+    case SeedProblem::nodes_dat_unreadable: r.code = KadErrc::nodes_dat_unreadable; break;
+    case SeedProblem::no_nodes: r.code = KadErrc::no_nodes; break;
+  }
   return r;
 }
 
@@ -52,6 +59,7 @@ NodeIdentity load_node_identity(const std::filesystem::path& config_path, bool s
   const ed2k::UserHash hash = ed2k::load_or_create_user_hash(config_path);
   if (!hash.error.empty()) {
     out.error = hash.error;
+    out.code = KadErrc::identity;
     return out;
   }
   const KadIdentity kad = load_or_create_identity(config_path, save_kad);
@@ -59,6 +67,7 @@ NodeIdentity load_node_identity(const std::filesystem::path& config_path, bool s
   out.kad_id = kad.id;
   out.udp_key = kad.udp_key;
   out.error = kad.error;
+  if (!out.error.empty()) out.code = KadErrc::identity;
   return out;
 }
 

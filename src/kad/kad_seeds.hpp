@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "ed2k/wire.hpp"
@@ -34,6 +35,7 @@ struct KadSeedsResult {
   KadSeeds seeds;
   SeedProblem problem = SeedProblem::none;
   std::string message;  // names the address or file, and what to do
+  std::error_code code;  // with a problem: the same as a KadErrc (kad_error.hpp)
 };
 
 // `nodes_file` empty: the nodes.dat next to `config_path`, read when it exists
@@ -46,6 +48,7 @@ struct NodeIdentity {
   KadId kad_id;              // preferencesKad.dat
   std::uint32_t udp_key = 0; // CryptoKadUDPKey
   std::string error;         // set: no identity
+  std::error_code code;      // with error: KadErrc::identity
 };
 // `save_kad` false (the doctor, a lookup): a missing Kad ID or key is made for this run only.
 [[nodiscard]] NodeIdentity load_node_identity(const std::filesystem::path& config_path, bool save_kad);

@@ -1,5 +1,7 @@
 #include "kad/kad_services.hpp"
 
+#include "kad/kad_error.hpp"
+
 #include <boost/asio/ip/address_v4.hpp>
 #include <boost/asio/this_coro.hpp>
 
@@ -56,11 +58,13 @@ void open_listener(asio::any_io_executor executor, const KadServicesOptions& o, 
 
 }  // namespace
 
-asio::awaitable<std::optional<KadServices>> open_kad_services(KadServicesOptions o, std::string& error)
+asio::awaitable<std::optional<KadServices>> open_kad_services(KadServicesOptions o, std::string& error,
+                                                             std::error_code& code)
 {
   const config::Settings& settings = o.settings;
   if (!settings.udp_enabled) {
     error = "the Kad/extended UDP port is disabled (/eMule/UDPEnable=0): Kad cannot run";
+    code = KadErrc::udp_disabled;
     co_return std::nullopt;
   }
   const auto executor = co_await asio::this_coro::executor;
@@ -68,6 +72,7 @@ asio::awaitable<std::optional<KadServices>> open_kad_services(KadServicesOptions
   const KadUdpRoute route = co_await open_kad_udp_route(settings);
   if (!route.error.empty()) {
     error = route.error;
+    code = route.code;
     co_return std::nullopt;
   }
   if (!route.note.empty()) s.notes.push_back(route.note);
@@ -78,6 +83,7 @@ asio::awaitable<std::optional<KadServices>> open_kad_services(KadServicesOptions
   s.node = KadNode::start(executor, node_options(o, s), error);
   if (!s.node) {
     error += " (is aMule running? its Kad uses that port)";
+    code = KadErrc::udp_port_unavailable;
     co_return std::nullopt;
   }
   if (s.relay)
@@ -124,7 +130,7 @@ asio::awaitable<NodeServices> open_node_services(NodeServicesOptions o)
   ko.listener = s.ed2k.listener;
   ko.listen_error = s.ed2k.listen_error;
   ko.dialer = s.ed2k.dialer;
-  s.kad = co_await open_kad_services(ko, s.kad_error);
+  s.kad = co_await open_kad_services(ko, s.kad_error, s.kad_code);
   co_return s;
 }
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -51,7 +52,9 @@ struct KadServicesOptions {
 
 // nullopt and `error` set when Kad cannot run: the UDP port is taken (aMule
 // running?), strict proxy mode without a SOCKS5 UDP association, UDP disabled.
-boost::asio::awaitable<std::optional<KadServices>> open_kad_services(KadServicesOptions options, std::string& error);
+// `code` says the same as a KadErrc (kad_error.hpp).
+boost::asio::awaitable<std::optional<KadServices>> open_kad_services(KadServicesOptions options, std::string& error,
+                                                                   std::error_code& code);
 
 // Stops the node and, unless it was borrowed, the listener (no callback after this).
 void stop_kad_services(KadServices& services);
@@ -63,6 +66,7 @@ struct NodeServices {
   ed2k::Ed2kServices ed2k;
   std::optional<KadServices> kad;  // none: not asked, or it could not run (kad_error)
   std::string kad_error;
+  std::error_code kad_code;  // with kad_error: its KadErrc
 };
 struct NodeServicesOptions {
   config::Settings settings;

@@ -1,5 +1,6 @@
 #include "kad/kad_udp_route.hpp"
 
+#include "kad/kad_error.hpp"
 #include "proxy/proxy_spec.hpp"
 #include "proxy/routing.hpp"
 
@@ -13,6 +14,7 @@ boost::asio::awaitable<KadUdpRoute> open_kad_udp_route(const config::Settings& s
     r.error = std::string("strict proxy mode: Kad UDP cannot go through the ") + config::display_name(s.proxy.type) +
               " proxy (only SOCKS5 carries UDP), and strict mode sends nothing around it; use a SOCKS5 proxy, or "
               "turn strict mode off with `mulenet config set /mulenet/ProxyStrict 0`";
+    r.code = KadErrc::strict_proxy_refuses_udp;
     co_return r;
   }
   if (route.route == proxy::Route::direct) {
@@ -22,6 +24,7 @@ boost::asio::awaitable<KadUdpRoute> open_kad_udp_route(const config::Settings& s
   const auto spec = proxy::proxy_from_settings(s.proxy);
   if (!spec) {
     r.error = "the proxy settings are incomplete: Kad UDP cannot go through the proxy";
+    r.code = KadErrc::proxy_incomplete;
     co_return r;
   }
   auto [association, dial] = co_await proxy::Socks5UdpAssociation::open(*spec, proxy::DialTimeouts{});
@@ -30,6 +33,7 @@ boost::asio::awaitable<KadUdpRoute> open_kad_udp_route(const config::Settings& s
               (dial.detail.empty() ? dial.error.message() : dial.detail) +
               "): Kad cannot work through it (aMule would send no Kad UDP at all); check the proxy's UDP support, "
               "or use another proxy";
+    r.code = KadErrc::no_udp_association;
     co_return r;
   }
   r.relay = std::move(association);

@@ -5,6 +5,7 @@
 // that cannot carry UDP → refused.
 #include <memory>
 #include <string>
+#include <system_error>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -16,6 +17,7 @@ namespace mulenet::kad {
 struct KadUdpRoute {
   std::shared_ptr<proxy::Socks5UdpAssociation> relay;  // set: through the SOCKS5 proxy
   std::string error;                                    // set: Kad cannot run (strict mode, no association)
+  std::error_code code;                                 // with error: its KadErrc (kad_error.hpp)
   std::string note;                                     // what the user should know (a direct route beside a proxy)
 };
 
