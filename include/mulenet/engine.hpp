@@ -3,7 +3,8 @@
 // network thread with everything that keeps the node reachable (today: the
 // router mappings of the ports amule.conf's UPnP toggles select, kept and
 // renewed; with EngineOptions::kad our Kad node and listener, checked on
-// demand), keeps the Status and reports Events. See docs/EMBEDDING.md.
+// demand; with EngineOptions::ed2k an eD2k server session), keeps the Status
+// and reports Events. See docs/EMBEDDING.md.
 //
 //   mulenet::EngineOptions o;  o.config_path = "/home/u/.aMule/amule.conf";
 //   mulenet::Engine engine(o);
@@ -44,6 +45,12 @@ struct EngineOptions {
   // port, as aMule does (so not beside a running aMule, which holds them).
   // check_kad_now() borrows them; the node keeps answering other nodes.
   bool kad = false;
+  // Keep an eD2k server session, as aMule's "connect" does: log in to the
+  // servers of the server.met next to amule.conf in turn, hold the first that
+  // gives an ID, move on when it drops us. The client listener on the TCP
+  // port answers the server's connect-back (so not beside a running aMule).
+  // The ID (High or Low) arrives as Ed2kIdChanged and in status().ed2k.
+  bool ed2k = false;
   // Where events are delivered. Empty: on the engine's own thread (the handler
   // must return quickly and must not call stop()). Set it to hand each event
   // to your own loop instead, e.g. with Boost.Asio:

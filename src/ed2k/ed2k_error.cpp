@@ -26,6 +26,13 @@ Description describe(Ed2kErrc e) noexcept
       return {"no-server", "there is no eD2k server to ask",
               "Name one with --server IP:PORT, or give a server.met (aMule writes one next to amule.conf when it "
               "exits)."};
+    case Ed2kErrc::bad_server:
+      return {"bad-server", "a server named is not HOST:PORT",
+              "Name the server as HOST:PORT, for example --server 203.0.113.10:4661."};
+    case Ed2kErrc::server_met_unreadable:
+      return {"server-met-unreadable", "the server.met cannot be read",
+              "Check server.met next to amule.conf: it must be a readable server.met as aMule writes it; name a "
+              "server with --server HOST:PORT meanwhile."};
     case Ed2kErrc::connect_failed:
       return {"connect-failed", "no TCP connection to the eD2k server",
               "Check that the server is up (another one from server.met may be), and that outgoing TCP is allowed; "
@@ -45,6 +52,9 @@ Description describe(Ed2kErrc e) noexcept
     case Ed2kErrc::broken_answer:
       return {"broken-answer", "the server sent a packet that cannot be parsed",
               "The server is broken or not an eD2k server: try another one."};
+    case Ed2kErrc::connection_lost:
+      return {"connection-lost", "the server closed the connection",
+              "Servers drop clients when they restart or are full: connect to the same or another server again."};
   }
   return {"unknown", "unknown eD2k error", ""};
 }

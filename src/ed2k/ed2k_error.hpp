@@ -14,6 +14,8 @@ enum class Ed2kErrc {
   port_unavailable = 1,  // our TCP port cannot be listened on (aMule holds it, or the bind address)
   identity,              // our user hash cannot be made or saved
   no_server,             // no eD2k server to ask (no server.met, none named)
+  bad_server,            // a server named is not HOST:PORT
+  server_met_unreadable, // the server.met cannot be read
   // The way to the server.
   connect_failed,        // no TCP connection to the server (directly or through the proxy)
   send_failed,           // the login could not be sent
@@ -22,6 +24,8 @@ enum class Ed2kErrc {
   closed_before_id,      // the server hung up before giving an ID (full, or it refused us)
   no_id_in_time,         // no ID within the login timeout (aMule's 25 s)
   broken_answer,         // the server sent a packet that cannot be parsed
+  // A session held after the login.
+  connection_lost,       // the server closed the connection (or it broke)
 };
 
 [[nodiscard]] const std::error_category& ed2k_category() noexcept;

@@ -88,7 +88,16 @@ LoginOutcome LoginResult::outcome() const
 asio::awaitable<LoginResult> login_to_server(proxy::Dialer& dialer, proxy::Target server, LoginRequest login,
                                              std::chrono::milliseconds timeout)
 {
-  LoginResult r;
+  LoginSession session = co_await login_and_stay(dialer, std::move(server), std::move(login), timeout);
+  if (session.stream) session.stream->close();
+  co_return std::move(session.result);
+}
+
+asio::awaitable<LoginSession> login_and_stay(proxy::Dialer& dialer, proxy::Target server, LoginRequest login,
+                                             std::chrono::milliseconds timeout)
+{
+  LoginSession session;
+  LoginResult& r = session.result;
   r.server = server;
   const auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&] {
@@ -100,20 +109,22 @@ asio::awaitable<LoginResult> login_to_server(proxy::Dialer& dialer, proxy::Targe
     r.error = dial.detail.empty() ? dial.error.message() : dial.detail;
     r.code = Ed2kErrc::connect_failed;
     r.elapsed = elapsed();
-    co_return r;
+    co_return session;
   }
   r.connected = true;
-  PacketStream stream(std::move(*dial.socket), std::move(dial.early_bytes));
+  session.stream = std::make_unique<PacketStream>(std::move(*dial.socket), std::move(dial.early_bytes));
+  PacketStream& stream = *session.stream;
   const Packet request = encode_login(login);
   const std::string sent = co_await stream.write(request, 10s);
   if (!sent.empty()) {
     r.error = sent;
     r.code = Ed2kErrc::send_failed;
     r.elapsed = elapsed();
-    co_return r;
+    co_return session;
   }
   const auto deadline = t0 + timeout;
   std::optional<std::chrono::steady_clock::time_point> id_at;
+  bool connection_lost = false;
   for (int i = 0; i < 256; ++i) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (id_at) left = std::min(left, std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -121,6 +132,7 @@ asio::awaitable<LoginResult> login_to_server(proxy::Dialer& dialer, proxy::Targe
     if (left <= 0ms) break;
     ReadOutcome in = co_await stream.read(left, kMaxPacketSize, kProtoEdonkey);
     if (!in.packet) {
+      connection_lost = !in.timed_out;
       if (!r.id) {
         r.error = in.timed_out ? fmt::format("no ID from the server within {} s", timeout.count() / 1000)
                   : in.closed  ? "the server closed the connection before giving an ID (full, or it refused us)"
@@ -131,7 +143,10 @@ asio::awaitable<LoginResult> login_to_server(proxy::Dialer& dialer, proxy::Targe
       }
       break;
     }
-    if (!absorb(*in.packet, r)) break;
+    if (!absorb(*in.packet, r)) {
+      connection_lost = true;  // aMule drops a server whose packets it cannot parse
+      break;
+    }
     if (r.id && !id_at) {
       id_at = std::chrono::steady_clock::now();
       r.id_after = elapsed();
@@ -145,9 +160,9 @@ asio::awaitable<LoginResult> login_to_server(proxy::Dialer& dialer, proxy::Targe
     r.error = fmt::format("no ID from the server within {} s", timeout.count() / 1000);
     r.code = Ed2kErrc::no_id_in_time;
   }
-  stream.close();
+  if (!r.id || connection_lost) session.stream.reset();  // the connection ends here
   r.elapsed = elapsed();
-  co_return r;
+  co_return session;
 }
 
 }  // namespace mulenet::ed2k

@@ -7,6 +7,7 @@
 // connecting back to our TCP port meanwhile; the client listener answers it.
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -14,6 +15,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "ed2k/packet_stream.hpp"
 #include "ed2k/server_messages.hpp"
 #include "proxy/dialer.hpp"
 
@@ -50,6 +52,15 @@ struct LoginResult {
 inline constexpr std::chrono::milliseconds kAfterIdWait{1'500};
 
 boost::asio::awaitable<LoginResult> login_to_server(proxy::Dialer& dialer, proxy::Target server, LoginRequest login,
+                                                    std::chrono::milliseconds timeout = kLoginTimeout);
+
+// The same login, keeping the connection when the server gave an ID: the
+// session goes on on `stream` (ed2k/server_session.hpp holds it).
+struct LoginSession {
+  LoginResult result;
+  std::unique_ptr<PacketStream> stream;  // set: logged in, connection open
+};
+boost::asio::awaitable<LoginSession> login_and_stay(proxy::Dialer& dialer, proxy::Target server, LoginRequest login,
                                                     std::chrono::milliseconds timeout = kLoginTimeout);
 
 }  // namespace mulenet::ed2k

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "proxy/target.hpp"
@@ -23,6 +24,7 @@ struct ServersToAsk {
   std::filesystem::path server_met;  // read, or where it would be
   ServersProblem problem = ServersProblem::none;
   std::string message;  // names the address or file, and what to do
+  std::error_code code;  // with a problem: the same as an Ed2kErrc (ed2k_error.hpp)
 };
 
 [[nodiscard]] ServersToAsk servers_to_ask(const std::filesystem::path& config_path, const std::vector<std::string>& named,

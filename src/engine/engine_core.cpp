@@ -3,10 +3,12 @@
 #include <algorithm>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "engine/error_names.hpp"
 #include "engine/port_status.hpp"
+#include "ed2k/servers_to_ask.hpp"
 #include "kad/checker_memory.hpp"
 #include "kad/kad_seeds.hpp"
 #include "portmap/journal.hpp"
@@ -55,14 +57,17 @@ bool anything_to_map(const config::PortPlan& plan)
   return std::any_of(plan.ports.begin(), plan.ports.end(), [](const config::PlannedPort& p) { return p.upnp; });
 }
 
+// aMule tries the servers of its list in turn; more than this many in one round is hammering.
+constexpr std::size_t kMaxEd2kServers = 16;
+
 std::string code_of(const std::error_code& code) { return code_name_of(code).value_or(""); }
 
 }  // namespace
 
 Core::Core(asio::any_io_executor executor, EngineOptions options, LoadedConfig config, Sink sink)
     : executor_(executor), options_(std::move(options)), config_(std::move(config)),
-      plan_(config::make_port_plan(config_.settings)), sink_(std::move(sink)), services_opened_(executor),
-      check_done_(executor), run_done_(executor)
+      plan_(config::make_port_plan(config_.settings)), sink_(std::move(sink)), ed2k_done_(executor),
+      services_opened_(executor), check_done_(executor), run_done_(executor)
 {
   status_.proxy = proxy_status(config_.settings.proxy);
   status_.ports = port_statuses(plan_, MappingView{options_.map_ports && anything_to_map(plan_), nullptr});
@@ -135,8 +140,12 @@ asio::awaitable<void> Core::open_node_services_now()
     emit(ServiceProblem{"kad", identity_.error, code_of(identity_.code)});
     co_return;
   }
-  services_ = co_await kad::open_node_services(kad::node_services_options(config_.settings, identity_));
-  if (!services_->ed2k.listener) emit(ServiceProblem{"listener", services_->ed2k.listen_error, code_of(services_->ed2k.listen_code)});
+  kad::NodeServicesOptions so = kad::node_services_options(config_.settings, identity_);
+  so.with_kad = options_.kad;
+  services_ = co_await kad::open_node_services(so);
+  if (!services_->ed2k.listener)
+    emit(ServiceProblem{"listener", services_->ed2k.listen_error, code_of(services_->ed2k.listen_code)});
+  if (!options_.kad) co_return;
   KadStatus k = status_.kad;
   k.state = services_->kad ? KadState::bootstrapping : KadState::stopped;
   status_.kad = k;
@@ -201,12 +210,60 @@ asio::awaitable<void> Core::check_kad()
   if (!stopping_) take_kad_report(report);
 }
 
+// The eD2k server session: the servers of server.met, in turn.
+void Core::start_ed2k()
+{
+  if (!services_ || !services_->ed2k.dialer) return;  // no identity: said when the services opened
+  const ed2k::ServersToAsk servers = ed2k::servers_to_ask(config_.path, {}, kMaxEd2kServers);
+  if (servers.problem != ed2k::ServersProblem::none) {
+    status_.ed2k.state = Ed2kState::disconnected;
+    emit(ServiceProblem{"ed2k", servers.message, code_of(servers.code)});
+    emit(Ed2kIdChanged{status_.ed2k});
+    return;
+  }
+  ed2k::KeeperOptions ko;
+  ko.servers = servers.servers;
+  ko.login.user_hash = identity_.user_hash;
+  ko.login.tcp_port = config_.settings.tcp_port;
+  keeper_ = std::make_unique<ed2k::ServerKeeper>(executor_, services_->ed2k, ko);
+  keeper_->on_change([this](const ed2k::ServerConnection& now, const std::string& problem, std::error_code code) {
+    on_ed2k_change(now, problem, code);
+  });
+  ed2k_running_ = true;
+  ed2k_done_.expires_at(asio::steady_timer::time_point::max());
+  asio::co_spawn(executor_, keeper_->run(), [this](std::exception_ptr) {
+    ed2k_running_ = false;
+    ed2k_done_.cancel();
+  });
+}
+
+void Core::on_ed2k_change(const ed2k::ServerConnection& now, const std::string& problem, std::error_code code)
+{
+  if (stopping_) return;
+  Ed2kStatus e;
+  switch (now.state) {
+    case ed2k::ConnectionState::connecting: e.state = Ed2kState::connecting; break;
+    case ed2k::ConnectionState::connected: e.state = now.high_id() ? Ed2kState::high_id : Ed2kState::low_id; break;
+    case ed2k::ConnectionState::disconnected: e.state = Ed2kState::disconnected; break;
+  }
+  if (now.state == ed2k::ConnectionState::connected) {
+    e.id = now.id;
+    e.high_id = now.high_id();
+  }
+  if (now.server) e.server = now.server->str();
+  status_.ed2k = e;
+  status_.updated_at = std::chrono::system_clock::now();
+  if (!problem.empty()) emit(ServiceProblem{"ed2k", problem, code_of(code)});
+  emit(Ed2kIdChanged{e});
+}
+
 asio::awaitable<void> Core::run()
 {
   running_ = true;
   run_done_.expires_at(asio::steady_timer::time_point::max());
   emit(EngineStarted{config_.path.string()});
-  if (options_.kad) co_await open_node_services();
+  if (options_.kad || options_.ed2k) co_await open_node_services();
+  if (options_.ed2k && !stopping_) start_ed2k();
   co_await run_mapper();
   // Other services (Kad node, listener, eD2k session) join here; until
   // stop() the Engine stays, so that on-demand checks can borrow them.
@@ -235,6 +292,9 @@ asio::awaitable<void> Core::stop()
       stopped.error = it->error;
     }
   }
+  if (keeper_) keeper_->stop();
+  if (ed2k_running_) co_await ed2k_done_.async_wait(asio::as_tuple(asio::use_awaitable));
+  if (status_.ed2k.state) status_.ed2k = Ed2kStatus{Ed2kState::disconnected, std::nullopt, std::nullopt, std::nullopt};
   if (services_) kad::stop_node_services(*services_);  // a check still running ends at once
   if (checking_) co_await check_done_.async_wait(asio::as_tuple(asio::use_awaitable));
   if (running_) co_await run_done_.async_wait(asio::as_tuple(asio::use_awaitable));

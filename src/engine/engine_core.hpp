@@ -16,6 +16,7 @@
 #include <mulenet/engine.hpp>
 
 #include "config/port_plan.hpp"
+#include "ed2k/server_keeper.hpp"
 #include "engine/engine_config.hpp"
 #include "kad/kad_check.hpp"
 #include "kad/kad_services.hpp"
@@ -47,6 +48,8 @@ class Core {
 
  private:
   boost::asio::awaitable<void> run_mapper();
+  void start_ed2k();
+  void on_ed2k_change(const ed2k::ServerConnection& now, const std::string& problem, std::error_code code);
   boost::asio::awaitable<void> open_node_services();
   boost::asio::awaitable<void> open_node_services_now();
   void take_kad_report(const kad::KadCheckReport& report);
@@ -62,7 +65,10 @@ class Core {
   Status status_;
   std::unique_ptr<portmap::Mapper> mapper_;
   kad::NodeIdentity identity_;                 // loaded once, when the node opens
-  std::optional<kad::NodeServices> services_;  // EngineOptions::kad: the node and listener checks borrow
+  std::optional<kad::NodeServices> services_;  // EngineOptions::kad/ed2k: the node and listener checks borrow
+  std::unique_ptr<ed2k::ServerKeeper> keeper_;  // EngineOptions::ed2k: the server session
+  bool ed2k_running_ = false;
+  boost::asio::steady_timer ed2k_done_;  // cancelled when the keeper's run() ended
   bool checking_ = false;
   bool services_opening_ = false;
   boost::asio::steady_timer services_opened_;  // cancelled when open_node_services() ended

@@ -272,3 +272,44 @@ TEST(Engine, StopIsBoundedByItsLimitWhenTheRouterHangs)
 
 }  // namespace
 }  // namespace mulenet
+
+namespace mulenet {
+namespace {
+
+// EngineOptions::ed2k without a server.met: said (with its code), the eD2k
+// state disconnected, never a made-up ID.
+TEST(Engine, Ed2kWithoutServersSaysWhyAndStaysDisconnected)
+{
+  TempConfig conf("[eMule]\nPort=43137\nUDPPort=43147\n");
+  EngineOptions o;
+  o.config_path = conf.file;
+  o.map_ports = false;
+  o.ed2k = true;
+  Engine engine(o);
+  std::mutex m;
+  std::condition_variable cv;
+  std::vector<ServiceProblem> problems;
+  std::vector<Ed2kStatus> changes;
+  engine.on_event([&](const Event& e) {
+    std::lock_guard lock(m);
+    if (const auto* p = std::get_if<ServiceProblem>(&e)) problems.push_back(*p);
+    if (const auto* c = std::get_if<Ed2kIdChanged>(&e)) changes.push_back(c->ed2k);
+    cv.notify_all();
+  });
+  engine.start();
+  {
+    std::unique_lock lock(m);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(20), [&] { return !changes.empty(); }));
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_EQ(problems.front().service, "ed2k");
+    EXPECT_EQ(problems.front().code, "no-server") << problems.front().message;
+    EXPECT_EQ(changes.back().state, std::optional<Ed2kState>(Ed2kState::disconnected));
+  }
+  const Status s = engine.status();
+  EXPECT_FALSE(s.ed2k.id);
+  EXPECT_FALSE(s.ed2k.high_id);
+  engine.stop();
+}
+
+}  // namespace
+}  // namespace mulenet

@@ -78,7 +78,7 @@ TEST(ModuleErrors, EveryKadCodeHasANameAMessageAndAFix)
 TEST(ModuleErrors, EveryEd2kCodeHasANameAMessageAndAFix)
 {
   expect_complete<ed2k::Ed2kErrc>(static_cast<int>(ed2k::Ed2kErrc::port_unavailable),
-                                  static_cast<int>(ed2k::Ed2kErrc::broken_answer));
+                                  static_cast<int>(ed2k::Ed2kErrc::connection_lost));
   EXPECT_STREQ(ed2k::ed2k_category().name(), "mulenet.ed2k");
 }
 
@@ -263,4 +263,94 @@ TEST(ModuleErrors, KadSeedProblemsHaveTheirCodes)
   const auto fine = kad::gather_kad_seeds(conf, "", {"192.0.2.1:4672"});
   EXPECT_FALSE(fine.code) << fine.message;
   std::filesystem::remove_all(dir);
+}
+
+// ---- the server keeper: one session held, the next server after a loss ---
+
+#include "ed2k/server_keeper.hpp"
+
+namespace {
+
+// A fake server that gives ID `id` to one login, then closes after `hold`.
+asio::awaitable<void> give_id_then_close(tcp::acceptor& acceptor, std::uint32_t id, std::chrono::milliseconds hold)
+{
+  auto [aec, s] = co_await acceptor.async_accept(use_tuple);
+  if (aec) co_return;
+  std::array<std::uint8_t, 5> header{};
+  co_await asio::async_read(s, asio::buffer(header), use_tuple);
+  const std::uint32_t length = header[1] | (header[2] << 8) | (header[3] << 16) | (std::uint32_t{header[4]} << 24);
+  std::vector<std::uint8_t> body(std::min<std::uint32_t>(length, 4096));
+  co_await asio::async_read(s, asio::buffer(body), use_tuple);
+  ed2k::Bytes payload{static_cast<std::uint8_t>(id), static_cast<std::uint8_t>(id >> 8),
+                      static_cast<std::uint8_t>(id >> 16), static_cast<std::uint8_t>(id >> 24)};
+  const ed2k::Bytes bytes = ed2k::encode_packet(ed2k::Packet{ed2k::kProtoEdonkey, ed2k::OP_IDCHANGE, payload});
+  co_await asio::async_write(s, asio::buffer(bytes), use_tuple);
+  asio::steady_timer t(s.get_executor(), hold);
+  co_await t.async_wait(use_tuple);
+}
+
+}  // namespace
+
+TEST(ServerKeeper, SkipsADeadServerHoldsTheNextAndSaysWhenItIsLost)
+{
+  asio::io_context io;
+  tcp::acceptor dead(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  const std::uint16_t dead_port = dead.local_endpoint().port();
+  dead.close();
+  tcp::acceptor good(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  asio::co_spawn(io, give_id_then_close(good, 12345, 2500ms), asio::detached);  // past the login's wait
+
+  ed2k::Ed2kServices services;
+  services.dialer = std::make_shared<proxy::Dialer>(io.get_executor(), std::nullopt, false, proxy::DialTimeouts{2s, 2s});
+  ed2k::KeeperOptions o;
+  o.servers = {proxy::make_target("127.0.0.1", dead_port), proxy::make_target("127.0.0.1", good.local_endpoint().port())};
+  o.login_timeout = 2s;
+  o.first_pause = std::chrono::seconds(60);  // stop() ends the pause
+  ed2k::ServerKeeper keeper(io.get_executor(), services, o);
+  std::vector<std::string> seen;
+  keeper.on_change([&](const ed2k::ServerConnection& now, const std::string&, std::error_code code) {
+    std::string line = now.state == ed2k::ConnectionState::connecting  ? "connecting"
+                       : now.state == ed2k::ConnectionState::connected ? "connected " + std::to_string(*now.id)
+                                                                       : "disconnected";
+    if (code) line += " " + std::string(*engine::code_name_of(code));
+    seen.push_back(line);
+    if (code == ed2k::Ed2kErrc::connection_lost) keeper.stop();
+  });
+  bool ended = false;
+  asio::co_spawn(io, keeper.run(), [&](std::exception_ptr) { ended = true; });
+  io.run_for(20s);
+  EXPECT_TRUE(ended);
+  const std::vector<std::string> expected{"connecting", "disconnected connect-failed", "connecting",
+                                          "connected 12345", "disconnected connection-lost"};
+  EXPECT_EQ(seen, expected);
+  EXPECT_EQ(keeper.connection().state, ed2k::ConnectionState::disconnected);
+}
+
+TEST(ServerKeeper, StopEndsALoginAtOnce)
+{
+  asio::io_context io;
+  tcp::acceptor silent(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  asio::co_spawn(io, serve_once(silent, ServerAct::silent), asio::detached);
+  ed2k::Ed2kServices services;
+  services.dialer = std::make_shared<proxy::Dialer>(io.get_executor(), std::nullopt, false);
+  ed2k::KeeperOptions o;
+  o.servers = {proxy::make_target("127.0.0.1", silent.local_endpoint().port())};
+  o.login_timeout = std::chrono::seconds(600);  // only stop() can end it
+  ed2k::ServerKeeper keeper(io.get_executor(), services, o);
+  int changes = 0;
+  keeper.on_change([&](const ed2k::ServerConnection& now, const std::string&, std::error_code) {
+    ++changes;
+    if (now.state == ed2k::ConnectionState::connecting) {
+      asio::steady_timer* t = new asio::steady_timer(io, 200ms);
+      t->async_wait([&, t](boost::system::error_code) {
+        keeper.stop();
+        delete t;
+      });
+    }
+  });
+  bool ended = false;
+  asio::co_spawn(io, keeper.run(), [&](std::exception_ptr) { ended = true; });
+  io.run_for(30s);  // the silent server gives up after 3 s; the login would wait 600 s
+  EXPECT_TRUE(ended);
+  EXPECT_EQ(changes, 1);  // connecting, and nothing after stop()
 }

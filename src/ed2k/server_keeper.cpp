@@ -1,0 +1,94 @@
+#include "ed2k/server_keeper.hpp"
+
+#include <algorithm>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "ed2k/ed2k_error.hpp"
+#include "ed2k/server_session.hpp"
+
+namespace mulenet::ed2k {
+
+namespace asio = boost::asio;
+
+ServerKeeper::ServerKeeper(asio::any_io_executor executor, Ed2kServices& services, KeeperOptions options)
+    : services_(services), options_(std::move(options)), pause_(executor),
+      stopped_(executor, asio::steady_timer::time_point::max())
+{
+}
+
+void ServerKeeper::report(const std::string& problem, std::error_code code)
+{
+  if (!stopping_ && on_change_) on_change_(now_, problem, code);
+}
+
+asio::awaitable<void> ServerKeeper::pause(std::chrono::seconds how_long)
+{
+  pause_.expires_after(how_long);
+  co_await pause_.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+asio::awaitable<bool> ServerKeeper::try_server(const proxy::Target& server)
+{
+  now_ = ServerConnection{ConnectionState::connecting, server, std::nullopt};
+  report();
+  // Raced against stop(): a login may take its 25 s; stopping must not.
+  using namespace boost::asio::experimental::awaitable_operators;
+  auto raced = co_await (login_and_stay(*services_.dialer, server, options_.login, options_.login_timeout) ||
+                         stopped_.async_wait(asio::as_tuple(asio::use_awaitable)));
+  if (stopping_ || raced.index() != 0) co_return false;
+  LoginSession session = std::move(std::get<0>(raced));
+  if (!session.result.id) {
+    now_ = ServerConnection{};
+    report(server.str() + ": " + session.result.error, session.result.code);
+    co_return false;
+  }
+  now_ = ServerConnection{ConnectionState::connected, server, session.result.id->id};
+  report();
+  if (!session.stream) {  // an ID, and the connection gone at once (or broken packets after it)
+    now_ = ServerConnection{};
+    report(server.str() + ": the server dropped the connection right after the login", Ed2kErrc::connection_lost);
+    co_return true;
+  }
+  stream_ = session.stream.get();
+  const SessionEnd end = co_await hold_session(*session.stream, [this](const SessionUpdate& u) {
+    if (!u.id || u.id->id == now_.id) return;
+    now_.id = u.id->id;
+    report();
+  });
+  stream_ = nullptr;
+  if (stopping_) co_return true;
+  now_ = ServerConnection{};
+  report(server.str() + ": " + end.why, end.code);
+  co_return true;
+}
+
+asio::awaitable<void> ServerKeeper::run()
+{
+  std::chrono::seconds next_pause = options_.first_pause;
+  for (unsigned round = 0; !stopping_ && round < options_.max_rounds; ++round) {
+    bool held = false;
+    for (const proxy::Target& server : options_.servers) {
+      if (stopping_) co_return;
+      held = co_await try_server(server);
+      if (held) break;  // held until it ended: start again from the first server
+    }
+    if (stopping_) co_return;
+    // A lost session is tried again soon; a round where no server gave an ID
+    // waits longer each time (no hammering servers that refuse us).
+    next_pause = held ? options_.first_pause : std::min(next_pause * 2, options_.longest_pause);
+    co_await pause(held ? options_.first_pause : next_pause);
+  }
+}
+
+void ServerKeeper::stop()
+{
+  stopping_ = true;
+  pause_.cancel();
+  stopped_.cancel();
+  if (stream_) stream_->close();
+}
+
+}  // namespace mulenet::ed2k
