@@ -4,9 +4,11 @@
 //
 //   build:  c++ -std=c++20 main.cpp $(pkg-config --cflags --libs mulenet) -o embed
 //     or:   cmake -S . -B build -DCMAKE_PREFIX_PATH=/where/mulenet/is && cmake --build build
-//   run:    ./embed ~/.aMule/amule.conf [--check-kad]
+//   run:    ./embed ~/.aMule/amule.conf [--check-kad] [--ed2k]
 //           (--check-kad: the Engine also runs our Kad node and listener, and
-//           asks Kad nodes of nodes.dat whether our ports are open)
+//           asks Kad nodes of nodes.dat whether our ports are open;
+//           --ed2k: it keeps a session with a server of server.met, and
+//           says whether the ID is High or Low)
 #include <csignal>
 #include <cstdio>
 #include <exception>
@@ -21,6 +23,7 @@ int main(int argc, char** argv)
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--check-kad") check_kad = true;
+    else if (arg == "--ed2k") options.ed2k = true;
     else options.config_path = arg;
   }
   options.kad = check_kad;

@@ -103,7 +103,7 @@ void Core::on_mapper_change(portmap::MapperChange change, std::string_view detai
   last_problem_ = state.error;
 }
 
-asio::awaitable<void> Core::run_mapper()
+asio::awaitable<void> Core::start_mapper()
 {
   if (!options_.map_ports) co_return;
   if (!anything_to_map(plan_)) {
@@ -120,7 +120,6 @@ asio::awaitable<void> Core::run_mapper()
     on_mapper_change(c, d, s);
   });
   co_await mapper_->start();
-  if (!stopping_) co_await mapper_->run();
 }
 
 // Our Kad node and the listener, as aMule runs them, for the checks to borrow.
@@ -263,8 +262,11 @@ asio::awaitable<void> Core::run()
   run_done_.expires_at(asio::steady_timer::time_point::max());
   emit(EngineStarted{config_.path.string()});
   if (options_.kad || options_.ed2k) co_await open_node_services();
+  co_await start_mapper();
+  // After the first mapping attempt: the server's connect-back during the
+  // login finds the port forwarded (else a Low ID that a second later is wrong).
   if (options_.ed2k && !stopping_) start_ed2k();
-  co_await run_mapper();
+  if (mapper_ && !stopping_) co_await mapper_->run();
   // Other services (Kad node, listener, eD2k session) join here; until
   // stop() the Engine stays, so that on-demand checks can borrow them.
   if (!stopping_) {

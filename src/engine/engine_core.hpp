@@ -47,7 +47,7 @@ class Core {
   boost::asio::awaitable<void> check_kad();
 
  private:
-  boost::asio::awaitable<void> run_mapper();
+  boost::asio::awaitable<void> start_mapper();
   void start_ed2k();
   void on_ed2k_change(const ed2k::ServerConnection& now, const std::string& problem, std::error_code code);
   boost::asio::awaitable<void> open_node_services();

@@ -61,6 +61,47 @@ for how in pc cmake; do
   smoke_check "$how: none left on the router" test "$(ours)" -eq 0
   smoke_check "$how: and no journal" test ! -e "$conf_dir/mulenet-mappings.json"
 done
+# The Engine's eD2k session (EngineOptions::ed2k) on the LAN host, with the
+# server of its server.met (the lab's eD2k server): with UPnP on the Engine
+# maps first, so the server's connect-back comes through the router: a High
+# ID at the router's outside address; with UPnP off nothing forwards the
+# port: a Low ID. Said by events and in the status; stop() removes all.
+wan_ed2k_id() {  # A.B.C.D -> the ID of a High ID at that address (ed2k order)
+  local IFS=. a b c d
+  read -r a b c d <<<"$1"
+  echo $((a + (b << 8) + (c << 16) + (d << 24)))
+}
+high_id=$(wan_ed2k_id "$LAB_ROUTER_WAN_IP")
+for upnp in 1 0; do
+  dir="$conf_dir/ed2k-$upnp"
+  mkdir -p "$dir"
+  printf '[eMule]\nPort=4971\nUDPPort=4981\nUPnPEnabled=%s\n' "$upnp" >"$dir/amule.conf"
+  # server.met: one server, the lab's eD2k server at 203.0.113.10:4661.
+  printf '\xe0\x01\x00\x00\x00\xcb\x00\x71\x0a\x35\x12\x00\x00\x00\x00' >"$dir/server.met"
+  log="$SMOKE_TMP/run-ed2k-$upnp.log"
+  "$LAB" exec lan "$SMOKE_TMP/embed-pc" "$dir/amule.conf" --ed2k >"$log" 2>&1 &
+  runner=$!
+  SMOKE_PIDS+=("$runner")
+  ed2k_said() { grep -qE '^event: eD2k: (high|low)-id' "$log"; }
+  smoke_check "ed2k (UPnP $upnp): the ID arrived as an event" lab_wait_for "the eD2k ID" 40 ed2k_said
+  grep -E '^event: (eD2k|ed2k|router)' "$log"  # shown by ctest when a check fails
+  if [ "$upnp" = 1 ]; then
+    smoke_check "ed2k (UPnP on): a High ID at the router's address" grep -q "^event: eD2k: high-id (ID $high_id)" "$log"
+    smoke_check "ed2k (UPnP on): the status says so" bash -c "grep '^status: ' '$log' | tail -n 1 | sed 's/^status: //' |
+      jq -e '.ed2k.state == \"high-id\" and .ed2k.high_id == true and .ed2k.id == $high_id and .ed2k.server == \"$LAB_WAN_IP:4661\"' >/dev/null"
+  else
+    smoke_check "ed2k (UPnP off): a Low ID (nothing forwards the port)" grep -qE '^event: eD2k: low-id' "$log"
+    smoke_check "ed2k (UPnP off): the router problem is said" bash -c "grep -q 'router: nothing to map' '$log'"
+  fi
+  smoke_check "ed2k (UPnP $upnp): connecting was said first" bash -c "grep -E '^event: eD2k' '$log' | head -n 1 | grep -q connecting"
+  pid=$(pgrep -f "^$SMOKE_TMP/embed-pc $dir/amule.conf" | head -n 1)
+  kill -INT "$pid" 2>/dev/null
+  for _ in $(seq 150); do kill -0 "$runner" 2>/dev/null || break; sleep 0.1; done
+  smoke_check "ed2k (UPnP $upnp): SIGINT stops it" bash -c "! kill -0 $runner 2>/dev/null"
+  smoke_check "ed2k (UPnP $upnp): none of its mappings left" bash -c "! '$LAB' router mappings | grep -qE '^(tcp|udp) (4971|4974|4981) '"
+  smoke_check "ed2k (UPnP $upnp): the TCP port is free again" bash -c "! '$LAB' exec lan ss -tln | grep -q ':4971 '"
+done
+
 # The Engine's own Kad node and listener, checked on demand (check_kad_now),
 # directly on the WAN (a host only this case uses: amuled keeps per-address
 # state, and a node that knows an address declines its UDP test) against the lab's amuled nodes: open and open, said by
