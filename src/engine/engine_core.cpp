@@ -8,6 +8,7 @@
 
 #include "engine/error_names.hpp"
 #include "engine/port_status.hpp"
+#include "engine/status_json.hpp"
 #include "ed2k/servers_to_ask.hpp"
 #include "kad/checker_memory.hpp"
 #include "kad/kad_seeds.hpp"
@@ -82,19 +83,35 @@ void Core::emit(const Event& event)
 
 void Core::refresh(const portmap::MapperState* mapper)
 {
+  if (!mapper && mapper_) mapper = &mapper_->state();
   Status next = status_;
-  next.ports = port_statuses(plan_, MappingView{mapper_ != nullptr, mapper});
-  if (mapper) next.router = router_status(*mapper);
+  const bool mapping = options_.map_ports && anything_to_map(plan_);
+  next.ports = port_statuses(plan_, MappingView{mapping, mapper}, outside_);
+  if (mapper && mapper->mapped_once) next.router = router_status(*mapper);
   next.updated_at = std::chrono::system_clock::now();
   const std::vector<Event> events = status_changes(status_, next);
   status_ = std::move(next);
   for (const Event& e : events) emit(e);
 }
 
+// New evidence from outside replaces the older of the same ports; the ports'
+// states follow (PortChanged when one changes).
+void Core::add_outside(const std::vector<OutsideEvidence>& fresh)
+{
+  for (const OutsideEvidence& e : fresh) {
+    std::erase_if(outside_, [&](const OutsideEvidence& old) { return old.port_name == e.port_name; });
+    outside_.push_back(e);
+  }
+  refresh(nullptr);
+}
+
 void Core::on_mapper_change(portmap::MapperChange change, std::string_view detail, const portmap::MapperState& state)
 {
   if (stopping_) return;
   if (change == portmap::MapperChange::router_restarted) emit(RouterRestarted{std::string(detail)});
+  // The router's state changed: what peers outside showed before no longer
+  // tells (a lost mapping, another address); "mapped" until checked again.
+  if (change != portmap::MapperChange::events) outside_.clear();
   refresh(&state);
   if (change != portmap::MapperChange::mapped) return;
   // The plan is tried again every minute while nothing can be mapped: the
@@ -171,7 +188,7 @@ void Core::take_kad_report(const kad::KadCheckReport& r)
   k.tcp_reason = r.tcp_reason.empty() ? std::nullopt : std::optional<std::string>(r.tcp_reason);
   k.udp_reason = r.udp_reason.empty() ? std::nullopt : std::optional<std::string>(r.udp_reason);
   if (r.tcp_answers > 0 || r.contacts > 0) k.state = KadState::connected;
-  status_.updated_at = std::chrono::system_clock::now();
+  add_outside(kad_outside_evidence(k.tcp, k.udp, iso8601_utc(std::chrono::system_clock::now())));
   if (!r.error.empty()) emit(ServiceProblem{"kad", r.error, code_of(r.code)});
   emit(KadStatusChanged{k});
 }
@@ -252,6 +269,7 @@ void Core::on_ed2k_change(const ed2k::ServerConnection& now, const std::string& 
   if (now.server) e.server = now.server->str();
   status_.ed2k = e;
   status_.updated_at = std::chrono::system_clock::now();
+  if (auto seen = ed2k_outside_evidence(e, iso8601_utc(std::chrono::system_clock::now()))) add_outside({*seen});
   if (!problem.empty()) emit(ServiceProblem{"ed2k", problem, code_of(code)});
   emit(Ed2kIdChanged{e});
 }

@@ -18,6 +18,7 @@
 #include "config/port_plan.hpp"
 #include "ed2k/server_keeper.hpp"
 #include "engine/engine_config.hpp"
+#include "engine/port_status.hpp"
 #include "kad/kad_check.hpp"
 #include "kad/kad_services.hpp"
 #include "portmap/mapper_service.hpp"
@@ -55,6 +56,7 @@ class Core {
   void take_kad_report(const kad::KadCheckReport& report);
   void on_mapper_change(portmap::MapperChange change, std::string_view detail, const portmap::MapperState& state);
   void refresh(const portmap::MapperState* mapper);
+  void add_outside(const std::vector<OutsideEvidence>& fresh);
   void emit(const Event& event);
 
   boost::asio::any_io_executor executor_;
@@ -75,6 +77,7 @@ class Core {
   boost::asio::steady_timer check_done_;  // cancelled when a check ended (stop() waits for it)
   boost::asio::steady_timer run_done_;
   std::vector<boost::asio::steady_timer*> stop_waiters_;  // cancelled by stop()
+  std::vector<OutsideEvidence> outside_;  // what peers outside showed about our ports, latest last
   std::string last_problem_;  // the RouterProblem said last ("" after a success)
   bool running_ = false;
   bool stopping_ = false;

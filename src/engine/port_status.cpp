@@ -108,12 +108,45 @@ MappingVia to_public(portmap::Via via)
   return MappingVia::upnp;
 }
 
-std::vector<PortStatus> port_statuses(const config::PortPlan& plan, const MappingView& view)
+std::vector<OutsideEvidence> kad_outside_evidence(std::optional<Reachability> tcp, std::optional<Reachability> udp,
+                                                  std::string_view when)
+{
+  std::vector<OutsideEvidence> out;
+  if (tcp == Reachability::open)
+    out.push_back({"ed2k-tcp", true, fmt::format("Kad nodes connected to it from outside (Kad check at {})", when)});
+  if (tcp == Reachability::firewalled)
+    out.push_back({"ed2k-tcp", false, fmt::format("Kad nodes could not connect to it (Kad check at {})", when)});
+  if (udp == Reachability::open)
+    out.push_back({"kad-udp", true, fmt::format("a Kad node's UDP test reached it (Kad check at {})", when)});
+  if (udp == Reachability::firewalled)
+    out.push_back({"kad-udp", false, fmt::format("Kad nodes' UDP tests did not reach it (Kad check at {})", when)});
+  return out;
+}
+
+std::optional<OutsideEvidence> ed2k_outside_evidence(const Ed2kStatus& e, std::string_view when)
+{
+  if (e.state != Ed2kState::high_id || !e.id) return std::nullopt;
+  return OutsideEvidence{"ed2k-tcp", true,
+                         fmt::format("the eD2k server {} connected back to it: High ID {} (at {})",
+                                     e.server.value_or("?"), *e.id, when)};
+}
+
+std::vector<PortStatus> port_statuses(const config::PortPlan& plan, const MappingView& view,
+                                      const std::vector<OutsideEvidence>& outside)
 {
   std::vector<PortStatus> ports;
   for (const config::PlannedPort& p : plan.ports) {
     if (!p.active || p.name == "upnp-control-tcp") continue;
-    ports.push_back(one_port(p, view));
+    PortStatus s = one_port(p, view);
+    // The latest evidence about this port decides (a newer check replaces an older one).
+    const auto it = std::find_if(outside.rbegin(), outside.rend(),
+                                 [&](const OutsideEvidence& e) { return e.port_name == s.name; });
+    if (it != outside.rend()) {
+      s.state = it->reached ? PortState::verified_open : PortState::closed;
+      s.evidence = it->evidence + (s.via ? "; " + s.evidence : "");
+      if (it->reached) s.problem.reset();
+    }
+    ports.push_back(std::move(s));
   }
   return ports;
 }

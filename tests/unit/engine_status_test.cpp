@@ -8,6 +8,7 @@
 
 #include "config/port_plan.hpp"
 #include "engine/port_status.hpp"
+#include "portmap/portmap_error.hpp"
 
 namespace mulenet::engine {
 namespace {
@@ -115,6 +116,70 @@ TEST(EngineStatus, RefusedPortIsUnknownWithTheRoutersWords)
   EXPECT_FALSE(port(ports, "ed2k-tcp").via);
   EXPECT_NE(port(ports, "ed2k-tcp").evidence.find("718"), std::string::npos);
   EXPECT_NE(port(ports, "ed2k-tcp").evidence.find("192.168.1.7"), std::string::npos);
+}
+
+TEST(EngineStatus, RefusedPortCarriesItsCode)
+{
+  const auto plan = upnp_plan();
+  auto m = state_with_all_mapped(plan);
+  m.outcomes[0].state = portmap::MappingState::failed;
+  m.outcomes[0].mapping.reset();
+  m.outcomes[0].error = "UPnP: 718 ConflictInMappingEntry";
+  m.outcomes[0].code = portmap::PortmapErrc::conflict;
+  const auto ports = port_statuses(plan, MappingView{true, &m});
+  EXPECT_EQ(port(ports, "ed2k-tcp").problem, std::optional<std::string>("conflict"));
+  EXPECT_FALSE(port(ports, "kad-udp").problem);  // mapped: no problem
+}
+
+// Outside evidence: only verdicts that can tell change a port's state.
+TEST(EngineStatus, OnlyVerdictsThatCanTellAreOutsideEvidence)
+{
+  EXPECT_TRUE(kad_outside_evidence(Reachability::unknown, Reachability::unknown, "t").empty());
+  EXPECT_TRUE(kad_outside_evidence(std::nullopt, std::nullopt, "t").empty());
+  const auto both = kad_outside_evidence(Reachability::open, Reachability::firewalled, "t");
+  ASSERT_EQ(both.size(), 2u);
+  EXPECT_EQ(both[0].port_name, "ed2k-tcp");
+  EXPECT_TRUE(both[0].reached);
+  EXPECT_EQ(both[1].port_name, "kad-udp");
+  EXPECT_FALSE(both[1].reached);
+  Ed2kStatus low{Ed2kState::low_id, 12345u, false, std::string("203.0.113.10:4661")};
+  EXPECT_FALSE(ed2k_outside_evidence(low, "t"));  // a Low ID has many causes: not evidence
+  Ed2kStatus high{Ed2kState::high_id, 40960203u, true, std::string("203.0.113.10:4661")};
+  const auto seen = ed2k_outside_evidence(high, "t");
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(seen->port_name, "ed2k-tcp");
+  EXPECT_TRUE(seen->reached);
+  EXPECT_NE(seen->evidence.find("203.0.113.10:4661"), std::string::npos);
+}
+
+TEST(EngineStatus, OutsideEvidenceMakesPortsVerifiedOpenOrClosed)
+{
+  const auto plan = upnp_plan();
+  const auto m = state_with_all_mapped(plan);
+  const auto outside = kad_outside_evidence(Reachability::open, Reachability::firewalled, "12:00");
+  const auto ports = port_statuses(plan, MappingView{true, &m}, outside);
+  EXPECT_EQ(port(ports, "ed2k-tcp").state, PortState::verified_open);
+  EXPECT_EQ(port(ports, "ed2k-tcp").external_port, std::optional<std::uint16_t>(4662));  // the mapping stays said
+  EXPECT_NE(port(ports, "ed2k-tcp").evidence.find("Kad nodes connected"), std::string::npos);
+  EXPECT_NE(port(ports, "ed2k-tcp").evidence.find("forwards it"), std::string::npos);
+  EXPECT_EQ(port(ports, "kad-udp").state, PortState::closed);
+  EXPECT_EQ(port(ports, "server-udp").state, PortState::mapped);  // nobody tested it
+  // Without mapping by us (forwarded by hand), a reached port is still verified-open.
+  const auto unmapped = port_statuses(plan, MappingView{false, nullptr}, outside);
+  EXPECT_EQ(port(unmapped, "ed2k-tcp").state, PortState::verified_open);
+  // The latest evidence about a port decides.
+  auto later = outside;
+  later.push_back({"kad-udp", true, "a Kad node's UDP test reached it"});
+  EXPECT_EQ(port(port_statuses(plan, MappingView{true, &m}, later), "kad-udp").state, PortState::verified_open);
+  // And a change to verified-open is an event.
+  Status before;
+  before.ports = port_statuses(plan, MappingView{true, &m});
+  Status after;
+  after.ports = ports;
+  const auto events = status_changes(before, after);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(std::get<PortChanged>(events[0]).port.state, PortState::verified_open);
+  EXPECT_EQ(std::get<PortChanged>(events[0]).previous, std::optional<PortState>(PortState::mapped));
 }
 
 TEST(EngineStatus, ChangesBecomeEvents)

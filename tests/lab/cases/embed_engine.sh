@@ -89,9 +89,13 @@ for upnp in 1 0; do
     smoke_check "ed2k (UPnP on): a High ID at the router's address" grep -q "^event: eD2k: high-id (ID $high_id)" "$log"
     smoke_check "ed2k (UPnP on): the status says so" bash -c "grep '^status: ' '$log' | tail -n 1 | sed 's/^status: //' |
       jq -e '.ed2k.state == \"high-id\" and .ed2k.high_id == true and .ed2k.id == $high_id and .ed2k.server == \"$LAB_WAN_IP:4661\"' >/dev/null"
+    smoke_check "ed2k (UPnP on): the server's connect-back verified the TCP port" bash -c "grep '^status: ' '$log' | tail -n 1 |
+      sed 's/^status: //' | jq -e '.ports[] | select(.name == \"ed2k-tcp\") | .state == \"verified-open\" and (.evidence | contains(\"connected back\"))' >/dev/null"
   else
     smoke_check "ed2k (UPnP off): a Low ID (nothing forwards the port)" grep -qE '^event: eD2k: low-id' "$log"
     smoke_check "ed2k (UPnP off): the router problem is said" bash -c "grep -q 'router: nothing to map' '$log'"
+    smoke_check "ed2k (UPnP off): a Low ID verifies nothing (the TCP port stays unknown)" bash -c "grep '^status: ' '$log' |
+      tail -n 1 | sed 's/^status: //' | jq -e '.ports[] | select(.name == \"ed2k-tcp\") | .state == \"unknown\"' >/dev/null"
   fi
   smoke_check "ed2k (UPnP $upnp): connecting was said first" bash -c "grep -E '^event: eD2k' '$log' | head -n 1 | grep -q connecting"
   pid=$(pgrep -f "^$SMOKE_TMP/embed-pc $dir/amule.conf" | head -n 1)
@@ -125,6 +129,8 @@ grep '^event: ' "$log"  # shown by ctest when a check fails
 smoke_check "kad: TCP open, UDP open (directly on the WAN)" grep -q '^event: Kad: connected, TCP open, UDP open' "$log"
 smoke_check "kad: the status says so" \
   bash -c "grep '^status: ' '$log' | tail -n 1 | sed 's/^status: //' | jq -e '.kad.tcp == \"open\" and .kad.udp == \"open\" and .kad.external_udp_port == 4961' >/dev/null"
+smoke_check "kad: its verdicts verified the TCP and the Kad UDP port" \
+  bash -c "grep '^status: ' '$log' | tail -n 1 | sed 's/^status: //' | jq -e '[.ports[] | select(.state == \"verified-open\") | .name] | sort == [\"ed2k-tcp\", \"kad-udp\"]' >/dev/null"
 pid=$(pgrep -f "^$SMOKE_TMP/embed-pc $conf_dir/kad/amule.conf" | head -n 1)
 kill -INT "$pid" 2>/dev/null
 for _ in $(seq 150); do kill -0 "$runner" 2>/dev/null || break; sleep 0.1; done
