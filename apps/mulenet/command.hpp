@@ -54,5 +54,7 @@ std::vector<Command> make_igd_commands(CLI::App& root, GlobalOptions& options);
 std::vector<Command> make_map_commands(CLI::App& root, GlobalOptions& options);
 std::vector<Command> make_ed2k_commands(CLI::App& root, GlobalOptions& options);
 std::vector<Command> make_kad_commands(CLI::App& root, GlobalOptions& options);
+std::vector<Command> make_run_commands(CLI::App& root, GlobalOptions& options);
+std::vector<Command> make_status_commands(CLI::App& root, GlobalOptions& options);
 
 }  // namespace mulenet::cli

@@ -45,12 +45,25 @@ struct EngineOptions {
   // port, as aMule does (so not beside a running aMule, which holds them).
   // check_kad_now() borrows them; the node keeps answering other nodes.
   bool kad = false;
+  // With kad: check our ports at start, then this often (aMule's cadence is
+  // an hour), and again a few seconds after the router's state changed (a
+  // mapping lost or put back, a restart, a new external address). 0: only
+  // when check_kad_now() asks.
+  std::chrono::seconds kad_check_period{0};
   // Keep an eD2k server session, as aMule's "connect" does: log in to the
   // servers of the server.met next to amule.conf in turn, hold the first that
   // gives an ID, move on when it drops us. The client listener on the TCP
   // port answers the server's connect-back (so not beside a running aMule).
   // The ID (High or Low) arrives as Ed2kIdChanged and in status().ed2k.
   bool ed2k = false;
+  // Serve the status page and its JSON API (GET /, /api/status, /api/events
+  // as Server-Sent Events; docs/EMBEDDING.md) on this TCP port, 0 for any
+  // free one: what `mulenet run` does with [mulenet] StatusAddress and
+  // StatusPort. Off a loopback address it asks for aMule's web password
+  // ([WebServer] Password). None: no server. start() throws EngineError
+  // when it cannot listen (the message names the holder of the port).
+  std::optional<std::uint16_t> status_port;
+  std::string status_address = "127.0.0.1";
   // Where events are delivered. Empty: on the engine's own thread (the handler
   // must return quickly and must not call stop()). Set it to hand each event
   // to your own loop instead, e.g. with Boost.Asio:
@@ -92,6 +105,8 @@ class MULENET_API Engine {
   // status().kad (open / firewalled, or unknown with the reason in a
   // ServiceProblem). One check at a time: a call during a check is ignored.
   void check_kad_now();
+  // The port the status page listens on (EngineOptions::status_port), once started.
+  [[nodiscard]] std::optional<std::uint16_t> status_page_port() const;
 
  private:
   struct Impl;

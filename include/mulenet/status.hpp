@@ -48,6 +48,9 @@ struct PortStatus {
   // Why the router did not forward it, as a stable code ("conflict",
   // "not-authorized", "no-answer", ...); none while it is forwarded or not asked.
   std::optional<std::string> problem;
+  // mulenet is asked to forward it: its UPnP toggle selects it and the
+  // Engine maps ports. (The others are not ours to keep open.)
+  bool selected = false;
 };
 
 struct RouterStatus {

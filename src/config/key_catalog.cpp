@@ -39,6 +39,9 @@ constexpr std::array kKeys{
             "(longer than the firewall's and router's UDP timeouts)"},
     KeySpec{"/mulenet/KadRecheckWindow", KeyType::seconds, "300",
             "seconds: a Kad node that checked our ports this recently is not asked to check them again"},
+    KeySpec{"/mulenet/StatusAddress", KeyType::text, "127.0.0.1",
+            "where `mulenet run` serves its status page and API (off loopback it needs /WebServer/Password)"},
+    KeySpec{"/mulenet/StatusPort", KeyType::port, "4715", "TCP port of `mulenet run`'s status page and API"},
 };
 
 }  // namespace

@@ -54,6 +54,9 @@ Settings load_settings(const IniDocument& doc)
   s.web_enabled = flag(doc, "/WebServer/Enabled");
   s.web_port = port(doc, "/WebServer/Port");
   s.upnp_web_enabled = flag(doc, "/WebServer/UPnPWebServerEnabled");
+  s.web_password_md5 = value_or_default(doc, "/WebServer/Password");
+  s.status_address = value_or_default(doc, "/mulenet/StatusAddress");
+  s.status_port = port(doc, "/mulenet/StatusPort");
   s.proxy.enabled = flag(doc, "/Proxy/ProxyEnableProxy");
   s.proxy.type = static_cast<ProxyType>(number_or_default(doc, "/Proxy/ProxyType", 0, 3));
   s.proxy.host = value_or_default(doc, "/Proxy/ProxyName");

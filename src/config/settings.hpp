@@ -35,7 +35,13 @@ struct Settings {
   std::uint16_t web_port = 4711;         // [WebServer] Port
   bool upnp_web_enabled = false;         // [WebServer] UPnPWebServerEnabled
 
+  std::string web_password_md5;         // [WebServer] Password -- a secret: never print it
+
   ProxySettings proxy;
+
+  // `mulenet run`'s status page and JSON API (never forwarded).
+  std::string status_address = "127.0.0.1";  // [mulenet] StatusAddress
+  std::uint16_t status_port = 4715;          // [mulenet] StatusPort
 
   // Kad checks (seconds): a node that exchanged UDP with our Kad port this
   // recently is not asked for the UDP test (a firewall or NAT may still hold

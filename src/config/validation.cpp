@@ -131,6 +131,29 @@ void check_conflicts(const IniDocument& doc, const std::set<std::string>& invali
   }
 }
 
+// The status page's port against aMule's own TCP ports (its web and EC
+// ports above all: a second server there would fight amuleweb or amuled).
+void check_status_port(const IniDocument& doc, std::vector<ConfigIssue>& out)
+{
+  const Settings s = load_settings(doc);
+  const PortPlan plan = make_port_plan(s);
+  auto tcp_taken = [&](std::uint32_t port) {
+    return std::any_of(plan.ports.begin(), plan.ports.end(),
+                       [&](const PlannedPort& p) { return p.protocol == Protocol::tcp && p.port == port; });
+  };
+  const auto clash = std::find_if(plan.ports.begin(), plan.ports.end(), [&](const PlannedPort& p) {
+    return p.protocol == Protocol::tcp && p.port == s.status_port;
+  });
+  if (clash == plan.ports.end()) return;
+  std::uint32_t free = 4715;
+  for (int tries = 0; tries < 100 && tcp_taken(free); ++tries) ++free;
+  out.push_back({ConfigIssue::Severity::error, "/mulenet/StatusPort", std::to_string(s.status_port),
+                 fmt::format("/mulenet/StatusPort is {}, the same TCP port as {} ({}): the status page cannot share it.",
+                             s.status_port, clash->key, clash->name),
+                 fmt::format("Give the status page its own port, e.g. {}",
+                             set_command("/mulenet/StatusPort", std::to_string(free)))});
+}
+
 void check_proxy(const IniDocument& doc, std::vector<ConfigIssue>& out)
 {
   const Settings s = load_settings(doc);
@@ -162,6 +185,7 @@ std::vector<ConfigIssue> validate(const IniDocument& doc)
     if (raw && !check_type(spec, *raw, out)) invalid_keys.insert(std::string(spec.path));
   }
   check_conflicts(doc, invalid_keys, out);
+  if (!invalid_keys.contains("/mulenet/StatusPort")) check_status_port(doc, out);
   if (!invalid_keys.contains("/Proxy/ProxyEnableProxy")) check_proxy(doc, out);
   std::stable_sort(out.begin(), out.end(),
                    [](const ConfigIssue& a, const ConfigIssue& b) { return a.severity < b.severity; });

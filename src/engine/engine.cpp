@@ -34,6 +34,7 @@ struct Engine::Impl {
   std::unique_ptr<engine::Core> core;
   bool started = false;
   bool stopped = false;
+  std::optional<std::uint16_t> status_port;
 
   void deliver(const Event& event, const Status& status)
   {
@@ -94,6 +95,13 @@ void Engine::start()
     std::lock_guard lock(d.mutex);
     d.snapshot = d.core->status();
   }
+  std::string page_error;
+  if (!d.core->open_status_page(page_error)) {
+    d.core.reset();
+    d.started = false;
+    throw EngineError(page_error);
+  }
+  d.status_port = d.core->status_page_port();
   d.work.emplace(d.io.get_executor());
   asio::co_spawn(d.io, d.core->run(), asio::detached);
   d.thread = std::thread([&d] {
@@ -144,6 +152,8 @@ void Engine::check_kad_now()
   if (!d.started || d.stopped) throw EngineError("check_kad_now() needs a running Engine (start() first)");
   asio::co_spawn(d.io, d.core->check_kad(), asio::detached);
 }
+
+std::optional<std::uint16_t> Engine::status_page_port() const { return impl_->status_port; }
 
 const char* version() { return MULENET_VERSION; }
 

@@ -4,6 +4,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "engine/error_names.hpp"
@@ -67,11 +68,11 @@ std::string code_of(const std::error_code& code) { return code_name_of(code).val
 
 Core::Core(asio::any_io_executor executor, EngineOptions options, LoadedConfig config, Sink sink)
     : executor_(executor), options_(std::move(options)), config_(std::move(config)),
-      plan_(config::make_port_plan(config_.settings)), sink_(std::move(sink)), ed2k_done_(executor),
+      plan_(config::make_port_plan(config_.settings)), sink_(std::move(sink)), ed2k_done_(executor), kad_wake_(executor), kad_loop_done_(executor),
       services_opened_(executor), check_done_(executor), run_done_(executor)
 {
   status_.proxy = proxy_status(config_.settings.proxy);
-  status_.ports = port_statuses(plan_, MappingView{options_.map_ports && anything_to_map(plan_), nullptr});
+  status_.ports = port_statuses(plan_, MappingView{options_.map_ports, nullptr});
 }
 
 Core::~Core() = default;
@@ -79,14 +80,36 @@ Core::~Core() = default;
 void Core::emit(const Event& event)
 {
   if (sink_) sink_(event, status_);
+  if (web_) {
+    web_->publish_event(event_name(event), to_json(event));
+    web_->publish_status(to_json(status_));
+  }
+}
+
+bool Core::open_status_page(std::string& error)
+{
+  if (!options_.status_port) return true;
+  web::StatusServerOptions o;
+  o.address = options_.status_address;
+  o.port = *options_.status_port;
+  o.password_md5 = config_.settings.web_password_md5;
+  web_ = web::StatusServer::start(executor_, o, error);
+  if (!web_) return false;
+  web_->publish_status(to_json(status_));
+  if (options_.kad) web_->on_check_kad([this] { asio::co_spawn(executor_, check_kad(), asio::detached); });
+  return true;
+}
+
+std::optional<std::uint16_t> Core::status_page_port() const
+{
+  return web_ ? std::optional<std::uint16_t>(web_->port()) : std::nullopt;
 }
 
 void Core::refresh(const portmap::MapperState* mapper)
 {
   if (!mapper && mapper_) mapper = &mapper_->state();
   Status next = status_;
-  const bool mapping = options_.map_ports && anything_to_map(plan_);
-  next.ports = port_statuses(plan_, MappingView{mapping, mapper}, outside_);
+  next.ports = port_statuses(plan_, MappingView{options_.map_ports, mapper}, outside_);
   if (mapper && mapper->mapped_once) next.router = router_status(*mapper);
   next.updated_at = std::chrono::system_clock::now();
   const std::vector<Event> events = status_changes(status_, next);
@@ -111,7 +134,10 @@ void Core::on_mapper_change(portmap::MapperChange change, std::string_view detai
   if (change == portmap::MapperChange::router_restarted) emit(RouterRestarted{std::string(detail)});
   // The router's state changed: what peers outside showed before no longer
   // tells (a lost mapping, another address); "mapped" until checked again.
-  if (change != portmap::MapperChange::events) outside_.clear();
+  if (change != portmap::MapperChange::events) {
+    outside_.clear();
+    if (change != portmap::MapperChange::router_event) request_kad_recheck();
+  }
   refresh(&state);
   if (change != portmap::MapperChange::mapped) return;
   // The plan is tried again every minute while nothing can be mapped: the
@@ -226,6 +252,45 @@ asio::awaitable<void> Core::check_kad()
   if (!stopping_) take_kad_report(report);
 }
 
+// Kad verdicts kept fresh: at start, every kad_check_period, and a few
+// seconds after the router's state changed (the old verdicts no longer tell).
+void Core::start_kad_checks()
+{
+  kad_loop_running_ = true;
+  kad_loop_done_.expires_at(asio::steady_timer::time_point::max());
+  asio::co_spawn(executor_, keep_kad_checked(), [this](std::exception_ptr) {
+    kad_loop_running_ = false;
+    kad_loop_done_.cancel();
+  });
+}
+
+asio::awaitable<void> Core::keep_kad_checked()
+{
+  constexpr unsigned long kMaxChecks = 10'000'000UL;
+  for (unsigned long n = 0; n < kMaxChecks && !stopping_; ++n) {
+    co_await check_kad();
+    if (stopping_) break;
+    if (!kad_recheck_asked_) {  // (asked during the check: at once)
+      kad_wake_.expires_after(options_.kad_check_period);
+      co_await kad_wake_.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    if (stopping_) break;
+    if (kad_recheck_asked_) {
+      // Let the router's change settle (a burst of changes is one check).
+      kad_recheck_asked_ = false;
+      kad_wake_.expires_after(std::chrono::seconds(3));
+      co_await kad_wake_.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+  }
+}
+
+void Core::request_kad_recheck()
+{
+  if (!kad_loop_running_ || stopping_) return;
+  kad_recheck_asked_ = true;
+  kad_wake_.cancel();
+}
+
 // The eD2k server session: the servers of server.met, in turn.
 void Core::start_ed2k()
 {
@@ -284,6 +349,7 @@ asio::awaitable<void> Core::run()
   // After the first mapping attempt: the server's connect-back during the
   // login finds the port forwarded (else a Low ID that a second later is wrong).
   if (options_.ed2k && !stopping_) start_ed2k();
+  if (options_.kad && options_.kad_check_period.count() > 0 && !stopping_) start_kad_checks();
   if (mapper_ && !stopping_) co_await mapper_->run();
   // Other services (Kad node, listener, eD2k session) join here; until
   // stop() the Engine stays, so that on-demand checks can borrow them.
@@ -312,11 +378,13 @@ asio::awaitable<void> Core::stop()
       stopped.error = it->error;
     }
   }
+  kad_wake_.cancel();
   if (keeper_) keeper_->stop();
   if (ed2k_running_) co_await ed2k_done_.async_wait(asio::as_tuple(asio::use_awaitable));
   if (status_.ed2k.state) status_.ed2k = Ed2kStatus{Ed2kState::disconnected, std::nullopt, std::nullopt, std::nullopt};
   if (services_) kad::stop_node_services(*services_);  // a check still running ends at once
   if (checking_) co_await check_done_.async_wait(asio::as_tuple(asio::use_awaitable));
+  if (kad_loop_running_) co_await kad_loop_done_.async_wait(asio::as_tuple(asio::use_awaitable));
   if (running_) co_await run_done_.async_wait(asio::as_tuple(asio::use_awaitable));
   if (status_.kad.state) status_.kad.state = KadState::stopped;
   for (PortStatus& p : status_.ports) {
@@ -328,6 +396,11 @@ asio::awaitable<void> Core::stop()
   }
   status_.updated_at = std::chrono::system_clock::now();
   if (sink_) sink_(stopped, status_);
+  if (web_) {
+    web_->publish_status(to_json(status_));
+    web_->publish_event(event_name(Event(stopped)), to_json(Event(stopped)));
+    web_->stop();
+  }
 }
 
 }  // namespace mulenet::engine

@@ -22,6 +22,7 @@
 #include "kad/kad_check.hpp"
 #include "kad/kad_services.hpp"
 #include "portmap/mapper_service.hpp"
+#include "web/status_server.hpp"
 
 namespace mulenet::engine {
 
@@ -43,6 +44,11 @@ class Core {
 
   [[nodiscard]] const Status& status() const { return status_; }
 
+  // The status page (EngineOptions::status_port), opened before the
+  // io_context runs so that a busy port fails start(). False with `error`.
+  bool open_status_page(std::string& error);
+  [[nodiscard]] std::optional<std::uint16_t> status_page_port() const;
+
   // A Kad check on the running services (EngineOptions::kad); its verdicts
   // become KadStatusChanged. Ignored while one runs or after stop().
   boost::asio::awaitable<void> check_kad();
@@ -50,6 +56,9 @@ class Core {
  private:
   boost::asio::awaitable<void> start_mapper();
   void start_ed2k();
+  void start_kad_checks();
+  boost::asio::awaitable<void> keep_kad_checked();
+  void request_kad_recheck();
   void on_ed2k_change(const ed2k::ServerConnection& now, const std::string& problem, std::error_code code);
   boost::asio::awaitable<void> open_node_services();
   boost::asio::awaitable<void> open_node_services_now();
@@ -68,9 +77,14 @@ class Core {
   std::unique_ptr<portmap::Mapper> mapper_;
   kad::NodeIdentity identity_;                 // loaded once, when the node opens
   std::optional<kad::NodeServices> services_;  // EngineOptions::kad/ed2k: the node and listener checks borrow
+  std::unique_ptr<web::StatusServer> web_;     // EngineOptions::status_port: the page and API
   std::unique_ptr<ed2k::ServerKeeper> keeper_;  // EngineOptions::ed2k: the server session
   bool ed2k_running_ = false;
   boost::asio::steady_timer ed2k_done_;  // cancelled when the keeper's run() ended
+  bool kad_loop_running_ = false;
+  bool kad_recheck_asked_ = false;
+  boost::asio::steady_timer kad_wake_;       // the next periodic check; cancelled for an early one
+  boost::asio::steady_timer kad_loop_done_;  // cancelled when keep_kad_checked() ended
   bool checking_ = false;
   bool services_opening_ = false;
   boost::asio::steady_timer services_opened_;  // cancelled when open_node_services() ended

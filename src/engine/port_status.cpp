@@ -67,6 +67,7 @@ PortStatus one_port(const config::PlannedPort& p, const MappingView& view)
   s.name = p.name;
   s.protocol = public_protocol(p.protocol);
   s.port = p.port;
+  s.selected = view.enabled && p.upnp;
   if (!view.enabled) {
     s.evidence = "mulenet does not map ports here (mapping is off); not tested from outside";
     return s;

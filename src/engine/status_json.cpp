@@ -39,7 +39,8 @@ void tag_invoke(json::value_from_tag, json::value& out, const PortStatus& p)
                      {"external_port", opt(p.external_port)},
                      {"via", opt(p.via)},
                      {"evidence", p.evidence},
-                     {"problem", opt(p.problem)}};
+                     {"problem", opt(p.problem)},
+                     {"selected", p.selected}};
 }
 
 void tag_invoke(json::value_from_tag, json::value& out, const RouterStatus& r)

@@ -150,3 +150,28 @@ TEST(ConfigValidation, KadWindowsAreSecondsAndTheRecheckWindowHasAFloor)
   EXPECT_EQ(s.kad_udp_flow_window_s, 30);
   EXPECT_EQ(s.kad_recheck_window_s, 300);  // invalid: the default
 }
+
+namespace mulenet::config {
+namespace {
+
+// `mulenet run`'s status page never shares a TCP port with aMule's own
+// (its web and EC ports above all), and the fix names a free one.
+TEST(ConfigValidation, TheStatusPortIsNotAnAmulePort)
+{
+  EXPECT_TRUE(validate(IniDocument::parse("[mulenet]\nStatusPort=4715\n")).empty());
+  for (const char* text : {"[mulenet]\nStatusPort=4711\n", "[mulenet]\nStatusPort=4712\n", "[mulenet]\nStatusPort=4662\n",
+                           "[mulenet]\nStatusPort=50000\n"}) {
+    const auto issues = validate(IniDocument::parse(text));
+    ASSERT_EQ(issues.size(), 1u) << text;
+    EXPECT_EQ(issues[0].key, "/mulenet/StatusPort");
+    EXPECT_NE(issues[0].fix.find("/mulenet/StatusPort 4715"), std::string::npos) << issues[0].fix;
+  }
+  // UDP on the same number is no clash (the page is TCP).
+  EXPECT_TRUE(validate(IniDocument::parse("[mulenet]\nStatusPort=4672\n")).empty());
+  const auto bad = validate(IniDocument::parse("[mulenet]\nStatusPort=99999\n"));
+  ASSERT_FALSE(bad.empty());
+  EXPECT_EQ(bad[0].key, "/mulenet/StatusPort");
+}
+
+}  // namespace
+}  // namespace mulenet::config

@@ -1,0 +1,184 @@
+// mulenet run: the daemon. The Engine with every service amule.conf enables
+// (mappings kept, our Kad node checked hourly and after router changes, an
+// eD2k server session), a status page and JSON API, one log line per event,
+// until SIGINT/SIGTERM (which remove our mappings); SIGHUP re-reads amule.conf.
+#include <csignal>
+#include <ctime>
+#include <iostream>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include <mulenet/engine.hpp>
+
+#include "command.hpp"
+#include "ed2k/server_met.hpp"
+#include "exit_codes.hpp"
+#include "net/port_holder.hpp"
+#include "run_lock.hpp"
+
+namespace mulenet::cli {
+namespace {
+
+struct RunOptions {
+  bool no_map = false;
+  bool no_kad = false;
+  bool no_ed2k = false;
+  std::optional<unsigned> status_port;  // overrides [mulenet] StatusPort (0: any free port)
+  unsigned kad_check_period = 3600;
+};
+
+// Who holds the node's own ports (aMule, most likely): the daemon then leaves
+// them, and the services that need them, alone.
+std::optional<std::string> ports_held_by_another(const config::Settings& s)
+{
+  std::vector<std::string> held;
+  auto look = [&](config::Protocol protocol, std::uint16_t port) {
+    if (!net::port_listed_in_proc(protocol, port)) return;
+    const auto holder = net::find_port_holder(protocol, port);
+    held.push_back(fmt::format("{} {}{}", config::to_string(protocol), port,
+                               holder ? fmt::format(" (PID {}, {})", holder->pid, holder->command) : ""));
+  };
+  look(config::Protocol::tcp, s.tcp_port);
+  if (s.udp_enabled) look(config::Protocol::udp, s.udp_port);
+  if (held.empty()) return std::nullopt;
+  std::string text;
+  for (const auto& h : held) text += (text.empty() ? "" : ", ") + h;
+  return text;
+}
+
+std::string now_text()
+{
+  const std::time_t t = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
+                     utc.tm_hour, utc.tm_min, utc.tm_sec);
+}
+
+EngineOptions engine_options(const GlobalOptions& g, const RunOptions& o, const config::Settings& s, bool ports_free)
+{
+  EngineOptions e;
+  e.config_path = config_path(g);
+  e.map_ports = !o.no_map;
+  e.kad = ports_free && !o.no_kad && s.udp_enabled;
+  e.kad_check_period = std::chrono::seconds(o.kad_check_period);
+  e.ed2k = ports_free && !o.no_ed2k;
+  e.status_address = s.status_address;
+  e.status_port = o.status_port ? static_cast<std::uint16_t>(*o.status_port) : s.status_port;
+  return e;
+}
+
+// One line per event: text on stderr, or JSON lines on stdout with --json.
+std::function<void(const Event&)> event_logger(const GlobalOptions& g)
+{
+  auto mutex = std::make_shared<std::mutex>();
+  return [json = g.json, mutex](const Event& e) {
+    std::lock_guard lock(*mutex);
+    if (json) std::cout << to_json(e) << std::endl;
+    else std::cerr << now_text() << " " << describe(e) << std::endl;
+  };
+}
+
+void say(const GlobalOptions& g, const std::string& text)
+{
+  if (!g.json) std::cerr << now_text() << " " << text << std::endl;
+}
+
+// Runs one Engine until a signal; true: SIGHUP (run again with the re-read config).
+bool run_until_signal(const GlobalOptions& g, const EngineOptions& options, const sigset_t& signals, int& exit_code)
+{
+  Engine engine(options);
+  bool mappings_left = false;
+  auto log = event_logger(g);
+  engine.on_event([log, &mappings_left](const Event& e) {
+    if (const auto* s = std::get_if<EngineStopped>(&e)) mappings_left = s->mappings_left > 0;
+    log(e);
+  });
+  try {
+    engine.start();
+  } catch (const EngineError& e) {
+    report_error(g, "cannot-start", e.what());
+    exit_code = kExitProblems;
+    return false;
+  }
+  if (const auto port = engine.status_page_port())
+    say(g, fmt::format("status page: http://{}:{}/ (mulenet status asks it); PID {}; Ctrl-C stops and removes our "
+                       "mappings",
+                       options.status_address, *port, ::getpid()));
+  int signal = 0;
+  sigwait(&signals, &signal);
+  say(g, signal == SIGHUP ? "SIGHUP: re-reading amule.conf (the mappings are made again as it says)"
+                          : "stopping: removing our mappings from the router");
+  engine.stop(std::chrono::seconds(10));
+  exit_code = mappings_left ? kExitProblems : kExitOk;
+  return signal == SIGHUP;
+}
+
+int run_daemon(const GlobalOptions& g, const RunOptions& o)
+{
+  // Blocked before any thread starts: the Engine's threads inherit the mask,
+  // so only sigwait below takes them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::string error;
+  const auto lock = RunLock::take(config_path(g), error);
+  if (!lock) {
+    report_error(g, "already-running", error);
+    return kExitProblems;
+  }
+  int exit_code = kExitOk;
+  for (int generation = 0; generation < 1'000'000; ++generation) {
+    const auto settings = load_valid_settings(g, exit_code);
+    if (!settings) return exit_code;
+    const auto held = ports_held_by_another(*settings);
+    if (held)
+      say(g, "our ports are held by another program (" + *held +
+                 "): aMule runs? The daemon keeps the mappings and watches the router, and leaves the Kad node, the "
+                 "listener and the eD2k session to it; the Kad and eD2k checks cannot run meanwhile");
+    if (!std::filesystem::exists(ed2k::server_met_path_for(config_path(g))) && !o.no_ed2k && !held)
+      say(g, "no server.met next to amule.conf: no eD2k server to connect to (aMule writes one when it exits)");
+    if (!run_until_signal(g, engine_options(g, o, *settings, !held), signals, exit_code)) break;
+  }
+  return exit_code;
+}
+
+}  // namespace
+
+std::vector<Command> make_run_commands(CLI::App& root, GlobalOptions& g)
+{
+  auto o = std::make_shared<RunOptions>();
+  CLI::App* run = root.add_subcommand("run", "Keep the node reachable while it runs, with a status page");
+  add_global_options(*run, g);
+  run->add_flag("--no-map", o->no_map, "do not ask the router for mappings");
+  run->add_flag("--no-kad", o->no_kad, "do not run our Kad node (nor its checks)");
+  run->add_flag("--no-ed2k", o->no_ed2k, "do not keep an eD2k server session");
+  run->add_option("--status-port", o->status_port, "serve the status page on this port (default [mulenet] StatusPort, "
+                                                    "4715; 0: any free port)")
+      ->check(CLI::Range(0u, 65535u));
+  run->add_option("--kad-check-period", o->kad_check_period,
+                  "seconds between Kad checks (default 3600, aMule's cadence; also a few seconds after the router "
+                  "changed)")
+      ->check(CLI::Range(60u, 86400u));
+  run->footer(
+      "Starts everything amule.conf enables and keeps it up until Ctrl-C or SIGTERM:\n"
+      "  - the ports the UPnP toggles select are mapped (PCP > NAT-PMP > UPnP), renewed, and put back\n"
+      "    within seconds when the router loses them; removed on exit (a crash: the next start removes them);\n"
+      "  - our Kad node on the Kad UDP port and the listener on the TCP port; Kad TCP and UDP checked at\n"
+      "    start, every hour, and a few seconds after the router changed;\n"
+      "  - an eD2k server session with the servers of server.met (High or Low ID).\n"
+      "When aMule already holds the ports, only the mappings are kept (aMule's own node and session run).\n"
+      "Status page and JSON API: http://127.0.0.1:4715/ ([mulenet] StatusAddress/StatusPort); GET /api/status,\n"
+      "GET /api/events (Server-Sent Events). `mulenet status` prints it.\n"
+      "Log: one line per event on stderr; with --json one JSON object per line on stdout.\n"
+      "SIGHUP re-reads amule.conf. One daemon per amule.conf (mulenet-run.lock next to it).\n"
+      "Exit code: 0 stopped with every mapping removed, 2 could not start or mappings left (in the\n"
+      "journal: the next start removes them), 3 amule.conf invalid, 4 amule.conf unreadable.");
+  return {{run, [&g, o] { return run_daemon(g, *o); }}};
+}
+
+}  // namespace mulenet::cli
