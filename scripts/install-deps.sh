@@ -22,6 +22,8 @@ packages=(
   hyperfine tcpdump python3 strace
   # real aMule 2.3.3, whose own amule.conf the config tests use
   amule-daemon amule-utils
+  # the status page of `mulenet run`, rendered in a real browser (tests/lab/cases/daemon_run.sh)
+  chromium
 )
 
 missing=()

@@ -6,6 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/json/serialize.hpp>
 
 #include "engine/error_names.hpp"
 #include "engine/port_status.hpp"
@@ -80,10 +81,17 @@ Core::~Core() = default;
 void Core::emit(const Event& event)
 {
   if (sink_) sink_(event, status_);
-  if (web_) {
-    web_->publish_event(event_name(event), to_json(event));
-    web_->publish_status(to_json(status_));
-  }
+  if (web_) publish(event);
+}
+
+// To the page: the event with the time it happened (a page opened later
+// still shows when), then the status after it.
+void Core::publish(const Event& event)
+{
+  boost::json::value v = boost::json::value_from(event);
+  v.as_object()["at"] = iso8601_utc(std::chrono::system_clock::now());
+  web_->publish_event(event_name(event), boost::json::serialize(v));
+  web_->publish_status(to_json(status_));
 }
 
 bool Core::open_status_page(std::string& error)
@@ -397,8 +405,7 @@ asio::awaitable<void> Core::stop()
   status_.updated_at = std::chrono::system_clock::now();
   if (sink_) sink_(stopped, status_);
   if (web_) {
-    web_->publish_status(to_json(status_));
-    web_->publish_event(event_name(Event(stopped)), to_json(Event(stopped)));
+    publish(Event(stopped));
     web_->stop();
   }
 }

@@ -67,6 +67,7 @@ class Core {
   void refresh(const portmap::MapperState* mapper);
   void add_outside(const std::vector<OutsideEvidence>& fresh);
   void emit(const Event& event);
+  void publish(const Event& event);
 
   boost::asio::any_io_executor executor_;
   EngineOptions options_;

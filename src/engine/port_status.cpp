@@ -144,7 +144,7 @@ std::vector<PortStatus> port_statuses(const config::PortPlan& plan, const Mappin
                                  [&](const OutsideEvidence& e) { return e.port_name == s.name; });
     if (it != outside.rend()) {
       s.state = it->reached ? PortState::verified_open : PortState::closed;
-      s.evidence = it->evidence + (s.via ? "; " + s.evidence : "");
+      s.evidence = it->evidence + (s.via ? fmt::format("; the router forwards it ({})", to_string(*s.via)) : "");
       if (it->reached) s.problem.reset();
     }
     ports.push_back(std::move(s));

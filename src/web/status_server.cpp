@@ -40,6 +40,7 @@ constexpr auto kRequestTime = 10s;            // to send one request
 constexpr auto kWriteTime = 10s;
 constexpr auto kHeartbeat = 15s;              // an SSE comment, so proxies and browsers keep the stream
 constexpr unsigned long kMaxSseRounds = 100'000'000UL;
+constexpr std::size_t kRecentEvents = 50;     // what a page opened now still shows of what happened
 
 std::string random_token()
 {
@@ -73,6 +74,7 @@ struct StatusServer::State {
   std::function<void()> check_kad;
   std::list<std::shared_ptr<tcp::socket>> open;
   std::list<std::shared_ptr<SseClient>> sse;
+  std::deque<std::string> recent;  // the last events (SSE messages), replayed to a new stream
   bool stopped = false;
 };
 
@@ -106,11 +108,22 @@ http::response<http::string_body> answer(unsigned version, bool keep_alive, http
   return res;
 }
 
-std::string page_with_token(const State& st)
+void replace_all(std::string& text, std::string_view mark, std::string_view value)
+{
+  for (auto at = text.find(mark); at != std::string::npos; at = text.find(mark, at + value.size()))
+    text.replace(at, mark.size(), value);
+}
+
+// The page with its token and the current status in it. The status JSON goes
+// inside a <script> element: every '<' becomes \u003c, so no text in it (a
+// router's words, a nick) can close the element.
+std::string page_for(const State& st)
 {
   std::string page(status_page_html());
-  const std::string_view mark = "{{TOKEN}}";
-  for (auto at = page.find(mark); at != std::string::npos; at = page.find(mark, at)) page.replace(at, mark.size(), st.guard.token);
+  std::string status;
+  for (const char c : st.status_json) status += c == '<' ? std::string("\\u003c") : std::string(1, c);
+  replace_all(page, "{{TOKEN}}", st.guard.token);
+  replace_all(page, "{{STATUS}}", status);
   return page;
 }
 
@@ -135,6 +148,7 @@ asio::awaitable<void> stream_events(std::shared_ptr<State> st, std::shared_ptr<t
       "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n"
       "X-Content-Type-Options: nosniff\r\n\r\nretry: 3000\n\n" +
       sse_message("status", st->status_json);
+  for (const std::string& earlier : st->recent) head += earlier;
   bool ok = co_await write_all(*socket, std::move(head));
   for (unsigned long round = 0; ok && round < kMaxSseRounds && !st->stopped && !client->dropped; ++round) {
     if (client->queue.empty()) {
@@ -187,7 +201,7 @@ asio::awaitable<bool> handle_one(std::shared_ptr<State> st, std::shared_ptr<tcp:
     if (d.status == 401) res.set(http::field::www_authenticate, "Basic realm=\"mulenet\", charset=\"UTF-8\"");
   } else {
     switch (d.route) {
-      case Route::page: res = answer(req.version(), keep, http::status::ok, "text/html; charset=utf-8", page_with_token(*st)); break;
+      case Route::page: res = answer(req.version(), keep, http::status::ok, "text/html; charset=utf-8", page_for(*st)); break;
       case Route::status: res = answer(req.version(), keep, http::status::ok, "application/json", st->status_json); break;
       case Route::events: co_await stream_events(st, socket); co_return false;
       case Route::check_kad:
@@ -301,6 +315,10 @@ void StatusServer::publish_event(std::string_view name, std::string event_json)
 {
   if (state_->stopped) return;
   const std::string message = sse_message(name, event_json);
+  if (name != "status") {
+    state_->recent.push_back(message);
+    if (state_->recent.size() > kRecentEvents) state_->recent.pop_front();
+  }
   for (const auto& client : state_->sse) {
     if (client->dropped) continue;
     if (client->queue.size() >= kMaxQueued) {

@@ -161,7 +161,8 @@ TEST(EngineStatus, OutsideEvidenceMakesPortsVerifiedOpenOrClosed)
   EXPECT_EQ(port(ports, "ed2k-tcp").state, PortState::verified_open);
   EXPECT_EQ(port(ports, "ed2k-tcp").external_port, std::optional<std::uint16_t>(4662));  // the mapping stays said
   EXPECT_NE(port(ports, "ed2k-tcp").evidence.find("Kad nodes connected"), std::string::npos);
-  EXPECT_NE(port(ports, "ed2k-tcp").evidence.find("forwards it"), std::string::npos);
+  EXPECT_NE(port(ports, "ed2k-tcp").evidence.find("the router forwards it (pcp)"), std::string::npos);
+  EXPECT_EQ(port(ports, "ed2k-tcp").evidence.find("not yet verified"), std::string::npos);
   EXPECT_EQ(port(ports, "kad-udp").state, PortState::closed);
   EXPECT_EQ(port(ports, "server-udp").state, PortState::mapped);  // nobody tested it
   // Without mapping by us (forwarded by hand), a reached port is still verified-open.

@@ -206,3 +206,13 @@ TEST(StatusServer, TheClientReadsTheStatusOrSaysNothingRuns)
   EXPECT_FALSE(none.answered);
   EXPECT_TRUE(none.not_running) << none.error;
 }
+
+TEST(StatusServer, ThePageCarriesTheStatusSafely)
+{
+  Fixture f;
+  f.server->publish_status(R"({"ports":[],"evidence":"</script><script>alert(1)</script>"})");
+  const std::string got = f.get("/", f.host());
+  EXPECT_EQ(got.find("</script><script>alert(1)"), std::string::npos) << got;
+  EXPECT_NE(got.find(R"(\u003c/script>\u003cscript>alert(1)\u003c/script>)"), std::string::npos);
+  EXPECT_EQ(got.find("{{STATUS}}"), std::string::npos);
+}

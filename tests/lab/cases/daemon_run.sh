@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# `mulenet run` on the LAN host behind the lab's router, as a user runs it:
+# the ports mapped on the real miniupnpd and a High ID from the lab's eD2k
+# server (its connect-back comes in through our mapping), said by the log,
+# `mulenet status` and the page's API; the router's rules flushed and the
+# daemon restarted: the mappings are back within seconds and the log says
+# so; the API refuses a rebinding Host, a cross-origin request and a GET that
+# would change state; a second daemon on the same amule.conf refuses, naming
+# the first one's PID; the page rendered by headless Chromium shows the ports
+# and the High ID (screenshot kept); SIGTERM leaves no mapping on the router.
+set -uo pipefail
+LAB=${1:?usage: $0 LAB_SCRIPT}
+# shellcheck source=../router/smoke.bash
+source "$(dirname "$LAB")/router/smoke.bash"
+MULENET=${MULENET:?the ctest environment names the mulenet binary}
+smoke_init
+smoke_require_lab
+conf_dir="$SMOKE_TMP/conf"
+mkdir -p "$conf_dir"
+conf="$conf_dir/amule.conf"
+status_port=4716
+printf '[eMule]\nPort=4991\nUDPPort=4995\nUPnPEnabled=1\n[mulenet]\nStatusPort=%s\n' "$status_port" >"$conf"
+# server.met: one server, the lab's eD2k server at 203.0.113.10:4661.
+printf '\xe0\x01\x00\x00\x00\xcb\x00\x71\x0a\x35\x12\x00\x00\x00\x00' >"$conf_dir/server.met"
+ours() { "$LAB" router mappings | grep -cE '^(tcp|udp) (4991|4994|4995) ' || true; }
+all_three() { [ "$(ours)" -eq 3 ]; }
+none() { [ "$(ours)" -eq 0 ]; }
+smoke_on_exit "$LAB" exec lan "$MULENET" --config "$conf" unmap
+api() { "$LAB" exec lan curl -s --max-time 5 "$@"; }
+status_json() { api "http://127.0.0.1:$status_port/api/status"; }
+high_id_said() { status_json | jq -e '.ed2k.state == "high-id"' >/dev/null 2>&1; }
+log="$SMOKE_TMP/run.log"
+
+# --no-kad: the Kad checks from behind this router are other cases' (amuled
+# keeps per-address state, and this host shares the router's address).
+"$LAB" exec lan "$MULENET" --config "$conf" run --no-kad >"$log" 2>&1 &
+runner=$!
+SMOKE_PIDS+=("$runner")
+smoke_check "the router holds the three mappings" lab_wait_for "the three mappings" 15 all_three
+smoke_check "a High ID through our own mapping" lab_wait_for "the High ID" 40 high_id_said
+smoke_check "the API says the three ports mapped or verified" bash -c "$(declare -f api status_json); status_port=$status_port LAB=$LAB
+  status_json | jq -e '[.ports[] | select(.selected and (.state == \"mapped\" or .state == \"verified-open\")) | .port] | sort == [4991, 4994, 4995]' >/dev/null"
+smoke_check "the TCP port verified open by the server's connect-back" bash -c "$(declare -f api status_json); status_port=$status_port LAB=$LAB
+  status_json | jq -e '.ports[] | select(.name == \"ed2k-tcp\") | .state == \"verified-open\"' >/dev/null"
+smoke_check "the log says it, one line per event" grep -qE 'eD2k: high-id \(ID [0-9]+\)' "$log"
+out=$("$LAB" exec lan "$MULENET" --config "$conf" status 2>&1)
+code=$?
+echo "$out"
+smoke_check "mulenet status: exit code 0" test "$code" -eq 0
+smoke_check "mulenet status: High ID and the three ports in words" bash -c 'grep -q "high-id" <<<"$1" && grep -q "4991/tcp" <<<"$1"' _ "$out"
+smoke_check "mulenet status --json carries exit_code 0" bash -c "'$LAB' exec lan '$MULENET' --config '$conf' status --json | jq -e '.exit_code == 0' >/dev/null"
+
+# The page's safety rules, as a hostile web page would try them.
+code_of() { api -o /dev/null -w '%{http_code}' "$@"; }
+smoke_check "a rebinding Host is refused (403)" test "$(code_of -H "Host: evil.example:$status_port" "http://127.0.0.1:$status_port/api/status")" = 403
+smoke_check "a cross-origin request is refused (403)" test "$(code_of -H 'Origin: http://evil.example' "http://127.0.0.1:$status_port/api/status")" = 403
+smoke_check "a GET that would change state is refused (405)" test "$(code_of "http://127.0.0.1:$status_port/api/check-kad")" = 405
+smoke_check "a POST without the page's token is refused (403)" test "$(code_of -X POST "http://127.0.0.1:$status_port/api/check-kad")" = 403
+smoke_check "no CORS header on the API" bash -c "! '$LAB' exec lan curl -s -D - -o /dev/null 'http://127.0.0.1:$status_port/api/status' | grep -qi '^access-control'"
+events=$("$LAB" exec lan curl -s -N --max-time 2 "http://127.0.0.1:$status_port/api/events")
+smoke_check "the event stream starts with the status" bash -c 'grep -q "^event: status" <<<"$1"' _ "$events"
+
+second=$("$LAB" exec lan "$MULENET" --config "$conf" run --no-kad 2>&1)
+smoke_check "a second daemon on the same amule.conf refuses, naming the first" bash -c 'grep -q "already runs" <<<"$1" && grep -qE "PID [0-9]+" <<<"$1"' _ "$second"
+
+# The page as a person sees it: headless Chromium renders it (its JavaScript
+# fills the tables from the status served with it, then from the event stream).
+if command -v chromium >/dev/null 2>&1; then
+  artifacts="$(cd "$(dirname "$MULENET")/.." && pwd)/artifacts"
+  mkdir -p "$artifacts"
+  chrome=(chromium --headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run
+          --user-data-dir="$SMOKE_TMP/chromium" --timeout=5000 --window-size=1200,1000)
+  dom=$("$LAB" exec lan timeout 60 "${chrome[@]}" --dump-dom "http://127.0.0.1:$status_port/" 2>/dev/null)
+  smoke_check "Chromium: the rendered page shows the High ID" bash -c 'grep -q "High ID (" <<<"$1"' _ "$dom"
+  smoke_check "Chromium: the rendered page lists the three ports" bash -c 'grep -q "4991/tcp (ed2k-tcp)" <<<"$1" && grep -q "4995/udp (kad-udp)" <<<"$1"' _ "$dom"
+  smoke_check "Chromium: the TCP port shown verified open" bash -c 'grep -q "verified-open" <<<"$1"' _ "$dom"
+  "$LAB" exec lan timeout 60 "${chrome[@]}" --screenshot="$artifacts/status-page.png" "http://127.0.0.1:$status_port/" >/dev/null 2>&1
+  smoke_check "Chromium: a screenshot kept ($artifacts/status-page.png)" test -s "$artifacts/status-page.png"
+else
+  smoke_fail "Chromium is not installed (scripts/install-deps.sh installs it)"
+fi
+
+# The router loses everything (rules flushed, then restarted with no leases).
+"$LAB" router flush-mappings >/dev/null 2>&1
+"$LAB" router restart-miniupnpd forget >/dev/null 2>&1
+smoke_check "after the router lost them: the mappings back within 10 s" lab_wait_for "the mappings after a restart" 10 all_three
+smoke_check "the log says the router lost them" grep -qE "the router lost our mappings|mapped via|router-restarted" "$log"
+
+pid=$(pgrep -f "mulenet --config $conf run" | head -n 1)
+kill -TERM "$pid" 2>/dev/null
+for _ in $(seq 100); do kill -0 "$runner" 2>/dev/null || break; sleep 0.1; done
+smoke_check "SIGTERM stops it" bash -c "! kill -0 $runner 2>/dev/null"
+smoke_check "no mapping left on the router" none
+smoke_check "the last line says they were removed" bash -c "tail -n 3 '$log' | grep -q 'mapping(s) removed'"
+smoke_finish
