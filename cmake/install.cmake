@@ -28,3 +28,21 @@ if(MULENET_WITH_UPNP)
 endif()
 configure_file(cmake/mulenet.pc.in ${CMAKE_CURRENT_BINARY_DIR}/mulenet.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/mulenet.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# The daemon as a service, and the manual page.
+install(FILES packaging/mulenet.service DESTINATION lib/systemd/system)
+install(FILES docs/mulenet.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+
+# `cpack -G DEB` (from the build directory): a .deb of everything above.
+set(CPACK_PACKAGE_NAME mulenet)
+set(CPACK_PACKAGE_VENDOR "mulenet")
+set(CPACK_PACKAGE_CONTACT "mulenet developers <mulenet@localhost>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "keep an aMule node reachable: port mappings, proxies, High ID and Kad checks")
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_DEBIAN_PACKAGE_SECTION net)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_STRIP_FILES ON)  # a package for users: no debug info (the build tree keeps it)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://localhost/mulenet")
+include(CPack)
