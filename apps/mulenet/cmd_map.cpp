@@ -131,6 +131,7 @@ void print_change(const GlobalOptions& g, portmap::MapperChange change, std::str
       return;
     case portmap::MapperChange::router_restarted:
     case portmap::MapperChange::external_address:
+    case portmap::MapperChange::network_changed:
       std::cerr << portmap::to_string(change) << ": " << detail << std::endl;
       return;
     case portmap::MapperChange::renewed_changed:

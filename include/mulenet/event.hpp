@@ -32,6 +32,11 @@ struct ExternalAddressChanged {
 struct RouterRestarted {
   std::string detail;
 };
+// This host's addresses or routes changed (a new LAN address, another
+// gateway): the Engine finds the router again, maps there, checks again.
+struct NetworkChanged {
+  std::string detail;
+};
 // Nothing could be mapped (no router, none of PCP/NAT-PMP/UPnP answers,
 // UPnP off in amule.conf): the reason and what to do.
 struct RouterProblem {
@@ -62,7 +67,8 @@ struct EngineStopped {
 };
 
 using Event = std::variant<EngineStarted, PortChanged, ExternalAddressChanged, RouterRestarted, RouterProblem,
-                           Ed2kIdChanged, KadStatusChanged, ProxyProblem, ServiceProblem, EngineStopped>;
+                           Ed2kIdChanged, KadStatusChanged, ProxyProblem, ServiceProblem, EngineStopped,
+                           NetworkChanged>;
 
 // "engine-started", "port-changed", ...: the `event` field of to_json(Event).
 [[nodiscard]] MULENET_API std::string_view event_name(const Event& event);

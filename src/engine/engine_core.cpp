@@ -14,6 +14,8 @@
 #include "ed2k/servers_to_ask.hpp"
 #include "kad/checker_memory.hpp"
 #include "kad/kad_seeds.hpp"
+#include "net/default_gateway.hpp"
+#include "net/local_address.hpp"
 #include "portmap/journal.hpp"
 #include "portmap/portmap_error.hpp"
 
@@ -69,7 +71,7 @@ std::string code_of(const std::error_code& code) { return code_name_of(code).val
 
 Core::Core(asio::any_io_executor executor, EngineOptions options, LoadedConfig config, Sink sink)
     : executor_(executor), options_(std::move(options)), config_(std::move(config)),
-      plan_(config::make_port_plan(config_.settings)), sink_(std::move(sink)), ed2k_done_(executor), kad_wake_(executor), kad_loop_done_(executor),
+      plan_(config::make_port_plan(config_.settings)), sink_(std::move(sink)), ed2k_done_(executor), network_settle_(executor), kad_wake_(executor), kad_loop_done_(executor),
       services_opened_(executor), check_done_(executor), run_done_(executor)
 {
   status_.proxy = proxy_status(config_.settings.proxy);
@@ -140,6 +142,7 @@ void Core::on_mapper_change(portmap::MapperChange change, std::string_view detai
 {
   if (stopping_) return;
   if (change == portmap::MapperChange::router_restarted) emit(RouterRestarted{std::string(detail)});
+  if (change == portmap::MapperChange::network_changed) emit(NetworkChanged{std::string(detail)});
   // The router's state changed: what peers outside showed before no longer
   // tells (a lost mapping, another address); "mapped" until checked again.
   if (change != portmap::MapperChange::events) {
@@ -171,6 +174,43 @@ asio::awaitable<void> Core::start_mapper()
     on_mapper_change(c, d, s);
   });
   co_await mapper_->start();
+  if (!stopping_) watch_network();
+}
+
+// A new LAN address, another gateway or default route: the Mapper finds the
+// router again at once (not at the next renewal), and Kad is checked again.
+void Core::watch_network()
+{
+  std::string error;
+  netlink_ = net::NetlinkWatch::start(executor_, [this] { on_network_change(); }, error);
+  if (!netlink_) emit(ServiceProblem{"router", error + " (changes of address or route are noticed at the next renewal)", ""});
+}
+
+void Core::on_network_change()
+{
+  if (stopping_) return;
+  network_settle_.expires_after(std::chrono::seconds(1));
+  network_settle_.async_wait([this](boost::system::error_code ec) {
+    if (ec || stopping_ || !mapper_) return;
+    if (router_view_changed()) mapper_->network_changed();
+  });
+}
+
+// Whether the way to the router is another than the one the mappings were
+// made on (or none was made: a router may have come up).
+bool Core::router_view_changed() const
+{
+  const portmap::MapperState& m = mapper_->state();
+  if (!m.mapped_once || m.outcomes.empty() || !m.error.empty()) return true;
+  std::string gateway = options_.gateway.value_or("");
+  if (gateway.empty()) {
+    const auto found = net::default_gateway();
+    if (!found) return true;
+    gateway = found->address;
+  }
+  if (gateway != m.gateway.value_or("")) return true;
+  std::string error;
+  return net::local_address_toward(gateway, error).value_or("") != m.local_address;
 }
 
 // Our Kad node and the listener, as aMule runs them, for the checks to borrow.
@@ -387,6 +427,8 @@ asio::awaitable<void> Core::stop()
     }
   }
   kad_wake_.cancel();
+  network_settle_.cancel();
+  if (netlink_) netlink_->stop();
   if (keeper_) keeper_->stop();
   if (ed2k_running_) co_await ed2k_done_.async_wait(asio::as_tuple(asio::use_awaitable));
   if (status_.ed2k.state) status_.ed2k = Ed2kStatus{Ed2kState::disconnected, std::nullopt, std::nullopt, std::nullopt};

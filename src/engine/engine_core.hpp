@@ -21,6 +21,7 @@
 #include "engine/port_status.hpp"
 #include "kad/kad_check.hpp"
 #include "kad/kad_services.hpp"
+#include "net/netlink_watch.hpp"
 #include "portmap/mapper_service.hpp"
 #include "web/status_server.hpp"
 
@@ -59,6 +60,9 @@ class Core {
   void start_kad_checks();
   boost::asio::awaitable<void> keep_kad_checked();
   void request_kad_recheck();
+  void watch_network();
+  void on_network_change();
+  [[nodiscard]] bool router_view_changed() const;
   void on_ed2k_change(const ed2k::ServerConnection& now, const std::string& problem, std::error_code code);
   boost::asio::awaitable<void> open_node_services();
   boost::asio::awaitable<void> open_node_services_now();
@@ -82,6 +86,8 @@ class Core {
   std::unique_ptr<ed2k::ServerKeeper> keeper_;  // EngineOptions::ed2k: the server session
   bool ed2k_running_ = false;
   boost::asio::steady_timer ed2k_done_;  // cancelled when the keeper's run() ended
+  std::unique_ptr<net::NetlinkWatch> netlink_;  // this host's addresses and routes (with a Mapper)
+  boost::asio::steady_timer network_settle_;    // a burst of netlink messages is one change
   bool kad_loop_running_ = false;
   bool kad_recheck_asked_ = false;
   boost::asio::steady_timer kad_wake_;       // the next periodic check; cancelled for an early one

@@ -42,6 +42,7 @@ std::string_view event_name(const Event& event)
                         [](const ProxyProblem&) { return std::string_view("proxy-problem"); },
                         [](const ServiceProblem&) { return std::string_view("service-problem"); },
                         [](const EngineStopped&) { return std::string_view("engine-stopped"); },
+                        [](const NetworkChanged&) { return std::string_view("network-changed"); },
                     },
                     event);
 }
@@ -59,6 +60,7 @@ std::string describe(const Event& event)
           },
           [](const RouterRestarted& e) { return "the router lost our mappings (" + e.detail + "); asked for them again"; },
           [](const RouterProblem& e) { return "router: " + e.message; },
+          [](const NetworkChanged& e) { return "network: " + e.detail; },
           [](const Ed2kIdChanged& e) {
             return fmt::format("eD2k: {}{}", e.ed2k.state ? to_string(*e.ed2k.state) : "unknown",
                                e.ed2k.id ? fmt::format(" (ID {})", *e.ed2k.id) : "");
@@ -102,6 +104,7 @@ void tag_invoke(json::value_from_tag, json::value& out, const Event& event)
                    o["double_nat"] = e.double_nat;
                  },
                  [&](const RouterRestarted& e) { o["detail"] = e.detail; },
+                 [&](const NetworkChanged& e) { o["detail"] = e.detail; },
                  [&](const RouterProblem& e) {
                    o["message"] = e.message;
                    o["code"] = e.code.empty() ? json::value(nullptr) : json::value(e.code);

@@ -63,6 +63,7 @@ const char* to_string(MapperChange change)
     case MapperChange::router_event: return "router-event";
     case MapperChange::external_address: return "external-address";
     case MapperChange::events: return "events";
+    case MapperChange::network_changed: return "network-changed";
   }
   return "unknown";
 }
@@ -183,6 +184,11 @@ asio::awaitable<void> Mapper::run()
     wake_.expires_after(nothing_held ? keep_.retry_period : renewal_period(keep_, options_));
     co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
     if (stopping_) break;
+    if (network_changed_) {
+      network_changed_ = false;
+      co_await follow_network_change();
+      continue;
+    }
     if (nothing_held) {
       co_await retry_whole_plan();
       if (!stopping_ && !live_.empty() && !watch_) co_await watch_router_events();
@@ -198,6 +204,26 @@ asio::awaitable<void> Mapper::run()
   }
   running_ = false;
   run_done_.cancel();
+}
+
+void Mapper::network_changed()
+{
+  if (stopping_) return;
+  network_changed_ = true;
+  wake_.cancel();
+}
+
+asio::awaitable<void> Mapper::follow_network_change()
+{
+#if MULENET_WITH_UPNP
+  // The router's events were subscribed with our old address (or another router).
+  if (watch_) co_await watch_->stop();
+  watch_.reset();
+  state_.events_watched = false;
+#endif
+  report(MapperChange::network_changed, "this host's addresses or routes changed: finding the router again");
+  co_await retry_whole_plan();  // the journal's mappings (old address, old router) are removed first
+  if (!stopping_ && !live_.empty()) co_await watch_router_events();
 }
 
 asio::awaitable<UnmapReport> Mapper::stop()

@@ -72,6 +72,7 @@ enum class MapperChange {
   router_event,      // the router's UPnP event reported a change
   external_address,  // the router's external address changed
   events,            // the router's UPnP events are watched (detail empty) or cannot be (detail: why)
+  network_changed,   // this host's addresses or routes changed: the plan is mapped again
 };
 [[nodiscard]] const char* to_string(MapperChange change);
 
@@ -93,6 +94,10 @@ class Mapper {
   // Ends run(), unsubscribes from the router's events, removes every mapping
   // of ours (the journal). Bounded: each request has the options' timeout.
   boost::asio::awaitable<UnmapReport> stop();
+  // This host's addresses or routes changed (net/netlink_watch.hpp): find
+  // the router again and map the plan there at once (a new LAN address, a new
+  // gateway), instead of renewing mappings that may point nowhere.
+  void network_changed();
 
   [[nodiscard]] const MapperState& state() const { return state_; }
   [[nodiscard]] const MapperOptions& options() const { return options_; }
@@ -101,6 +106,7 @@ class Mapper {
   boost::asio::awaitable<void> watch_router_events();
   boost::asio::awaitable<void> renew_round();
   boost::asio::awaitable<void> retry_whole_plan();
+  boost::asio::awaitable<void> follow_network_change();
   void take_report(const MapReport& report);
   void note_epoch(const std::vector<MappingOutcome>& outcomes, bool& restarted);
   void report(MapperChange change, std::string_view detail);
@@ -118,6 +124,7 @@ class Mapper {
   boost::asio::steady_timer run_done_;  // cancelled when run() has returned
   boost::asio::steady_timer start_done_;  // cancelled when start() has returned
   bool stopping_ = false;
+  bool network_changed_ = false;
   bool running_ = false;
   bool starting_ = false;
   std::shared_ptr<upnp::RouterEventWatch> watch_;

@@ -92,4 +92,42 @@ for _ in $(seq 100); do kill -0 "$runner" 2>/dev/null || break; sleep 0.1; done
 smoke_check "SIGTERM stops it" bash -c "! kill -0 $runner 2>/dev/null"
 smoke_check "no mapping left on the router" none
 smoke_check "the last line says they were removed" bash -c "tail -n 3 '$log' | grep -q 'mapping(s) removed'"
+
+# The daemon's own Kad node and eD2k session, directly on the WAN (a host only
+# this case uses: amuled keeps per-address state): Kad TCP and UDP open at
+# start, a High ID at its own address, both ports verified open from outside;
+# the page's "Check Kad now" (a POST with the page's token) asks again.
+# shellcheck source=../lib/kad.bash
+LAB_HOME=$(dirname "$LAB")
+source "$LAB_HOME/lib/kad.bash"
+wan_dir="$conf_dir/wan"
+mkdir -p "$wan_dir"
+printf '[eMule]\nPort=4961\nUDPPort=4965\n[mulenet]\nStatusPort=%s\n' "$status_port" >"$wan_dir/amule.conf"
+cp "$conf_dir/server.met" "$wan_dir/server.met"
+lab_kad_nodes_dat "$wan_dir/nodes.dat" 6 5 4 3 2
+touch -d '-1 hour' "$wan_dir/nodes.dat"  # as by an aMule that ran an hour ago (no UDP flows left)
+wlog="$SMOKE_TMP/run-wan.log"
+"$LAB" exec daemon "$MULENET" --config "$wan_dir/amule.conf" run --no-map >"$wlog" 2>&1 &
+wrunner=$!
+SMOKE_PIDS+=("$wrunner")
+wapi() { "$LAB" exec daemon curl -s --max-time 5 "$@"; }
+wstatus() { wapi "http://127.0.0.1:$status_port/api/status"; }
+kad_open() { wstatus | jq -e '.kad.tcp == "open" and .kad.udp == "open"' >/dev/null 2>&1; }
+smoke_check "WAN: Kad TCP and UDP open at start" lab_wait_for "the Kad verdicts" 90 kad_open
+grep -E 'Kad|eD2k' "$wlog"  # shown by ctest when a check fails
+smoke_check "WAN: a High ID at its own address" bash -c "$(declare -f wapi wstatus); LAB=$LAB status_port=$status_port
+  wstatus | jq -e '.ed2k.state == \"high-id\"' >/dev/null"
+smoke_check "WAN: the TCP and Kad UDP ports verified open from outside" bash -c "$(declare -f wapi wstatus); LAB=$LAB status_port=$status_port
+  wstatus | jq -e '[.ports[] | select(.state == \"verified-open\") | .name] | sort == [\"ed2k-tcp\", \"kad-udp\"]' >/dev/null"
+token=$(wapi "http://127.0.0.1:$status_port/" | sed -nE 's/.*name="mulenet-token" content="([0-9a-f]+)".*/\1/p')
+smoke_check "WAN: the page carries a token" test -n "$token"
+checks_before=$(grep -c 'Kad: connected, TCP' "$wlog")
+smoke_check "WAN: Check Kad now (POST with the token) is accepted" test "$(wapi -o /dev/null -w '%{http_code}' -X POST -H "X-Mulenet-Token: $token" "http://127.0.0.1:$status_port/api/check-kad")" = 202
+another_check() { [ "$(grep -c 'Kad: connected, TCP' "$wlog")" -gt "$checks_before" ]; }
+smoke_check "WAN: and a new Kad check reports" lab_wait_for "the second Kad check" 90 another_check
+pid=$(pgrep -f "mulenet --config $wan_dir/amule.conf run" | head -n 1)
+kill -TERM "$pid" 2>/dev/null
+for _ in $(seq 100); do kill -0 "$wrunner" 2>/dev/null || break; sleep 0.1; done
+smoke_check "WAN: SIGTERM stops it" bash -c "! kill -0 $wrunner 2>/dev/null"
+smoke_check "WAN: the Kad port is free again" bash -c "! '$LAB' exec daemon ss -uln | grep -q ':4965 '"
 smoke_finish

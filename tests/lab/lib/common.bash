@@ -12,7 +12,7 @@ LAB_COMPONENTS=(topology wan stun router ed2k kad)
 if [ -n "${MULENET_LAB_ONLY:-}" ]; then read -r -a LAB_COMPONENTS <<<"$MULENET_LAB_ONLY"; fi
 
 # Fixed hosts; kad1..kadN are added by lab_all_nodes.
-LAB_NODES=(wan router lan lan2 peer direct recheck embed)
+LAB_NODES=(wan router lan lan2 peer direct recheck embed daemon)
 
 # --- addresses -----------------------------------------------------------
 # LAN behind the router (private, as home LANs are).
@@ -39,6 +39,8 @@ LAB_DIRECT_IP=198.51.100.30
 LAB_RECHECK_IP=198.51.100.40
 # Another such host, only for the embed_engine case (the Engine's own Kad check).
 LAB_EMBED_IP=198.51.100.50
+# And one for the daemon_run case (mulenet run's own Kad node, checked).
+LAB_DAEMON_IP=198.51.100.60
 lab_kad_ip() { echo "100.64.$1.1"; }
 
 lab_ns() { echo "${LAB_PREFIX}$1"; }

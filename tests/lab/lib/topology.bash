@@ -39,6 +39,7 @@ $LAB_PEER_IP peer.lab
 $LAB_DIRECT_IP direct.lab
 $LAB_RECHECK_IP recheck.lab
 $LAB_EMBED_IP embed.lab
+$LAB_DAEMON_IP daemon.lab
 HOSTS
   for ((i = 1; i <= LAB_KAD_NODES; i++)); do echo "$(lab_kad_ip "$i") kad$i.lab"; done
 }
@@ -71,6 +72,7 @@ topology_up() {
   wan_host direct "$LAB_DIRECT_IP/24" eth0
   wan_host recheck "$LAB_RECHECK_IP/24" eth0
   wan_host embed "$LAB_EMBED_IP/24" eth0
+  wan_host daemon "$LAB_DAEMON_IP/24" eth0
   for ((i = 1; i <= LAB_KAD_NODES; i++)); do wan_host "kad$i" "$(lab_kad_ip "$i")/24" eth0; done
   # The router's outside.
   topology_link router eth-wan wan br-wan

@@ -144,6 +144,7 @@ smoke_node_ip() {
     direct) echo "$LAB_DIRECT_IP" ;;
     recheck) echo "$LAB_RECHECK_IP" ;;
     embed) echo "$LAB_EMBED_IP" ;;
+    daemon) echo "$LAB_DAEMON_IP" ;;
     lan) echo "$LAB_LAN_IP" ;;
     lan2) echo "$LAB_LAN2_IP" ;;
   esac

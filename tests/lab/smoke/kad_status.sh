@@ -244,7 +244,7 @@ check_bootstrap() {
     i=$(node_of_ip "$ip")
     if [ "$i" -eq 0 ]; then
       case $ip in
-        "$LAB_DIRECT_IP" | "$LAB_RECHECK_IP" | "$LAB_EMBED_IP" | "$LAB_PEER_IP" | "$LAB_ROUTER_WAN_IP" | "$LAB_ROUTER_WAN2_IP" | "$LAB_WAN_IP") ;;
+        "$LAB_DIRECT_IP" | "$LAB_RECHECK_IP" | "$LAB_EMBED_IP" | "$LAB_DAEMON_IP" | "$LAB_PEER_IP" | "$LAB_ROUTER_WAN_IP" | "$LAB_ROUTER_WAN2_IP" | "$LAB_WAN_IP") ;;
         *) bad+=" unexpected contact $ip;" ;;
       esac
     elif [ "$i" -eq "$n" ]; then
