@@ -54,7 +54,7 @@ asio::awaitable<AddOutcome> natpmp_add(Mapping m, std::chrono::milliseconds time
   AddOutcome out = add_outcome(m, {}, {});
   const Endpoint e = router_endpoint(m);
   if (!e.router) co_return add_outcome(m, e.error, PortmapErrc::bad_mapping);
-  auto socket = open_router_socket(co_await asio::this_coro::executor, out.error);
+  auto socket = open_router_socket(co_await asio::this_coro::executor, out.error, m.internal_client);
   if (!socket) {
     out.code = PortmapErrc::socket_error;
     co_return out;
@@ -79,7 +79,7 @@ asio::awaitable<DeleteOutcome> natpmp_delete(const Mapping& m, std::chrono::mill
   const Endpoint e = router_endpoint(m);
   if (!e.router) co_return DeleteOutcome{e.error, PortmapErrc::bad_mapping};
   std::string error;
-  auto socket = open_router_socket(co_await asio::this_coro::executor, error);
+  auto socket = open_router_socket(co_await asio::this_coro::executor, error, m.internal_client);
   if (!socket) co_return DeleteOutcome{error, PortmapErrc::socket_error};
   const natpmp::Answer a =
       co_await natpmp::request_map(*socket, *e.router, natpmp::delete_request(natpmp_protocol(m.protocol), m.internal_port),
@@ -128,7 +128,7 @@ asio::awaitable<AddOutcome> pcp_add(Mapping m, std::chrono::milliseconds timeout
     out.code = PortmapErrc::bad_mapping;
     co_return out;
   }
-  auto socket = open_router_socket(co_await asio::this_coro::executor, out.error);
+  auto socket = open_router_socket(co_await asio::this_coro::executor, out.error, m.internal_client);
   if (!socket) {
     out.code = PortmapErrc::socket_error;
     co_return out;
@@ -158,7 +158,7 @@ asio::awaitable<DeleteOutcome> pcp_delete(const Mapping& m, std::chrono::millise
   std::string error;
   const auto request = pcp_request(m, 0, error);  // lifetime 0 deletes; the same nonce proves it is ours
   if (!request) co_return DeleteOutcome{error, PortmapErrc::bad_mapping};
-  auto socket = open_router_socket(co_await asio::this_coro::executor, error);
+  auto socket = open_router_socket(co_await asio::this_coro::executor, error, m.internal_client);
   if (!socket) co_return DeleteOutcome{error, PortmapErrc::socket_error};
   const pcp::Answer a = co_await pcp::request_map(*socket, *e.router, *request, timeout);
   if (!a.response) co_return DeleteOutcome{a.error, a.code};

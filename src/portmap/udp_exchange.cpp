@@ -12,11 +12,19 @@ namespace asio = boost::asio;
 using udp = asio::ip::udp;
 using Clock = std::chrono::steady_clock;
 
-std::optional<udp::socket> open_router_socket(const asio::any_io_executor& executor, std::string& error)
+std::optional<udp::socket> open_router_socket(const asio::any_io_executor& executor, std::string& error,
+                                              std::string_view source)
 {
   udp::socket socket(executor);
   boost::system::error_code ec;
   socket.open(udp::v4(), ec);
+  if (!ec && !source.empty()) {
+    boost::system::error_code bad;
+    const auto from = asio::ip::make_address_v4(source, bad);
+    boost::system::error_code gone;  // the address is no longer ours: any source, as without one
+    if (!bad) socket.bind(udp::endpoint(from, 0), gone);
+    if (!bad && !gone) return socket;
+  }
   if (!ec) socket.bind(udp::endpoint(udp::v4(), 0), ec);
   if (ec) {
     error = "cannot open a UDP socket: " + ec.message();

@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -27,9 +28,13 @@ struct UdpExchangeResult {
 };
 
 // An IPv4 UDP socket on an ephemeral port, for talking to the router;
-// nullopt (and `error` says why) when the system refuses one.
+// nullopt (and `error` says why) when the system refuses one. With `source`
+// (a mapping's internal client) it is sent from that address while this host
+// still has it: NAT-PMP and PCP keep mappings per requesting address, so a
+// renewal or delete after our address changed must come from the old one.
 [[nodiscard]] std::optional<boost::asio::ip::udp::socket> open_router_socket(const boost::asio::any_io_executor& executor,
-                                                                             std::string& error);
+                                                                             std::string& error,
+                                                                             std::string_view source = {});
 
 // `matches` tells a reply to this request from stray datagrams.
 boost::asio::awaitable<UdpExchangeResult> udp_exchange(

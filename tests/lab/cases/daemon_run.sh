@@ -7,7 +7,10 @@
 # so; the API refuses a rebinding Host, a cross-origin request and a GET that
 # would change state; a second daemon on the same amule.conf refuses, naming
 # the first one's PID; the page rendered by headless Chromium shows the ports
-# and the High ID (screenshot kept); SIGTERM leaves no mapping on the router.
+# and the High ID (screenshot kept); our LAN address changes and the mappings
+# follow it within seconds; SIGTERM leaves no mapping on the router. Then on a
+# WAN host of its own: its Kad node open/open, a High ID, both ports verified
+# from outside, and the page's "Check Kad now" asks again.
 set -uo pipefail
 LAB=${1:?usage: $0 LAB_SCRIPT}
 # shellcheck source=../router/smoke.bash
@@ -79,6 +82,22 @@ if command -v chromium >/dev/null 2>&1; then
 else
   smoke_fail "Chromium is not installed (scripts/install-deps.sh installs it)"
 fi
+
+# Our LAN address changes (the route to the router gets another source
+# address): the daemon hears it from netlink and maps to the new address at
+# once; and back. The old address stays on the host meanwhile, so the old
+# mappings are removed from it (NAT-PMP and PCP keep mappings per address).
+new_ip=192.168.77.150
+"$LAB" exec lan ip addr add "$new_ip/24" dev eth0
+"$LAB" exec lan ip route replace 192.168.77.0/24 dev eth0 src "$new_ip"
+smoke_on_exit "$LAB" exec lan ip addr del "$new_ip/24" dev eth0
+mapped_to() { [ "$("$LAB" router mappings | grep -cE "^(tcp|udp) (4991|4994|4995) -> $1:")" -eq 3 ]; }
+smoke_check "our LAN address changed: the mappings follow it within 5 s" lab_wait_for "the mappings to the new address" 5 mapped_to "$new_ip"
+smoke_check "the log says the network changed" grep -q " network: this host's addresses or routes changed" "$log"
+smoke_check "still three mappings (the old ones removed)" all_three
+"$LAB" exec lan ip route replace 192.168.77.0/24 dev eth0 src "$LAB_LAN_IP"
+"$LAB" exec lan ip addr del "$new_ip/24" dev eth0
+smoke_check "and back to the old address within 5 s" lab_wait_for "the mappings back at the old address" 5 mapped_to "$LAB_LAN_IP"
 
 # The router loses everything (rules flushed, then restarted with no leases).
 "$LAB" router flush-mappings >/dev/null 2>&1
