@@ -96,7 +96,8 @@ asio::awaitable<UnmapReport> unmap_journal(MapperOptions options)
   co_return report;
 }
 
-asio::awaitable<std::vector<MappingOutcome>> renew_mappings(std::vector<Mapping>& live, MapperOptions options)
+asio::awaitable<std::vector<MappingOutcome>> renew_mappings(std::vector<Mapping>& live, MapperOptions options,
+                                                            bool ask_planned_ports)
 {
   std::vector<MappingOutcome> outcomes;
   std::vector<std::string> warnings;
@@ -106,7 +107,9 @@ asio::awaitable<std::vector<MappingOutcome>> renew_mappings(std::vector<Mapping>
     config::PlannedPort port{m.name, m.protocol, m.internal_port, "", "", "", true, true};
     MappingOutcome outcome;
     outcome.port = port;
-    AddOutcome again = co_await add_mapping(m, options.timeout);
+    Mapping ask = m;
+    if (ask_planned_ports) ask.external_port = ask.internal_port;
+    AddOutcome again = co_await add_mapping(ask, options.timeout);
     outcome.epoch = again.epoch;
     outcome.received_at = again.received_at;
     outcome.external_ip = again.external_ip;

@@ -68,9 +68,12 @@ boost::asio::awaitable<MapReport> map_plan(config::PortPlan plan, MapperOptions 
 
 // Asks again for every live mapping (PCP with the same nonce): renews its
 // lease, and puts back one the router lost (restart, flushed rules). Updates
-// `live` and the journal; returns one outcome per mapping.
+// `live` and the journal; returns one outcome per mapping. With
+// `ask_planned_ports` (the router lost its table) a mapping that had another
+// external port asks for its own port again.
 boost::asio::awaitable<std::vector<MappingOutcome>> renew_mappings(std::vector<Mapping>& live,
-                                                                  MapperOptions options);
+                                                                   MapperOptions options,
+                                                                   bool ask_planned_ports = false);
 
 struct UnmapOutcome {
   Mapping mapping;

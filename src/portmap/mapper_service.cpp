@@ -131,7 +131,7 @@ asio::awaitable<void> Mapper::renew_round()
     // The answers of this round came after the restart: asking once more
     // puts back the mappings asked before the first answer showed it.
     report(MapperChange::router_restarted, "the router's epoch went back: it restarted or lost its mappings");
-    outcomes = co_await renew_mappings(live_, options_);
+    outcomes = co_await renew_mappings(live_, options_, true);  // and at our own ports again, now free
     if (stopping_) co_return;
   }
   for (const MappingOutcome& o : outcomes) {
