@@ -1,19 +1,23 @@
 #include "net/port_probe.hpp"
 
+#include <cerrno>
 #include <exception>
 #include <optional>
+
+#include <sys/socket.h>
 
 // GCC 12 at -O2 reports "potential null pointer dereference" inside Asio's
 // own scheduler and executor code once it is inlined here; the code is
 // Asio's, not ours, so the warning is silenced for these headers only.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/system/error_code.hpp>
 #pragma GCC diagnostic pop
+
+#include "net/unique_fd.hpp"
 
 namespace mulenet::net {
 namespace {
@@ -45,26 +49,20 @@ std::optional<asio::ip::address> parse_bind_address(std::string_view text, std::
   return address;
 }
 
-BindProbe probe_tcp(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint) {
-  asio::ip::tcp::acceptor acceptor(io);
-  boost::system::error_code ec;
-  acceptor.open(endpoint.protocol(), ec);
-  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor.bind(endpoint, ec);
-  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  boost::system::error_code ignored;
-  acceptor.close(ignored);
-  return from_error(ec);
-}
+// Plain sockets, not Asio ones: a probe binds and closes at once, nothing
+// waits, so no io_context is needed. Asio's endpoint gives the sockaddr.
+boost::system::error_code last_error() { return {errno, boost::system::system_category()}; }
 
-BindProbe probe_udp(asio::io_context& io, const asio::ip::udp::endpoint& endpoint) {
-  asio::ip::udp::socket socket(io);
-  boost::system::error_code ec;
-  socket.open(endpoint.protocol(), ec);
-  if (!ec) socket.bind(endpoint, ec);
-  boost::system::error_code ignored;
-  socket.close(ignored);
-  return from_error(ec);
+template <typename Endpoint>
+BindProbe probe(const Endpoint& endpoint, int type, bool listen) {
+  const int family = endpoint.address().is_v4() ? AF_INET : AF_INET6;
+  const UniqueFd fd(::socket(family, type | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) return from_error(last_error());
+  const int on = 1;
+  if (listen && ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0) return from_error(last_error());
+  if (::bind(fd.get(), endpoint.data(), static_cast<socklen_t>(endpoint.size())) != 0) return from_error(last_error());
+  if (listen && ::listen(fd.get(), SOMAXCONN) != 0) return from_error(last_error());
+  return from_error({});
 }
 
 }  // namespace
@@ -84,13 +82,10 @@ BindProbe probe_bind(config::Protocol protocol, std::uint16_t port, std::string_
   std::string why;
   const auto address = parse_bind_address(bind_address, why);
   if (!address) return {BindStatus::error, why};
-  // The io_context only lends the sockets an executor; nothing runs on it.
-  // Its constructor and string building can still throw (no fds left, no
-  // memory), and this function promises not to.
+  // String building can still throw (no memory), and this function promises not to.
   try {
-    asio::io_context io;
-    if (protocol == config::Protocol::tcp) return probe_tcp(io, {*address, port});
-    return probe_udp(io, {*address, port});
+    if (protocol == config::Protocol::tcp) return probe(asio::ip::tcp::endpoint(*address, port), SOCK_STREAM, true);
+    return probe(asio::ip::udp::endpoint(*address, port), SOCK_DGRAM, false);
   } catch (const std::exception& e) {
     return {BindStatus::error, e.what()};
   }
