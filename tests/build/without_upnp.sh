@@ -4,6 +4,8 @@
 # silently ignored, while NAT-PMP and PCP remain. Only loopback is asked.
 # usage: without_upnp.sh SOURCE_DIR BUILD_DIR WERROR
 set -uo pipefail
+# shellcheck source=../lib/jqt.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/jqt.bash"
 src=${1:?source dir} build=${2:?build dir} werror=${3:-OFF}
 passed=0 failed=0
 ok() { passed=$((passed + 1)); echo "ok   - $1"; }
@@ -26,18 +28,18 @@ printf '[eMule]\nUPnPEnabled=1\n' >"$tmp/amule.conf"
 check "no UPnP source compiled in" bash -c "! ls '$build'/CMakeFiles/mulenet.dir/src/portmap/ | grep -qx upnp"
 check "not linked to pugixml" bash -c "! ldd '$bin' | grep -q pugixml"
 out=$("$bin" --config "$tmp/amule.conf" ports --json)
-check "ports --json says upnp_built false" jq -e '.upnp_built == false' <<<"$out"
+check "ports --json says upnp_built false" jqt '.upnp_built == false' <<<"$out"
 out=$("$bin" --config "$tmp/amule.conf" ports)
 check "ports says UPnP IGD is not available" grep -q "UPnP IGD is not available" <<<"$out"
 out=$("$bin" igd --gateway 127.0.0.1 --timeout 300 --json 2>/dev/null)
-check "igd: UPnP not built in" jq -e '.protocols.upnp.answered == false and (.protocols.upnp.error | contains("not built in"))' <<<"$out"
+check "igd: UPnP not built in" jqt '.protocols.upnp.answered == false and (.protocols.upnp.error | contains("not built in"))' <<<"$out"
 out=$("$bin" --config "$tmp/amule.conf" map --via upnp --gateway 127.0.0.1 --timeout 300 --once --json 2>/dev/null)
 code=$?
 check "map --via upnp: exit code 2 ($code)" test "$code" -eq 2
 check "map --via upnp: says why and what to use instead" \
-  jq -e '.error | contains("not built into") and contains("--via pcp")' <<<"$out"
+  jqt '.error | contains("not built into") and contains("--via pcp")' <<<"$out"
 out=$("$bin" --config "$tmp/amule.conf" doctor --no-router --json)
 check "doctor: the UPnP toggle is reported unavailable" \
-  jq -e '.findings[] | select(.id == "upnp.not-built" and .severity == "warning")' <<<"$out"
+  jqt '.findings[] | select(.id == "upnp.not-built" and .severity == "warning")' <<<"$out"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

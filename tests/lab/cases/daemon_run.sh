@@ -32,7 +32,7 @@ none() { [ "$(ours)" -eq 0 ]; }
 smoke_on_exit "$LAB" exec lan "$MULENET" --config "$conf" unmap
 api() { "$LAB" exec lan curl -s --max-time 5 "$@"; }
 status_json() { api "http://127.0.0.1:$status_port/api/status"; }
-high_id_said() { status_json | jq -e '.ed2k.state == "high-id"' >/dev/null 2>&1; }
+high_id_said() { status_json | jqt '.ed2k.state == "high-id"' >/dev/null 2>&1; }
 log="$SMOKE_TMP/run.log"
 
 # --no-kad: the Kad checks from behind this router are other cases' (amuled
@@ -43,16 +43,16 @@ SMOKE_PIDS+=("$runner")
 smoke_check "the router holds the three mappings" lab_wait_for "the three mappings" 15 all_three
 smoke_check "a High ID through our own mapping" lab_wait_for "the High ID" 40 high_id_said
 smoke_check "the API says the three ports mapped or verified" bash -c "$(declare -f api status_json); status_port=$status_port LAB=$LAB
-  status_json | jq -e '[.ports[] | select(.selected and (.state == \"mapped\" or .state == \"verified-open\")) | .port] | sort == [4991, 4994, 4995]' >/dev/null"
+  status_json | jqt '[.ports[] | select(.selected and (.state == \"mapped\" or .state == \"verified-open\")) | .port] | sort == [4991, 4994, 4995]' >/dev/null"
 smoke_check "the TCP port verified open by the server's connect-back" bash -c "$(declare -f api status_json); status_port=$status_port LAB=$LAB
-  status_json | jq -e '.ports[] | select(.name == \"ed2k-tcp\") | .state == \"verified-open\"' >/dev/null"
+  status_json | jqt '.ports[] | select(.name == \"ed2k-tcp\") | .state == \"verified-open\"' >/dev/null"
 smoke_check "the log says it, one line per event" grep -qE 'eD2k: high-id \(ID [0-9]+\)' "$log"
 out=$("$LAB" exec lan "$MULENET" --config "$conf" status 2>&1)
 code=$?
 echo "$out"
 smoke_check "mulenet status: exit code 0" test "$code" -eq 0
 smoke_check "mulenet status: High ID and the three ports in words" bash -c 'grep -q "high-id" <<<"$1" && grep -q "4991/tcp" <<<"$1"' _ "$out"
-smoke_check "mulenet status --json carries exit_code 0" bash -c "'$LAB' exec lan '$MULENET' --config '$conf' status --json | jq -e '.exit_code == 0' >/dev/null"
+smoke_check "mulenet status --json carries exit_code 0" bash -c "'$LAB' exec lan '$MULENET' --config '$conf' status --json | jqt '.exit_code == 0' >/dev/null"
 
 # The page's safety rules, as a hostile web page would try them.
 code_of() { api -o /dev/null -w '%{http_code}' "$@"; }
@@ -153,13 +153,13 @@ wrunner=$!
 SMOKE_PIDS+=("$wrunner")
 wapi() { "$LAB" exec daemon curl -s --max-time 5 "$@"; }
 wstatus() { wapi "http://127.0.0.1:$status_port/api/status"; }
-kad_open() { wstatus | jq -e '.kad.tcp == "open" and .kad.udp == "open"' >/dev/null 2>&1; }
+kad_open() { wstatus | jqt '.kad.tcp == "open" and .kad.udp == "open"' >/dev/null 2>&1; }
 smoke_check "WAN: Kad TCP and UDP open at start" lab_wait_for "the Kad verdicts" 90 kad_open
 grep -E 'Kad|eD2k' "$wlog"  # shown by ctest when a check fails
 smoke_check "WAN: a High ID at its own address" bash -c "$(declare -f wapi wstatus); LAB=$LAB status_port=$status_port
-  wstatus | jq -e '.ed2k.state == \"high-id\"' >/dev/null"
+  wstatus | jqt '.ed2k.state == \"high-id\"' >/dev/null"
 smoke_check "WAN: the TCP and Kad UDP ports verified open from outside" bash -c "$(declare -f wapi wstatus); LAB=$LAB status_port=$status_port
-  wstatus | jq -e '[.ports[] | select(.state == \"verified-open\") | .name] | sort == [\"ed2k-tcp\", \"kad-udp\"]' >/dev/null"
+  wstatus | jqt '[.ports[] | select(.state == \"verified-open\") | .name] | sort == [\"ed2k-tcp\", \"kad-udp\"]' >/dev/null"
 token=$(wapi "http://127.0.0.1:$status_port/" | sed -nE 's/.*name="mulenet-token" content="([0-9a-f]+)".*/\1/p')
 smoke_check "WAN: the page carries a token" test -n "$token"
 checks_before=$(grep -c 'Kad: connected, TCP' "$wlog")

@@ -19,7 +19,6 @@ conf_dir="$SMOKE_TMP/conf"
 mkdir -p "$conf_dir"
 conf="$conf_dir/amule.conf"
 printf '[eMule]\nPort=4861\nUDPPort=4761\nUPnPEnabled=1\n' >"$conf"
-jqt() { jq -e "$@" >/dev/null; }
 good="$LAB_WAN_IP:4661"
 busy="$LAB_WAN_IP:4671"
 doctor() { out=$("$LAB" exec lan "$MULENET" --config "$1" doctor --json "${@:2}" 2>/dev/null); code=$?; }

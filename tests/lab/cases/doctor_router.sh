@@ -16,7 +16,6 @@ conf_dir="$SMOKE_TMP/conf"
 mkdir -p "$conf_dir"
 conf="$conf_dir/amule.conf"
 printf '[eMule]\nPort=4821\nUDPPort=4721\nUPnPEnabled=1\n' >"$conf"
-jqt() { jq -e "$@" >/dev/null; }
 doctor_in() { "$LAB" exec "$1" "$MULENET" --config "$conf" doctor --json 2>/dev/null; }
 desc="http://$LAB_ROUTER_LAN_IP:5000/rootDesc.xml"
 cleanup() {

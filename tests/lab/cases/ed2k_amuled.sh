@@ -57,7 +57,6 @@ IpFilterServers=0
 Enabled=0
 CONF
 printf '%s:4661,1,lab\n' "$LAB_WAN_IP" >"$dir/staticservers.dat"
-jqt() { jq -e "$@" >/dev/null; }
 amulecmd_lan() { "$LAB" exec lan env HOME="$dir/home" timeout 5 amulecmd -h "$LAB_LAN_IP" -p 4852 -P "$ec_pw" "$@" 2>/dev/null; }
 ed2k_state() { amulecmd_lan -c status | sed -n 's/^[> ]*eD2k: *//p' | head -n1; }
 state_is() { [[ $(ed2k_state) == *"$1"* ]]; }

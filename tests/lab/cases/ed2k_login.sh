@@ -21,10 +21,9 @@ conf_dir="$SMOKE_TMP/conf"
 mkdir -p "$conf_dir"
 conf="$conf_dir/amule.conf"
 printf '[eMule]\nPort=4841\nUDPPort=4741\nUPnPEnabled=1\n' >"$conf"
-jqt() { jq -e "$@" >/dev/null; }
 no_password_in() { ! grep -qF "$LAB_PROXY_PASS" <<<"$1"; }
 failed_with() {  # CODE WORDS JSON: exit code 2 and no ID, the error containing WORDS
-  [ "$1" -eq 2 ] && jq -e --arg w "$2" '.servers[0] | (.id == null) and (.error | contains($w))' <<<"$3" >/dev/null
+  [ "$1" -eq 2 ] && jqt --arg w "$2" '.servers[0] | (.id == null) and (.error | contains($w))' <<<"$3" >/dev/null
 }
 login_from() {  # NODE CONF ARGS...: JSON on stdout, exit code in $code
   local node=$1 c=$2

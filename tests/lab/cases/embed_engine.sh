@@ -37,7 +37,7 @@ all_three() { [ "$(ours)" -eq 3 ]; }
 smoke_on_exit "$LAB" exec lan "$MULENET" --config "$conf" unmap
 last_status() { grep '^status: ' "$1" | tail -n 1 | sed 's/^status: //'; }
 three_mapped() {
-  last_status "$1" | jq -e '[.ports[] | select(.state == "mapped" and .external_port == .port) | .port] | sort == [4931, 4934, 4941]' >/dev/null
+  last_status "$1" | jqt '[.ports[] | select(.state == "mapped" and .external_port == .port) | .port] | sort == [4931, 4934, 4941]' >/dev/null
 }
 
 for how in pc cmake; do
@@ -50,7 +50,7 @@ for how in pc cmake; do
   smoke_check "$how: the router holds the three mappings" lab_wait_for "the three mappings" 15 all_three
   smoke_check "$how: the status JSON says mapped for the three" lab_wait_for "the status" 5 three_mapped "$log"
   smoke_check "$how: the router's external address in the status" \
-    bash -c "grep '^status: ' '$log' | tail -n 1 | sed 's/^status: //' | jq -e '.router.external_ip == \"$LAB_ROUTER_WAN_IP\" and .updated_at != null' >/dev/null"
+    bash -c "grep '^status: ' '$log' | tail -n 1 | sed 's/^status: //' | jqt '.router.external_ip == \"$LAB_ROUTER_WAN_IP\" and .updated_at != null' >/dev/null"
   smoke_check "$how: events arrived" grep -q "^event: engine started" "$log"
   smoke_check "$how: a port-changed event per port" test "$(grep -cE '^event: .* \((ed2k-tcp|server-udp|kad-udp)\): mapped via' "$log")" -eq 3
   pid=$(pgrep -f "^$bin $conf" | head -n 1)
@@ -88,14 +88,14 @@ for upnp in 1 0; do
   if [ "$upnp" = 1 ]; then
     smoke_check "ed2k (UPnP on): a High ID at the router's address" grep -q "^event: eD2k: high-id (ID $high_id)" "$log"
     smoke_check "ed2k (UPnP on): the status says so" bash -c "grep '^status: ' '$log' | tail -n 1 | sed 's/^status: //' |
-      jq -e '.ed2k.state == \"high-id\" and .ed2k.high_id == true and .ed2k.id == $high_id and .ed2k.server == \"$LAB_WAN_IP:4661\"' >/dev/null"
+      jqt '.ed2k.state == \"high-id\" and .ed2k.high_id == true and .ed2k.id == $high_id and .ed2k.server == \"$LAB_WAN_IP:4661\"' >/dev/null"
     smoke_check "ed2k (UPnP on): the server's connect-back verified the TCP port" bash -c "grep '^status: ' '$log' | tail -n 1 |
-      sed 's/^status: //' | jq -e '.ports[] | select(.name == \"ed2k-tcp\") | .state == \"verified-open\" and (.evidence | contains(\"connected back\"))' >/dev/null"
+      sed 's/^status: //' | jqt '.ports[] | select(.name == \"ed2k-tcp\") | .state == \"verified-open\" and (.evidence | contains(\"connected back\"))' >/dev/null"
   else
     smoke_check "ed2k (UPnP off): a Low ID (nothing forwards the port)" grep -qE '^event: eD2k: low-id' "$log"
     smoke_check "ed2k (UPnP off): the router problem is said" bash -c "grep -q 'router: nothing to map' '$log'"
     smoke_check "ed2k (UPnP off): a Low ID verifies nothing (the TCP port stays unknown)" bash -c "grep '^status: ' '$log' |
-      tail -n 1 | sed 's/^status: //' | jq -e '.ports[] | select(.name == \"ed2k-tcp\") | .state == \"unknown\"' >/dev/null"
+      tail -n 1 | sed 's/^status: //' | jqt '.ports[] | select(.name == \"ed2k-tcp\") | .state == \"unknown\"' >/dev/null"
   fi
   smoke_check "ed2k (UPnP $upnp): connecting was said first" bash -c "grep -E '^event: eD2k' '$log' | head -n 1 | grep -q connecting"
   pid=$(pgrep -f "^$SMOKE_TMP/embed-pc $dir/amule.conf" | head -n 1)
@@ -128,9 +128,9 @@ smoke_check "kad: the check's verdicts arrived as an event" lab_wait_for "the Ka
 grep '^event: ' "$log"  # shown by ctest when a check fails
 smoke_check "kad: TCP open, UDP open (directly on the WAN)" grep -q '^event: Kad: connected, TCP open, UDP open' "$log"
 smoke_check "kad: the status says so" \
-  bash -c "grep '^status: ' '$log' | tail -n 1 | sed 's/^status: //' | jq -e '.kad.tcp == \"open\" and .kad.udp == \"open\" and .kad.external_udp_port == 4961' >/dev/null"
+  bash -c "grep '^status: ' '$log' | tail -n 1 | sed 's/^status: //' | jqt '.kad.tcp == \"open\" and .kad.udp == \"open\" and .kad.external_udp_port == 4961' >/dev/null"
 smoke_check "kad: its verdicts verified the TCP and the Kad UDP port" \
-  bash -c "grep '^status: ' '$log' | tail -n 1 | sed 's/^status: //' | jq -e '[.ports[] | select(.state == \"verified-open\") | .name] | sort == [\"ed2k-tcp\", \"kad-udp\"]' >/dev/null"
+  bash -c "grep '^status: ' '$log' | tail -n 1 | sed 's/^status: //' | jqt '[.ports[] | select(.state == \"verified-open\") | .name] | sort == [\"ed2k-tcp\", \"kad-udp\"]' >/dev/null"
 pid=$(pgrep -f "^$SMOKE_TMP/embed-pc $conf_dir/kad/amule.conf" | head -n 1)
 kill -INT "$pid" 2>/dev/null
 for _ in $(seq 150); do kill -0 "$runner" 2>/dev/null || break; sleep 0.1; done

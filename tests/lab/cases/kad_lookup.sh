@@ -20,7 +20,6 @@ source "$LAB_HOME/lib/kad.bash"
 MULENET=${MULENET:?the ctest environment names the mulenet binary}
 smoke_init
 smoke_require_lab
-jqt() { jq -e "$@" >/dev/null; }
 show() { jq -r '.evidence[]? | "    \(.ms) ms \(.node) \(.said)"' <<<"$out"; }  # shown by ctest on failure
 mkdir -p "$SMOKE_TMP/peer" "$SMOKE_TMP/wan"
 printf '[eMule]\nPort=4875\nUDPPort=4775\n' >"$SMOKE_TMP/peer/amule.conf"
@@ -72,7 +71,7 @@ smoke_check "lookup via amuled's KADEMLIA2_RES: node 1 lists contacts new to the
 smoke_check "lookup via KADEMLIA2_RES: our joined node (gone now) was asked, and did not answer" \
   jqt '[.evidence[] | select(.node == "'"$LAB_WAN_IP"':4774" and .said == "no KADEMLIA2_RES")] | length == 1' <<<"$out"
 smoke_check "lookup: the saved nodes.dat is a valid start" \
-  bash -c "'$LAB' exec peer '$MULENET' --config '$SMOKE_TMP/peer/amule.conf' kad lookup --nodes '$SMOKE_TMP/saved.dat' --timeout 10 --json 2>/dev/null | jq -e '.answers >= 1' >/dev/null"
+  bash -c "'$LAB' exec peer '$MULENET' --config '$SMOKE_TMP/peer/amule.conf' kad lookup --nodes '$SMOKE_TMP/saved.dat' --timeout 10 --json 2>/dev/null | jqt '.answers >= 1' >/dev/null"
 
 # Bad input.
 out=$("$LAB" exec peer "$MULENET" --config "$SMOKE_TMP/peer/amule.conf" kad lookup not-an-id --bootstrap "$kad1" --json 2>/dev/null); code=$?

@@ -23,7 +23,6 @@ source "$LAB_HOME/lib/kad.bash"
 MULENET=${MULENET:?the ctest environment names the mulenet binary}
 smoke_init
 smoke_require_lab
-jqt() { jq -e "$@" >/dev/null; }
 lan_ns=$(lab_ns lan)
 smoke_on_exit ip netns exec "$lan_ns" nft delete table inet mulenet_kad_leak_count
 

@@ -43,7 +43,6 @@ lab_kad_nodes_dat "$conf_dir/nodes.dat" 1 2 3 4 5 6
 # Written long ago (by aMule at its last exit): no flow of its own is still open.
 touch -d '-1 hour' "$conf_dir/nodes.dat"
 memory="$conf_dir/mulenet-kad-memory.json"
-jqt() { jq -e "$@" >/dev/null; }
 
 # firewall none|udp|both: the host drops new inbound connections to those ports.
 firewall() {
@@ -81,7 +80,7 @@ firewall none
 check "open"
 smoke_check "open: TCP open, UDP open, exit code 0 ($code)" jqt '.tcp == "open" and .udp == "open" and .exit_code == 0' <<<"$out"
 smoke_check "the memory is kept next to amule.conf, mode 0600, and lists the nodes asked" \
-  bash -c "[ \"\$(stat -c %a '$memory')\" = 600 ] && jq -e '.version == 1 and (.peers | length) >= 3' '$memory' >/dev/null"
+  bash -c "[ \"\$(stat -c %a '$memory')\" = 600 ] && jqt '.version == 1 and (.peers | length) >= 3' '$memory' >/dev/null"
 
 firewall udp
 check "UDP closed, at once"

@@ -16,7 +16,6 @@ source "$LAB_HOME/lib/kad.bash"
 MULENET=${MULENET:?the ctest environment names the mulenet binary}
 smoke_init
 smoke_require_lab
-jqt() { jq -e "$@" >/dev/null; }
 mkdir -p "$SMOKE_TMP/conf"
 conf="$SMOKE_TMP/conf/amule.conf"
 printf '[eMule]\nPort=4877\nUDPPort=4777\n' >"$conf"

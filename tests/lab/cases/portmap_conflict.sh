@@ -16,7 +16,6 @@ conf_dir="$SMOKE_TMP/conf"
 mkdir -p "$conf_dir"
 conf="$conf_dir/amule.conf"
 printf '[eMule]\nPort=4831\nUDPPort=4731\nUPnPEnabled=1\n' >"$conf"
-jqt() { jq -e "$@" >/dev/null; }
 mulenet_in_lan() { "$LAB" exec lan "$MULENET" --config "$conf" "$@"; }
 desc="http://$LAB_ROUTER_LAN_IP:5000/rootDesc.xml"
 lan2_holds() { "$LAB" exec lan2 upnpc -u "$desc" -e lan2-holds -a "$LAB_LAN2_IP" "$1" "$1" "$2" >/dev/null 2>&1; }

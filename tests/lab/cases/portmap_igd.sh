@@ -8,7 +8,7 @@ source "$(dirname "$LAB")/lib/common.bash"
 MULENET=${MULENET:?the ctest environment names the mulenet binary}
 passed=0 failed=0
 check() {  # DESCRIPTION JQ_FILTER JSON
-  if echo "$3" | jq -e "$2" >/dev/null 2>&1; then passed=$((passed + 1)); else
+  if jqt "$2" <<<"$3" 2>/dev/null; then passed=$((passed + 1)); else
     failed=$((failed + 1)); echo "FAIL: $1: jq '$2' on: $3" >&2; fi
 }
 

@@ -15,7 +15,6 @@ conf_dir="$SMOKE_TMP/conf"
 mkdir -p "$conf_dir"
 conf="$conf_dir/amule.conf"
 printf '[eMule]\nPort=4811\nUDPPort=4711\nUPnPEnabled=1\n' >"$conf"
-jqt() { jq -e "$@" >/dev/null; }
 mulenet_in_lan() { "$LAB" exec lan "$MULENET" --config "$conf" "$@"; }
 ours_on_router() { router_cmd mappings | grep -E '^(tcp|udp) (4811|4814|4711) ' || true; }
 smoke_on_exit mulenet_in_lan unmap
@@ -24,7 +23,7 @@ for via in pcp natpmp upnp; do
   out=$(mulenet_in_lan map --once --keep --via "$via" --json 2>/dev/null); code=$?
   smoke_check "$via: exit code 0 ($code)" test "$code" -eq 0
   smoke_check "$via: every planned port mapped at its own number" \
-    jq -e --arg via "$via" '[.mappings[] | select(.state == "mapped" and .via == $via and .external_port == .internal_port) | .internal_port] | sort == [4711, 4811, 4814]' <<<"$out"
+    jqt --arg via "$via" '[.mappings[] | select(.state == "mapped" and .via == $via and .external_port == .internal_port) | .internal_port] | sort == [4711, 4811, 4814]' <<<"$out"
   smoke_check "$via: the router's outside address" jqt ".external_ip == \"$LAB_ROUTER_WAN_IP\"" <<<"$out"
   smoke_check "$via: the router lists the three" test "$(ours_on_router | wc -l)" -eq 3
   smoke_check "$via: the journal lists the three" jqt '.mappings | length == 3' "$conf_dir/mulenet-mappings.json"

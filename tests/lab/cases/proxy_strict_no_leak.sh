@@ -47,8 +47,8 @@ NFT
 
 out=$("$LAB" exec lan "$MULENET" proxy test "socks5://$LAB_PROXY_USER:$LAB_PROXY_PASS@$LAB_WAN_IP:$LAB_DANTE_PORT" \
   --strict --target "$LAB_PEER_IP:$echo_port" --udp-echo "$LAB_PEER_IP:$echo_port" --timeout 4000 --json 2>&1)
-if echo "$out" | jq -e '.exit_code == 0 and .tcp.ok and .udp.ok and .strict' >/dev/null; then ok; else bad "proxy test: $out"; fi
-echo "$out" | jq -e '.udp.checks[] | select(.name == "udp echo") | .detail | contains("'"$LAB_PEER_IP"'")' >/dev/null \
+if jqt '.exit_code == 0 and .tcp.ok and .udp.ok and .strict' <<<"$out"; then ok; else bad "proxy test: $out"; fi
+jqt '.udp.checks[] | select(.name == "udp echo") | .detail | contains("'"$LAB_PEER_IP"'")' <<<"$out" \
   && ok || bad "the UDP echo did not come from the peer: $out"
 
 counters=$(ip netns exec "$lan_ns" nft -j list counters table inet mulenet_leak_count)

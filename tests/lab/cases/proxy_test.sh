@@ -18,7 +18,7 @@ check() {
   shift 4
   local out
   out=$("$LAB" exec "$node" "$MULENET" proxy test "$@" --timeout 4000 --json 2>&1)
-  if echo "$out" | jq -e "$filter" >/dev/null 2>&1; then
+  if jqt "$filter" <<<"$out" 2>/dev/null; then
     passed=$((passed + 1))
   else
     failed=$((failed + 1))

@@ -1,5 +1,7 @@
 # Shared by every part of the lab: names, addresses, processes by PID file.
 # shellcheck shell=bash
+# shellcheck source=../../lib/jqt.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../../lib/jqt.bash"
 
 LAB_PREFIX=${MULENET_LAB_PREFIX:-mn-}
 LAB_DIR=${MULENET_LAB_DIR:-/tmp/mulenet-lab-${LAB_PREFIX%-}}
