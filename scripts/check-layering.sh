@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The layering of docs/ARCHITECTURE.md, kept by a check (run by ctest as
 # build.layering): a module includes only modules at its own level or below,
-#   net, config -> proxy, firewall -> portmap, ed2k -> kad -> doctor -> engine, web -> apps
+#   net, config -> proxy, firewall -> portmap, ed2k, ec -> kad -> doctor -> engine, web -> apps
 # and the public headers (include/mulenet/, level of the engine) include only
 # each other and the standard library: nothing of Asio, Beast, fmt or src/.
 # Exit 0 when kept, 1 with one line per broken rule.
@@ -9,7 +9,7 @@ set -uo pipefail
 root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$root" || exit 2
 
-declare -A level=([net]=0 [config]=0 [proxy]=1 [firewall]=1 [portmap]=2 [ed2k]=2 [kad]=3 [doctor]=4
+declare -A level=([net]=0 [config]=0 [proxy]=1 [firewall]=1 [portmap]=2 [ed2k]=2 [ec]=2 [kad]=3 [doctor]=4
                   [engine]=5 [web]=5 [mulenet]=5 [apps]=6)
 broken=0
 say() { echo "layering: $*"; broken=1; }

@@ -65,6 +65,7 @@ struct Ed2kStatus {
   std::optional<std::uint32_t> id;
   std::optional<bool> high_id;
   std::optional<std::string> server;  // "ip:port"
+  std::optional<std::string> server_name;  // as the server calls itself, when known
 };
 
 struct KadStatus {

@@ -19,6 +19,7 @@ constexpr std::array kKeys{
     KeySpec{"/eMule/UPnPTCPPort", KeyType::port, "50000", "local port of the UPnP control point (never forwarded)"},
     KeySpec{"/ExternalConnect/AcceptExternalConnections", KeyType::boolean, "0", "1 = the EC port accepts amulecmd/amulegui"},
     KeySpec{"/ExternalConnect/ECPort", KeyType::port, "4712", "External Connections (EC) TCP port"},
+    KeySpec{"/ExternalConnect/ECAddress", KeyType::text, "", "local address EC listens on (empty = all)"},
     KeySpec{"/ExternalConnect/UPnPECEnabled", KeyType::boolean, "0", "1 = UPnP also forwards the EC port (needs UPnPEnabled=1)"},
     KeySpec{"/ExternalConnect/ECPassword", KeyType::secret, "", "MD5 of the EC password"},
     KeySpec{"/WebServer/Enabled", KeyType::boolean, "0", "1 = amuleweb serves the web interface"},

@@ -51,6 +51,8 @@ Settings load_settings(const IniDocument& doc)
   s.ec_enabled = flag(doc, "/ExternalConnect/AcceptExternalConnections");
   s.ec_port = port(doc, "/ExternalConnect/ECPort");
   s.upnp_ec_enabled = flag(doc, "/ExternalConnect/UPnPECEnabled");
+  s.ec_address = value_or_default(doc, "/ExternalConnect/ECAddress");
+  s.ec_password_md5 = value_or_default(doc, "/ExternalConnect/ECPassword");
   s.web_enabled = flag(doc, "/WebServer/Enabled");
   s.web_port = port(doc, "/WebServer/Port");
   s.upnp_web_enabled = flag(doc, "/WebServer/UPnPWebServerEnabled");

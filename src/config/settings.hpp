@@ -30,6 +30,8 @@ struct Settings {
   bool ec_enabled = false;               // [ExternalConnect] AcceptExternalConnections
   std::uint16_t ec_port = 4712;          // [ExternalConnect] ECPort
   bool upnp_ec_enabled = false;          // [ExternalConnect] UPnPECEnabled
+  std::string ec_address;                // [ExternalConnect] ECAddress (empty: all interfaces)
+  std::string ec_password_md5;           // [ExternalConnect] ECPassword -- a secret: never print it
 
   bool web_enabled = false;              // [WebServer] Enabled
   std::uint16_t web_port = 4711;         // [WebServer] Port

@@ -1,6 +1,6 @@
 #include "ed2k/packet.hpp"
 
-#include <zlib.h>
+#include "net/zlib_stream.hpp"
 
 #include <fmt/format.h>
 
@@ -51,51 +51,21 @@ Bytes encode_packet(const Packet& packet)
 
 Packet pack(const Packet& packet)
 {
-  uLongf bound = compressBound(static_cast<uLong>(packet.payload.size()));
-  Bytes out(bound);
-  if (compress2(out.data(), &bound, packet.payload.data(), static_cast<uLong>(packet.payload.size()),
-                Z_BEST_COMPRESSION) != Z_OK ||
-      bound >= packet.payload.size())
-    return packet;
-  out.resize(bound);
-  return Packet{kProtoPacked, packet.opcode, std::move(out)};
+  auto packed = net::deflate_best(packet.payload);
+  if (!packed || packed->size() >= packet.payload.size()) return packet;
+  return Packet{kProtoPacked, packet.opcode, std::move(*packed)};
 }
 
 Unpacked unpack(const Packet& packed, std::uint8_t as_protocol, std::size_t max_size)
 {
   Unpacked u;
-  z_stream z{};
-  if (inflateInit(&z) != Z_OK) {
-    u.error = "zlib cannot start";
-    return u;
-  }
-  Bytes out;
-  Bytes chunk(16 * 1024);
-  z.next_in = const_cast<Bytef*>(packed.payload.data());  // zlib's API is not const-correct
-  z.avail_in = static_cast<uInt>(packed.payload.size());
-  int rc = Z_OK;
-  // Bounded: each round either produces output (at most max_size in all) or ends.
-  for (std::size_t round = 0; round <= max_size / chunk.size() + 2; ++round) {
-    z.next_out = chunk.data();
-    z.avail_out = static_cast<uInt>(chunk.size());
-    rc = inflate(&z, Z_NO_FLUSH);
-    const std::size_t produced = chunk.size() - z.avail_out;
-    if (out.size() + produced > max_size) {
-      inflateEnd(&z);
-      u.error = fmt::format("packed eD2k packet inflates to more than {} bytes", max_size);
-      return u;
-    }
-    out.insert(out.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(produced));
-    if (rc == Z_STREAM_END) break;
-    if (rc != Z_OK || (produced == 0 && z.avail_in == 0)) break;
-  }
-  inflateEnd(&z);
-  if (rc != Z_STREAM_END) {
-    u.error = "packed eD2k packet: bad or truncated zlib data";
+  net::Inflated inflated = net::inflate_bounded(packed.payload, max_size);
+  if (!inflated.ok()) {
+    u.error = "packed eD2k packet: " + inflated.error;
     return u;
   }
   u.ok = true;
-  u.packet = Packet{as_protocol, packed.opcode, std::move(out)};
+  u.packet = Packet{as_protocol, packed.opcode, std::move(inflated.data)};
   return u;
 }
 

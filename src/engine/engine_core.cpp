@@ -431,7 +431,10 @@ asio::awaitable<void> Core::stop()
   if (netlink_) netlink_->stop();
   if (keeper_) keeper_->stop();
   if (ed2k_running_) co_await ed2k_done_.async_wait(asio::as_tuple(asio::use_awaitable));
-  if (status_.ed2k.state) status_.ed2k = Ed2kStatus{Ed2kState::disconnected, std::nullopt, std::nullopt, std::nullopt};
+  if (status_.ed2k.state) {
+    status_.ed2k = Ed2kStatus{};
+    status_.ed2k.state = Ed2kState::disconnected;
+  }
   if (services_) kad::stop_node_services(*services_);  // a check still running ends at once
   if (checking_) co_await check_done_.async_wait(asio::as_tuple(asio::use_awaitable));
   if (kad_loop_running_) co_await kad_loop_done_.async_wait(asio::as_tuple(asio::use_awaitable));

@@ -53,7 +53,8 @@ void tag_invoke(json::value_from_tag, json::value& out, const RouterStatus& r)
 
 void tag_invoke(json::value_from_tag, json::value& out, const Ed2kStatus& e)
 {
-  out = json::object{{"state", opt(e.state)}, {"id", opt(e.id)}, {"high_id", opt(e.high_id)}, {"server", opt(e.server)}};
+  out = json::object{{"state", opt(e.state)}, {"id", opt(e.id)}, {"high_id", opt(e.high_id)}, {"server", opt(e.server)},
+                     {"server_name", opt(e.server_name)}};
 }
 
 void tag_invoke(json::value_from_tag, json::value& out, const KadStatus& k)

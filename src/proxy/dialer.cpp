@@ -352,6 +352,12 @@ asio::awaitable<DialResult> Dialer::connect(Target target, TrafficKind kind)
     result.detail = decision.reason;
     co_return result;
   }
+  if (kind == TrafficKind::local_control && strict_ && !is_loopback(target)) {
+    result.route = Route::refused;
+    result.error = ProxyErrc::refused_by_strict_mode;
+    result.detail = fmt::format("strict mode: EC goes only to this host (loopback), not to {}", target.str());
+    co_return result;
+  }
   if (decision.route == Route::direct) {
     Step resolving(result.steps, "resolve target");
     const Resolved r = co_await resolve(target.host_text(), target.port, timeouts_.connect);

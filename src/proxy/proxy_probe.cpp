@@ -54,7 +54,7 @@ std::vector<ProbeRoute> routing_report(const ProxyMode& mode)
   std::vector<ProbeRoute> out;
   for (const TrafficKind kind : all_traffic_kinds()) {
     RouteDecision d = route_for(kind, mode);
-    const bool leaks = mode.type && d.route == Route::direct && kind != TrafficKind::incoming;
+    const bool leaks = mode.type && d.route == Route::direct && !stays_on_host(kind);
     out.push_back({kind, std::move(d), leaks});
   }
   return out;

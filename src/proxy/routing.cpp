@@ -25,18 +25,22 @@ RouteDecision documented_route(TrafficKind kind, config::ProxyType type)
       return {Route::direct, fmt::format("HTTP downloads use only an HTTP proxy, not {}", name)};
     case TrafficKind::incoming:
       return {Route::direct, "incoming connections never go through a proxy (they need port forwarding)"};
+    case TrafficKind::local_control:
+      return {Route::direct, "EC goes straight to aMule on this host, as amulecmd does (it does not leave the host)"};
   }
   return {Route::direct, ""};
 }
 
 }  // namespace
 
+bool stays_on_host(TrafficKind kind) { return kind == TrafficKind::incoming || kind == TrafficKind::local_control; }
+
 RouteDecision route_for(TrafficKind kind, const ProxyMode& mode)
 {
   if (!mode.type) return {Route::direct, "no proxy is enabled"};
   RouteDecision d = documented_route(kind, *mode.type);
-  // Incoming connections are not "leaving the host": strict mode leaves them alone.
-  if (mode.strict && d.route == Route::direct && kind != TrafficKind::incoming) {
+  // Incoming connections and EC to this host do not leave it: strict mode leaves them alone.
+  if (mode.strict && d.route == Route::direct && !stays_on_host(kind)) {
     return {Route::refused, "strict mode: " + d.reason + " -- so it is not sent at all"};
   }
   return d;
@@ -53,7 +57,8 @@ ProxyMode proxy_mode_from(const config::ProxySettings& settings)
 std::span<const TrafficKind> all_traffic_kinds()
 {
   static constexpr std::array kinds{TrafficKind::server_tcp, TrafficKind::client_tcp, TrafficKind::server_udp,
-                                    TrafficKind::kad_udp,    TrafficKind::http_download, TrafficKind::incoming};
+                                    TrafficKind::kad_udp,    TrafficKind::http_download, TrafficKind::incoming,
+                                    TrafficKind::local_control};
   return kinds;
 }
 
@@ -66,6 +71,7 @@ const char* to_string(TrafficKind kind)
     case TrafficKind::kad_udp: return "kad-udp";
     case TrafficKind::http_download: return "http-download";
     case TrafficKind::incoming: return "incoming";
+    case TrafficKind::local_control: return "local-control";
   }
   return "unknown";
 }
@@ -79,6 +85,7 @@ const char* describe(TrafficKind kind)
     case TrafficKind::kad_udp: return "Kad and extended eMule UDP";
     case TrafficKind::http_download: return "auxiliary HTTP downloads (server.met, nodes.dat, IP filter)";
     case TrafficKind::incoming: return "incoming connections from other clients";
+    case TrafficKind::local_control: return "EC to aMule on this host (mulenet amule status, the doctor)";
   }
   return "unknown";
 }

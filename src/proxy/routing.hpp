@@ -17,6 +17,7 @@ enum class TrafficKind {
   kad_udp,        // Kad and extended eMule UDP
   http_download,  // auxiliary HTTP downloads: server.met, nodes.dat, IP filter, version check
   incoming,       // connections other peers open to us
+  local_control,  // EC to aMule on this host (amulecmd's way in): never through a proxy
 };
 enum class Route { via_proxy, direct, refused };
 
@@ -31,6 +32,9 @@ struct ProxyMode {
 };
 
 [[nodiscard]] RouteDecision route_for(TrafficKind kind, const ProxyMode& mode);
+// Incoming connections, and EC to this host (the Dialer refuses local_control
+// to another host in strict mode): no proxy could carry them, nothing leaks.
+[[nodiscard]] bool stays_on_host(TrafficKind kind);
 [[nodiscard]] ProxyMode proxy_mode_from(const config::ProxySettings& settings);
 
 [[nodiscard]] std::span<const TrafficKind> all_traffic_kinds();

@@ -25,6 +25,13 @@ std::optional<Ipv6> parse_ipv6(std::string_view text)
   return a;
 }
 
+bool is_loopback(const Target& target)
+{
+  if (const auto* v4 = std::get_if<Ipv4>(&target.host)) return (*v4)[0] == 127;
+  if (const auto* v6 = std::get_if<Ipv6>(&target.host)) return *v6 == Ipv6{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  return false;
+}
+
 Target make_target(std::string_view host, std::uint16_t port)
 {
   if (auto v4 = parse_ipv4(host)) return {*v4, port};

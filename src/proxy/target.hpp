@@ -28,6 +28,9 @@ struct Target {
 // An address literal, or else a name.
 [[nodiscard]] Target make_target(std::string_view host, std::uint16_t port);
 
+// 127.0.0.0/8 or ::1 (a name, even "localhost", is not: it could resolve anywhere).
+[[nodiscard]] bool is_loopback(const Target& target);
+
 [[nodiscard]] std::optional<Ipv4> parse_ipv4(std::string_view text);
 [[nodiscard]] std::optional<Ipv6> parse_ipv6(std::string_view text);
 

@@ -142,9 +142,9 @@ TEST(EngineStatus, OnlyVerdictsThatCanTellAreOutsideEvidence)
   EXPECT_TRUE(both[0].reached);
   EXPECT_EQ(both[1].port_name, "kad-udp");
   EXPECT_FALSE(both[1].reached);
-  Ed2kStatus low{Ed2kState::low_id, 12345u, false, std::string("203.0.113.10:4661")};
+  Ed2kStatus low{Ed2kState::low_id, 12345u, false, std::string("203.0.113.10:4661"), std::nullopt};
   EXPECT_FALSE(ed2k_outside_evidence(low, "t"));  // a Low ID has many causes: not evidence
-  Ed2kStatus high{Ed2kState::high_id, 40960203u, true, std::string("203.0.113.10:4661")};
+  Ed2kStatus high{Ed2kState::high_id, 40960203u, true, std::string("203.0.113.10:4661"), std::nullopt};
   const auto seen = ed2k_outside_evidence(high, "t");
   ASSERT_TRUE(seen);
   EXPECT_EQ(seen->port_name, "ed2k-tcp");

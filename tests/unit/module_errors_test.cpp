@@ -20,6 +20,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "ec/ec_error.hpp"
 #include "ed2k/ed2k_error.hpp"
 #include "ed2k/ed2k_services.hpp"
 #include "ed2k/opcodes.hpp"
@@ -80,6 +81,13 @@ TEST(ModuleErrors, EveryEd2kCodeHasANameAMessageAndAFix)
   expect_complete<ed2k::Ed2kErrc>(static_cast<int>(ed2k::Ed2kErrc::port_unavailable),
                                   static_cast<int>(ed2k::Ed2kErrc::connection_lost));
   EXPECT_STREQ(ed2k::ed2k_category().name(), "mulenet.ed2k");
+}
+
+TEST(ModuleErrors, EveryEcCodeHasANameAMessageAndAFix)
+{
+  expect_complete<ec::EcErrc>(static_cast<int>(ec::EcErrc::not_enabled), static_cast<int>(ec::EcErrc::request_failed));
+  EXPECT_STREQ(ec::ec_category().name(), "mulenet.ec");
+  EXPECT_EQ(engine::code_name_of(ec::EcErrc::wrong_password), std::string("wrong-password"));
 }
 
 TEST(ModuleErrors, OneHelperNamesTheCodesOfEveryModule)

@@ -22,6 +22,7 @@ TEST(ProxyRouting, ThePageTable)
       {TrafficKind::kad_udp, Route::via_proxy, Route::direct, Route::direct, Route::direct},
       {TrafficKind::http_download, Route::direct, Route::direct, Route::via_proxy, Route::direct},
       {TrafficKind::incoming, Route::direct, Route::direct, Route::direct, Route::direct},
+      {TrafficKind::local_control, Route::direct, Route::direct, Route::direct, Route::direct},
   };
   for (const Row& row : table) {
     SCOPED_TRACE(to_string(row.kind));
@@ -39,7 +40,7 @@ TEST(ProxyRouting, StrictModeRefusesEveryDirectRouteButIncoming)
     for (const TrafficKind kind : all_traffic_kinds()) {
       const auto loose = route_for(kind, {type, false});
       const auto strict = route_for(kind, {type, true});
-      if (kind == TrafficKind::incoming) {
+      if (kind == TrafficKind::incoming || kind == TrafficKind::local_control) {
         EXPECT_EQ(strict.route, Route::direct);
       } else if (loose.route == Route::direct) {
         EXPECT_EQ(strict.route, Route::refused) << to_string(kind);

@@ -1,0 +1,55 @@
+#include "ec/ec_login.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+
+namespace mulenet::ec {
+namespace {
+
+Hash16 md5(std::string_view text)
+{
+  Hash16 digest{};
+  unsigned int size = 0;
+  EVP_Digest(text.data(), text.size(), digest.data(), &size, EVP_md5(), nullptr);
+  return digest;
+}
+
+std::string hex(const Hash16& digest)
+{
+  std::string out;
+  out.reserve(32);
+  for (const std::uint8_t b : digest) out += fmt::format("{:02x}", b);
+  return out;
+}
+
+}  // namespace
+
+std::string md5_hex(std::string_view text) { return hex(md5(text)); }
+
+bool is_md5_hex(std::string_view text)
+{
+  return text.size() == 32 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+}
+
+Hash16 login_hash(std::string_view password_md5_hex, std::uint64_t salt)
+{
+  std::string lowered(password_md5_hex);
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(),
+                 [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  // "%lX": uppercase hex without leading zeros.
+  return md5(lowered + md5_hex(fmt::format("{:X}", salt)));
+}
+
+bool same_hash(const Hash16& a, const Hash16& b)
+{
+  std::uint8_t diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<std::uint8_t>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+}  // namespace mulenet::ec
