@@ -56,5 +56,6 @@ std::vector<Command> make_ed2k_commands(CLI::App& root, GlobalOptions& options);
 std::vector<Command> make_kad_commands(CLI::App& root, GlobalOptions& options);
 std::vector<Command> make_run_commands(CLI::App& root, GlobalOptions& options);
 std::vector<Command> make_status_commands(CLI::App& root, GlobalOptions& options);
+std::vector<Command> make_amule_commands(CLI::App& root, GlobalOptions& options);
 
 }  // namespace mulenet::cli

@@ -24,7 +24,8 @@ int main(int argc, char** argv)
 
   std::vector<Command> commands;
   for (auto make : {make_doctor_commands, make_ports_commands, make_config_commands, make_proxy_commands, make_igd_commands, make_map_commands,
-                    make_ed2k_commands, make_kad_commands, make_run_commands, make_status_commands}) {
+                    make_ed2k_commands, make_kad_commands, make_run_commands, make_status_commands,
+                    make_amule_commands}) {
     auto more = make(app, options);
     commands.insert(commands.end(), more.begin(), more.end());
   }
