@@ -72,6 +72,18 @@ SMOKE_PIDS+=("$amuled_pid")
 smoke_on_exit "$LAB" exec lan "$MULENET" --config "$dir/amule.conf" unmap
 
 smoke_check "amuled logs in to the test server with a Low ID (nothing forwarded)" wait_state "with LowID" 40
+# mulenet reads aMule's own view over EC (amule.conf's ECPort/ECAddress/ECPassword), as amulecmd does.
+out=$("$LAB" exec lan "$MULENET" --config "$dir/amule.conf" amule status --json 2>/dev/null); code=$?
+smoke_check "mulenet amule status: aMule's Low ID and the server, over EC, exit code 1 ($code)" \
+  jqt '.source == "amule-ec" and .ed2k.state == "low-id" and .ed2k.high_id == false and .ed2k.server == "'"$LAB_WAN_IP"':4661"
+       and .amule.version == "2.3.3" and .kad.state == "stopped" and .exit_code == 1' <<<"$out"
+smoke_check "mulenet amule status: the EC password's MD5 appears nowhere in its output" \
+  bash -c "! '$LAB' exec lan '$MULENET' --config '$dir/amule.conf' amule status 2>&1 | grep -qi '$(printf '%s' "$ec_pw" | md5sum | cut -c1-32)'"
+mkdir -p "$SMOKE_TMP/wrongpw"
+sed "s/^ECPassword=.*/ECPassword=$(printf wrong | md5sum | cut -c1-32)/" "$dir/amule.conf" >"$SMOKE_TMP/wrongpw/amule.conf"
+out=$("$LAB" exec lan "$MULENET" --config "$SMOKE_TMP/wrongpw/amule.conf" amule status --json 2>/dev/null); code=$?
+smoke_check "mulenet amule status with another password: wrong-password, exit code 2 ($code)" \
+  jqt '.error.code == "wrong-password" and (.error.fix | length > 0) and .exit_code == 2' <<<"$out"
 "$LAB" exec lan "$MULENET" --config "$dir/amule.conf" map --once --keep >/dev/null 2>&1
 # Reconnect: disconnect, wait until amuled says so (a connect sent while it
 # is still disconnecting is ignored), then connect; a few tries, bounded.
@@ -87,6 +99,9 @@ reconnect() {
 }
 reconnect
 smoke_check "after mulenet map and a reconnect: amuled has a High ID" wait_state "with HighID" 20
+out=$("$LAB" exec lan "$MULENET" --config "$dir/amule.conf" amule status --json 2>/dev/null); code=$?
+smoke_check "mulenet amule status: now aMule's High ID, exit code 0 ($code)" \
+  jqt '.ed2k.state == "high-id" and .ed2k.high_id and .exit_code == 0' <<<"$out"
 
 out=$("$LAB" exec lan "$MULENET" --config "$dir/amule.conf" ed2k login "$LAB_WAN_IP:4661" --no-listen --json 2>/dev/null)
 smoke_check "mulenet --no-listen beside amuled: High ID (amuled answered with the shared user hash)" \
