@@ -60,6 +60,7 @@ struct DoctorOptions {
   int ed2k_timeout_s = 25;
   bool no_kad = false;
   std::vector<std::string> kad_bootstrap;
+  bool no_amule = false;
 };
 
 int run_doctor(const GlobalOptions& g, const DoctorOptions& o)
@@ -78,6 +79,7 @@ int run_doctor(const GlobalOptions& g, const DoctorOptions& o)
   options.ed2k_timeout = std::chrono::seconds(o.ed2k_timeout_s);
   options.ask_kad = !o.no_kad;
   options.kad_bootstrap = o.kad_bootstrap;
+  options.ask_amule = !o.no_amule;
   const doctor::Evidence evidence = doctor::gather_evidence(config, options);
   if (show_progress) std::cerr << "\r\033[K" << std::flush;
   const std::vector<doctor::Finding> findings = doctor::run_checks(evidence);
@@ -115,6 +117,8 @@ std::vector<Command> make_doctor_commands(CLI::App& root, GlobalOptions& g)
   app->add_flag("--no-kad", o->no_kad, "do not ask Kad nodes about our ports");
   app->add_option("--kad-bootstrap", o->kad_bootstrap, "ask this Kad node (repeatable; default: nodes.dat)")
       ->type_name("IP:PORT");
+  app->add_flag("--no-amule", o->no_amule,
+                "do not ask a running aMule over EC (External Connections) for its own ID and Kad state");
   app->add_option("--ed2k-timeout", o->ed2k_timeout_s, "seconds to wait for each server's ID (default 25, as aMule)")
       ->check(CLI::Range(1, 300));
   app->footer(
@@ -127,7 +131,11 @@ std::vector<Command> make_doctor_commands(CLI::App& root, GlobalOptions& g)
       "eD2k: it logs in to the servers of server.met (or --ed2k-server), answering their connect-back on\n"
       "the TCP port, and explains a Low ID: port closed, server overloaded, proxy, double NAT, ISP filter.\n"
       "Kad: it asks the nodes of nodes.dat (or --kad-bootstrap) whether TCP and UDP are open, and whether\n"
-      "the NAT remaps the UDP port (then the documented workaround). Stop aMule first: it holds the ports.\n\n"
+      "the NAT remaps the UDP port (then the documented workaround).\n"
+      "Beside a running aMule (it holds the ports): the doctor logs in to aMule over EC, as amulecmd does,\n"
+      "with amule.conf's [ExternalConnect] settings, and takes aMule's own eD2k ID and Kad TCP/UDP state as\n"
+      "the evidence (findings amule.*); a Low ID is explained from the router and firewall evidence. For\n"
+      "the doctor's own, independent checks, stop aMule first.\n\n"
       "Exit code: 0 nothing wrong, 1 warnings, 2 problems.\n"
       "JSON: {\"findings\":[{\"id\",\"severity\",\"title\",\"evidence\",\"fix\"}]}");
   return {{app, [&g, o] { return run_doctor(g, *o); }}};

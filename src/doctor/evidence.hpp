@@ -10,6 +10,7 @@
 #include "config/port_plan.hpp"
 #include "config/settings.hpp"
 #include "config/validation.hpp"
+#include "ec/read_amule.hpp"
 #include "ed2k/ed2k_check.hpp"
 #include "kad/kad_check.hpp"
 #include "firewall/firewall_kind.hpp"
@@ -76,6 +77,16 @@ struct KadEvidence {
   kad::KadCheckReport report;
 };
 
+// A running aMule that holds our ports, read over EC as amulecmd reads it:
+// its own eD2k ID and Kad state replace the checks that need those ports.
+struct AmuleEvidence {
+  std::vector<std::string> held;  // "4662/tcp (ed2k-tcp)": the ports aMule (or an unseen program) holds
+  bool asked = false;             // EC was tried (false: aMule holds none of our ports)
+  ec::AmuleReading reading;       // reading.state set: aMule answered
+  bool replaces_ed2k = false;     // aMule is on eD2k: the doctor did not log in beside it
+  bool replaces_kad = false;      // aMule holds the Kad port: its own Kad state is the verdict
+};
+
 struct Evidence {
   ConfigEvidence config;
   config::Settings settings;
@@ -86,6 +97,7 @@ struct Evidence {
   RouterEvidence router;
   Ed2kEvidence ed2k;
   KadEvidence kad;
+  AmuleEvidence amule;
 };
 
 }  // namespace mulenet::doctor

@@ -25,6 +25,8 @@ struct GatherOptions {
   std::chrono::milliseconds ed2k_timeout{25'000};
   bool ask_kad = true;                    // false: no Kad check (mulenet doctor --no-kad)
   std::vector<std::string> kad_bootstrap; // IP:PORT; empty: nodes.dat next to amule.conf
+  bool ask_amule = true;                  // false: no EC to a running aMule (mulenet doctor --no-amule)
+  std::chrono::milliseconds amule_timeout{5000};
 };
 
 [[nodiscard]] Evidence gather_evidence(const std::filesystem::path& config_path, const GatherOptions& options = {});

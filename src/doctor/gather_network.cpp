@@ -1,7 +1,10 @@
 #include "doctor/gather_network.hpp"
 
 #include <boost/asio/this_coro.hpp>
+#include <fmt/format.h>
 
+#include "doctor/amule_holds.hpp"
+#include "ec/read_amule.hpp"
 #include "ed2k/ed2k_check.hpp"
 #include "ed2k/servers_to_ask.hpp"
 #include "kad/checker_memory.hpp"
@@ -63,6 +66,38 @@ asio::awaitable<void> gather_router(const std::filesystem::path& config_path, st
     ev.router.journal = std::move(*journal);
 }
 
+// A running aMule holding our ports is asked over EC, as amulecmd asks it.
+// Only to the EC address amule.conf names (this host unless ECAddress says
+// otherwise), never through a proxy.
+asio::awaitable<void> gather_amule(const GatherOptions& o, Evidence& ev)
+{
+  for (const PortEvidence& pe : ev.ports)
+    if (held_by_amule(pe))
+      ev.amule.held.push_back(fmt::format("{}/{} ({})", pe.port.port, config::to_string(pe.port.protocol), pe.port.name));
+  if (ev.amule.held.empty()) co_return;
+  say(o, "asking the running aMule over EC");
+  ev.amule.asked = true;
+  proxy::Dialer dialer(co_await asio::this_coro::executor, proxy::proxy_from_settings(ev.settings.proxy),
+                       ev.settings.proxy.strict);
+  ec::EcClientOptions options;
+  options.timeout = o.amule_timeout;
+  ev.amule.reading = co_await ec::read_amule(dialer, ev.settings, options);
+}
+
+// What aMule reported replaces the doctor's own checks where those could not
+// work or would disturb it: Kad needs the Kad port aMule holds; a second eD2k
+// login with aMule's user hash beside its own session would only confuse the server.
+void replace_by_amule(Evidence& ev)
+{
+  const auto& state = ev.amule.reading.state;
+  if (!state) return;
+  for (const PortEvidence& pe : ev.ports)
+    if (pe.port.name == "kad-udp" && held_by_amule(pe)) ev.amule.replaces_kad = ev.kad.asked;
+  ev.amule.replaces_ed2k = ev.ed2k.asked && state->ed2k == ec::AmuleEd2k::connected;
+  if (ev.amule.replaces_kad) ev.kad.asked = false;
+  if (ev.amule.replaces_ed2k) ev.ed2k.asked = false;
+}
+
 // Which checks can run, and on what: the servers, the Kad nodes, our identity.
 Plan plan_checks(const std::filesystem::path& config_path, const GatherOptions& o, Evidence& ev)
 {
@@ -70,6 +105,7 @@ Plan plan_checks(const std::filesystem::path& config_path, const GatherOptions& 
   const bool config_ok = !config::has_errors(ev.config.issues);
   ev.ed2k.asked = o.ask_ed2k && config_ok;
   ev.kad.asked = o.ask_kad && config_ok && ev.settings.udp_enabled;
+  replace_by_amule(ev);
   if (ev.ed2k.asked) {
     p.servers = ed2k::servers_to_ask(config_path, o.ed2k_servers, o.ed2k_max_servers);
     if (p.servers.problem == ed2k::ServersProblem::no_servers)
@@ -162,6 +198,7 @@ asio::awaitable<void> gather_all(const std::filesystem::path& config_path, const
     say(o, "asking the router (NAT-PMP, PCP, UPnP)");
     co_await gather_router(config_path, o.router_timeout, ev);
   }
+  if (o.ask_amule) co_await gather_amule(o, ev);
   const Plan p = plan_checks(config_path, o, ev);
   if (p.ed2k || p.kad) co_await gather_peers(config_path, p, o, ev);
 }

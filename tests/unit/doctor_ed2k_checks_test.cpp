@@ -185,6 +185,25 @@ TEST(DoctorEd2k, LowIdThoughForwardedAndAllowedSuspectsTheIsp)
   EXPECT_NE(f->fix.find("mulenet config set /eMule/Port 24662"), std::string::npos) << f->fix;
 }
 
+TEST(DoctorEd2k, LowIdThoughForwardedButTheLocalFirewallDropsItNamesTheFirewall)
+{
+  Evidence ev = base();
+  portmap::Mapping m;
+  m.protocol = config::Protocol::tcp;
+  m.internal_port = m.external_port = 4662;
+  m.internal_client = "192.168.1.10";
+  ev.router.journal.mappings.push_back(m);
+  for (auto& p : ev.ports)
+    if (p.port.name == "ed2k-tcp") p.firewall->verdict = firewall::Verdict::blocked;
+  ev.ed2k.report.servers = {server(kLow)};
+  const auto found_ = run(ev);
+  const Finding* f = find(found_, "ed2k.low-id-local-firewall");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(find(found_, "ed2k.low-id"), nullptr);  // not "forward it in the router": it is forwarded
+  EXPECT_EQ(f->fix.find("mulenet map"), std::string::npos) << f->fix;
+  EXPECT_NE(f->fix.find("local firewall"), std::string::npos) << f->fix;
+}
+
 TEST(DoctorEd2k, ServerUdpWithoutAnswer)
 {
   Evidence ev = base();

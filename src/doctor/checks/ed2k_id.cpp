@@ -1,23 +1,17 @@
 // eD2k: High ID or Low ID, and why, from what the servers did (Network
 // Connectivity, "Troubleshooting"): a Low ID although the port is reachable
 // (another server got through, or the connect-back reached us) means that
-// server is overloaded or misconfigured; a Low ID through a proxy is
-// expected (the server connects back to the proxy); a Low ID while the
-// router forwards the port and the local firewall lets it in, yet nothing
-// arrives, points at the ISP; double NAT; otherwise the port is closed.
+// server is overloaded or misconfigured; any other Low ID is diagnosed from
+// the router and firewall evidence (low_id_diagnosis).
 #include <algorithm>
 
 #include <fmt/format.h>
 
 #include "doctor/check.hpp"
-#include "doctor/ports_to_forward.hpp"
+#include "doctor/low_id_diagnosis.hpp"
 
 namespace mulenet::doctor {
 namespace {
-
-constexpr const char* kLowIdLimits =
-    "With a Low ID you cannot exchange data with other Low-ID clients (an eD2k limit, no workaround):\n"
-    "at least one side needs a High ID.";
 
 std::string server_label(const ed2k::ServerCheck& s)
 {
@@ -32,49 +26,6 @@ std::string server_words(const ed2k::ServerCheck& s)
     words += (words.empty() ? "" : " / ") + m;
   }
   return words;
-}
-
-const PortEvidence* port_named(const Evidence& ev, const std::string& name)
-{
-  for (const PortEvidence& p : ev.ports)
-    if (p.port.name == name) return &p;
-  return nullptr;
-}
-
-// The router says it forwards our TCP port to us (its UPnP table, or our journal).
-bool router_forwards_tcp(const Evidence& ev)
-{
-  const RouterEvidence& r = ev.router;
-  if (!r.asked || !r.report.error.empty()) return false;
-  if (r.report.upnp_info) {
-    for (const auto& e : r.report.upnp_info->table)
-      if (e.protocol == config::Protocol::tcp && e.external_port == ev.settings.tcp_port &&
-          e.internal_client == r.report.local_address && e.internal_port == ev.settings.tcp_port)
-        return true;
-  }
-  for (const auto& m : r.journal.mappings)
-    if (m.protocol == config::Protocol::tcp && m.internal_port == ev.settings.tcp_port &&
-        m.external_port == ev.settings.tcp_port && m.internal_client == r.report.local_address)
-      return true;
-  return false;
-}
-
-std::optional<std::string> router_external(const Evidence& ev)
-{
-  const auto& r = ev.router.report;
-  if (!ev.router.asked || !r.error.empty()) return std::nullopt;
-  return r.natpmp.external_ip ? r.natpmp.external_ip : r.upnp.external_ip;
-}
-
-// A port for the "ISP filters the port" advice: away from the well-known
-// P2P ports, its TCP+3 clear of the UDP port.
-std::uint16_t other_port(const config::Settings& s)
-{
-  for (std::uint32_t candidate = 20000u + s.tcp_port % 10000u; candidate < 65500u; candidate += 7) {
-    const auto c = static_cast<std::uint16_t>(candidate);
-    if (c != s.udp_port && c + 3u != s.udp_port && c != s.ec_port && c != s.web_port) return c;
-  }
-  return 51000;
 }
 
 }  // namespace
@@ -134,51 +85,11 @@ std::vector<Finding> check_ed2k_id(const Evidence& ev)
                                        s->login.id->id, port);
     if (!server_words(*s).empty()) evidence += "; the server says: " + server_words(*s);
     if (low.size() > 1) evidence += fmt::format(" ({} servers, all Low ID)", low.size());
-    const std::string seen = s->login.id->reported_ip ? ed2k::dotted_text(*s->login.id->reported_ip) : "";
-    const auto external = router_external(ev);
-    const PortEvidence* tcp = port_named(ev, "ed2k-tcp");
-    const bool firewall_open = tcp && tcp->firewall && tcp->firewall->verdict == firewall::Verdict::allowed;
-    if (ev.settings.proxy.enabled && s->login.route == proxy::Route::via_proxy) {
-      out.push_back(
-          {"ed2k.low-id-proxy", Severity::warning, "Low ID: you log in through a proxy, so servers connect back to it",
-           evidence + (seen.empty() ? "" : "; the server saw you at " + seen + " (the proxy's side)"),
-           fmt::format("Incoming connections never go through a proxy: the server tried to connect back to the address "
-                       "it saw, the proxy's. Accept a Low ID while using the proxy, or log in to servers directly "
-                       "(mulenet config set /Proxy/ProxyEnableProxy 0) with TCP {} forwarded.\n{}",
-                       port, kLowIdLimits)});
-    } else if (external && portmap::is_private_or_cgnat(*external)) {
-      out.push_back({"ed2k.low-id-double-nat", Severity::problem,
-                     fmt::format("Low ID: double NAT (the router's own outside address {} is private)", *external),
-                     evidence,
-                     fmt::format("Forwarding on this router alone cannot work: put the modem/ISP box in bridge mode, "
-                                 "or forward TCP {} on it to this router too; with carrier-grade NAT ask the ISP for "
-                                 "a public IPv4 address.\n{}",
-                                 port, kLowIdLimits)});
-    } else if (router_forwards_tcp(ev) && firewall_open) {
-      const std::uint16_t n = other_port(ev.settings);
-      out.push_back({"ed2k.low-id-isp-block", Severity::problem,
-                     fmt::format("Low ID although TCP {} is forwarded and the local firewall lets it in: your ISP "
-                                 "may filter it",
-                                 port),
-                     evidence + "; the router forwards it to this computer and the firewall allows it, yet nothing "
-                                "arrived",
-                     fmt::format("Some ISPs block the usual P2P ports. Use another port:\n"
-                                 "  mulenet config set /eMule/Port {}\n"
-                                 "then forward it (mulenet map) and restart aMule.\n{}",
-                                 n, kLowIdLimits)});
-    } else {
-      std::string fix = fmt::format("Make TCP {} reachable from the internet:\n", port);
-      fix += "  mulenet map   (asks the router by UPnP, NAT-PMP or PCP), or forward by hand in the router:\n";
-      std::vector<config::PlannedPort> tcp_only;
-      for (const auto& p : ports_to_forward(ev))
-        if (p.name == "ed2k-tcp") tcp_only.push_back(p);
-      fix += forwarding_rules_text(tcp_only, ev.router.report.local_address) + "\n";
-      if (tcp && tcp->firewall && tcp->firewall->verdict == firewall::Verdict::blocked)
-        fix += "and allow it in the local firewall (see the firewall finding above).\n";
-      fix += kLowIdLimits;
-      out.push_back({"ed2k.low-id", Severity::problem,
-                     fmt::format("Low ID: servers cannot connect back to your TCP port {}", port), evidence, fix});
-    }
+    LowIdFacts facts;
+    facts.evidence = evidence;
+    facts.via_proxy = ev.settings.proxy.enabled && s->login.route == proxy::Route::via_proxy;
+    if (s->login.id->reported_ip) facts.seen_at = ed2k::dotted_text(*s->login.id->reported_ip);
+    out.push_back(low_id_finding(ev, facts));
   }
   // UDP to the servers: recommended, not needed for the ID.
   for (const auto& s : servers) {

@@ -1,17 +1,11 @@
 // Each local port of the plan can be bound, or we say what holds it.
 #include <fmt/format.h>
 
+#include "doctor/amule_holds.hpp"
 #include "doctor/check.hpp"
 
 namespace mulenet::doctor {
 namespace {
-
-// aMule itself (or mulenet's daemon) holding its own port is what we want.
-bool is_amule(const net::PortHolder& holder)
-{
-  return holder.command == "amuled" || holder.command == "amule" || holder.command == "mulenet" ||
-         holder.command == "amuleweb";
-}
 
 std::string port_label(const config::PlannedPort& p)
 {
@@ -28,8 +22,9 @@ Finding in_use_finding(const PortEvidence& pe)
   if (pe.holder && pe.holder->pid > 0) {
     const net::PortHolder& h = *pe.holder;
     if (is_amule(h)) {
-      return {id, Severity::ok, fmt::format("Port {} is held by {} (pid {}): aMule is running", port_label(p),
-                                            h.command, h.pid),
+      return {id, Severity::ok,
+              fmt::format("Port {} is held by {} (pid {}): aMule is running",
+                          port_label(p), h.command, h.pid),
               fmt::format("bind() failed with EADDRINUSE; /proc shows {} (pid {}: {})", h.command, h.pid, h.cmdline),
               ""};
     }

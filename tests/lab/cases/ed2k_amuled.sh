@@ -79,6 +79,16 @@ smoke_check "mulenet amule status: aMule's Low ID and the server, over EC, exit 
        and .amule.version == "2.3.3" and .kad.state == "stopped" and .exit_code == 1' <<<"$out"
 smoke_check "mulenet amule status: the EC password's MD5 appears nowhere in its output" \
   bash -c "! '$LAB' exec lan '$MULENET' --config '$dir/amule.conf' amule status 2>&1 | grep -qi '$(printf '%s' "$ec_pw" | md5sum | cut -c1-32)'"
+# The doctor beside it: aMule holds the ports, so aMule's own Low ID (over EC)
+# is the evidence, diagnosed with the router's (nothing forwarded).
+out=$("$LAB" exec lan "$MULENET" --config "$dir/amule.conf" doctor --json 2>/dev/null); code=$?
+smoke_check "mulenet doctor beside amuled: aMule's Low ID is a problem with the forwarding fix, exit code 2 ($code)" \
+  jqt '.exit_code == 2 and (.findings | any(.id == "amule.low-id" and .severity == "problem"
+         and (.evidence | contains("over EC")) and (.fix | contains("TCP 4851"))))
+       and (.findings | any(.id == "amule.replaces-checks"))
+       and (.findings | all(.id != "ed2k.not-checked"))' <<<"$out"
+smoke_check "mulenet doctor: the EC password's MD5 appears nowhere in its output" \
+  bash -c '! grep -qi "$1" <<<"$2"' _ "$(printf '%s' "$ec_pw" | md5sum | cut -c1-32)" "$out"
 mkdir -p "$SMOKE_TMP/wrongpw"
 sed "s/^ECPassword=.*/ECPassword=$(printf wrong | md5sum | cut -c1-32)/" "$dir/amule.conf" >"$SMOKE_TMP/wrongpw/amule.conf"
 out=$("$LAB" exec lan "$MULENET" --config "$SMOKE_TMP/wrongpw/amule.conf" amule status --json 2>/dev/null); code=$?
@@ -102,6 +112,10 @@ smoke_check "after mulenet map and a reconnect: amuled has a High ID" wait_state
 out=$("$LAB" exec lan "$MULENET" --config "$dir/amule.conf" amule status --json 2>/dev/null); code=$?
 smoke_check "mulenet amule status: now aMule's High ID, exit code 0 ($code)" \
   jqt '.ed2k.state == "high-id" and .ed2k.high_id and .exit_code == 0' <<<"$out"
+
+out=$("$LAB" exec lan "$MULENET" --config "$dir/amule.conf" doctor --json 2>/dev/null)
+smoke_check "mulenet doctor beside amuled: now aMule's High ID, and no Low ID finding" \
+  jqt '(.findings | any(.id == "amule.high-id" and .severity == "ok")) and (.findings | all(.id | startswith("amule.low-id") | not))' <<<"$out"
 
 out=$("$LAB" exec lan "$MULENET" --config "$dir/amule.conf" ed2k login "$LAB_WAN_IP:4661" --no-listen --json 2>/dev/null)
 smoke_check "mulenet --no-listen beside amuled: High ID (amuled answered with the shared user hash)" \
