@@ -24,6 +24,7 @@ struct RunOptions {
   bool no_map = false;
   bool no_kad = false;
   bool no_ed2k = false;
+  bool no_ec = false;
   std::optional<unsigned> status_port;  // overrides [mulenet] StatusPort (0: any free port)
   unsigned kad_check_period = 3600;
 };
@@ -64,6 +65,7 @@ EngineOptions engine_options(const GlobalOptions& g, const RunOptions& o, const 
   e.kad = ports_free && !o.no_kad && s.udp_enabled;
   e.kad_check_period = std::chrono::seconds(o.kad_check_period);
   e.ed2k = ports_free && !o.no_ed2k;
+  e.ec_server = ports_free && !o.no_ec && s.ec_enabled;  // beside aMule, aMule serves EC itself
   e.status_address = s.status_address;
   e.status_port = o.status_port ? static_cast<std::uint16_t>(*o.status_port) : s.status_port;
   return e;
@@ -86,7 +88,8 @@ void say(const GlobalOptions& g, const std::string& text)
 }
 
 // Runs one Engine until a signal; true: SIGHUP (run again with the re-read config).
-bool run_until_signal(const GlobalOptions& g, const EngineOptions& options, const sigset_t& signals, int& exit_code)
+bool run_until_signal(const GlobalOptions& g, const EngineOptions& options, const std::optional<std::string>& ec_address,
+                      const sigset_t& signals, int& exit_code)
 {
   Engine engine(options);
   bool mappings_left = false;
@@ -106,6 +109,10 @@ bool run_until_signal(const GlobalOptions& g, const EngineOptions& options, cons
     say(g, fmt::format("status page: http://{}:{}/ (mulenet status asks it); PID {}; Ctrl-C stops and removes our "
                        "mappings",
                        options.status_address, *port, ::getpid()));
+  if (options.ec_server && ec_address)
+    say(g, fmt::format("External Connections (EC) on {}: amulecmd -h {} -p {} -c status (with aMule's EC password)",
+                       *ec_address, ec_address->substr(0, ec_address->rfind(':')),
+                       ec_address->substr(ec_address->rfind(':') + 1)));
   int signal = 0;
   sigwait(&signals, &signal);
   say(g, signal == SIGHUP ? "SIGHUP: re-reading amule.conf (the mappings are made again as it says)"
@@ -142,7 +149,14 @@ int run_daemon(const GlobalOptions& g, const RunOptions& o)
                  "listener and the eD2k session to it; the Kad and eD2k checks cannot run meanwhile");
     if (!std::filesystem::exists(ed2k::server_met_path_for(config_path(g))) && !o.no_ed2k && !held)
       say(g, "no server.met next to amule.conf: no eD2k server to connect to (aMule writes one when it exits)");
-    if (!run_until_signal(g, engine_options(g, o, *settings, !held), signals, exit_code)) break;
+    if (held && settings->ec_enabled && !o.no_ec)
+      say(g, "EC is not served by mulenet while aMule runs: aMule answers amulecmd itself");
+    const std::optional<std::string> ec_address =
+        settings->ec_enabled ? std::optional<std::string>(fmt::format(
+                                   "{}:{}", settings->ec_address.empty() ? "127.0.0.1" : settings->ec_address,
+                                   settings->ec_port))
+                             : std::nullopt;
+    if (!run_until_signal(g, engine_options(g, o, *settings, !held), ec_address, signals, exit_code)) break;
   }
   return exit_code;
 }
@@ -157,6 +171,7 @@ std::vector<Command> make_run_commands(CLI::App& root, GlobalOptions& g)
   run->add_flag("--no-map", o->no_map, "do not ask the router for mappings");
   run->add_flag("--no-kad", o->no_kad, "do not run our Kad node (nor its checks)");
   run->add_flag("--no-ed2k", o->no_ed2k, "do not keep an eD2k server session");
+  run->add_flag("--no-ec", o->no_ec, "do not serve External Connections (amulecmd) even when amule.conf enables them");
   run->add_option("--status-port", o->status_port, "serve the status page on this port (default [mulenet] StatusPort, "
                                                     "4715; 0: any free port)")
       ->check(CLI::Range(0u, 65535u));
@@ -170,7 +185,10 @@ std::vector<Command> make_run_commands(CLI::App& root, GlobalOptions& g)
       "    within seconds when the router loses them; removed on exit (a crash: the next start removes them);\n"
       "  - our Kad node on the Kad UDP port and the listener on the TCP port; Kad TCP and UDP checked at\n"
       "    start, every hour, and a few seconds after the router changed;\n"
-      "  - an eD2k server session with the servers of server.met (High or Low ID).\n"
+      "  - an eD2k server session with the servers of server.met (High or Low ID);\n"
+      "  - with [ExternalConnect] AcceptExternalConnections=1: aMule's EC protocol on ECPort (at ECAddress,\n"
+      "    loopback when empty; ECPassword required), so `amulecmd -c status` and `show servers` show this\n"
+      "    node's ID, server and Kad state; other requests are answered \"not served\".\n"
       "When aMule already holds the ports, only the mappings are kept (aMule's own node and session run).\n"
       "Status page and JSON API: http://127.0.0.1:4715/ ([mulenet] StatusAddress/StatusPort); GET /api/status,\n"
       "GET /api/events (Server-Sent Events). `mulenet status` prints it.\n"

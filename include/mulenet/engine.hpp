@@ -64,6 +64,13 @@ struct EngineOptions {
   // when it cannot listen (the message names the holder of the port).
   std::optional<std::uint16_t> status_port;
   std::string status_address = "127.0.0.1";
+  // Serve aMule's External Connections protocol, so that amulecmd, amulegui
+  // and amuleweb show this node's ID, server and Kad state: on amule.conf's
+  // [ExternalConnect] ECPort, at ECAddress (loopback when it is empty), with
+  // ECPassword (required: start() throws EngineError without one, or when the
+  // port is busy). Only when AcceptExternalConnections=1; not beside a running
+  // aMule (it serves EC itself). `mulenet run` sets it.
+  bool ec_server = false;
   // Where events are delivered. Empty: on the engine's own thread (the handler
   // must return quickly and must not call stop()). Set it to hand each event
   // to your own loop instead, e.g. with Boost.Asio:

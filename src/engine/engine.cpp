@@ -96,7 +96,7 @@ void Engine::start()
     d.snapshot = d.core->status();
   }
   std::string page_error;
-  if (!d.core->open_status_page(page_error)) {
+  if (!d.core->open_status_page(page_error) || !d.core->open_ec_server(page_error)) {
     d.core.reset();
     d.started = false;
     throw EngineError(page_error);

@@ -12,6 +12,7 @@
 #include "engine/port_status.hpp"
 #include "engine/status_json.hpp"
 #include "ed2k/servers_to_ask.hpp"
+#include "engine/amule_state_from_status.hpp"
 #include "kad/checker_memory.hpp"
 #include "kad/kad_seeds.hpp"
 #include "net/default_gateway.hpp"
@@ -84,6 +85,7 @@ void Core::emit(const Event& event)
 {
   if (sink_) sink_(event, status_);
   if (web_) publish(event);
+  if (ec_) ec_->publish(amule_state_from(status_), ec_servers_);
 }
 
 // To the page: the event with the time it happened (a page opened later
@@ -108,6 +110,30 @@ bool Core::open_status_page(std::string& error)
   web_->publish_status(to_json(status_));
   if (options_.kad) web_->on_check_kad([this] { asio::co_spawn(executor_, check_kad(), asio::detached); });
   return true;
+}
+
+bool Core::open_ec_server(std::string& error)
+{
+  if (!options_.ec_server || !config_.settings.ec_enabled) return true;
+  const config::Settings& s = config_.settings;
+  ec::EcServerOptions o;
+  o.address = s.ec_address.empty() ? "127.0.0.1" : s.ec_address;  // all interfaces only when ECAddress says 0.0.0.0
+  o.port = s.ec_port;
+  o.password_md5 = s.ec_password_md5;
+  o.server_version = std::string("mulenet ") + MULENET_VERSION;
+  o.on_wrong_password = [this](std::string_view line) {
+    if (!stopping_) emit(ServiceProblem{"ec", std::string(line), "wrong-password"});
+  };
+  ec_ = ec::EcServer::start(executor_, o, error);
+  if (!ec_) return false;
+  ec_servers_ = amule_servers_from(ed2k::servers_to_ask(config_.path, {}, kMaxEd2kServers).servers);
+  ec_->publish(amule_state_from(status_), ec_servers_);
+  return true;
+}
+
+std::optional<std::uint16_t> Core::ec_port() const
+{
+  return ec_ ? std::optional<std::uint16_t>(ec_->port()) : std::nullopt;
 }
 
 std::optional<std::uint16_t> Core::status_page_port() const
@@ -453,6 +479,7 @@ asio::awaitable<void> Core::stop()
     publish(Event(stopped));
     web_->stop();
   }
+  if (ec_) ec_->stop();
 }
 
 }  // namespace mulenet::engine

@@ -16,6 +16,7 @@
 #include <mulenet/engine.hpp>
 
 #include "config/port_plan.hpp"
+#include "ec/ec_server.hpp"
 #include "ed2k/server_keeper.hpp"
 #include "engine/engine_config.hpp"
 #include "engine/port_status.hpp"
@@ -49,6 +50,9 @@ class Core {
   // io_context runs so that a busy port fails start(). False with `error`.
   bool open_status_page(std::string& error);
   [[nodiscard]] std::optional<std::uint16_t> status_page_port() const;
+  // The EC server (EngineOptions::ec_server), opened like the status page.
+  bool open_ec_server(std::string& error);
+  [[nodiscard]] std::optional<std::uint16_t> ec_port() const;
 
   // A Kad check on the running services (EngineOptions::kad); its verdicts
   // become KadStatusChanged. Ignored while one runs or after stop().
@@ -83,6 +87,8 @@ class Core {
   kad::NodeIdentity identity_;                 // loaded once, when the node opens
   std::optional<kad::NodeServices> services_;  // EngineOptions::kad/ed2k: the node and listener checks borrow
   std::unique_ptr<web::StatusServer> web_;     // EngineOptions::status_port: the page and API
+  std::unique_ptr<ec::EcServer> ec_;           // EngineOptions::ec_server: amulecmd & co. read our state
+  std::vector<ec::AmuleServer> ec_servers_;    // the server list EC shows (server.met's, as the keeper takes them)
   std::unique_ptr<ed2k::ServerKeeper> keeper_;  // EngineOptions::ed2k: the server session
   bool ed2k_running_ = false;
   boost::asio::steady_timer ed2k_done_;  // cancelled when the keeper's run() ended
