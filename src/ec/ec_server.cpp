@@ -116,7 +116,8 @@ asio::awaitable<bool> send(EcStream& stream, const Packet& packet, const ClientH
 {
   const std::uint32_t flags =
       choose_flags(encode_body(packet, false).size(), hello.can_zlib, hello.can_utf8_numbers);
-  co_return (co_await stream.write(packet, flags, kWriteTime)).empty();
+  const std::string error = co_await stream.write(packet, flags, kWriteTime);
+  co_return error.empty();
 }
 
 Packet answer_request(const State& st, const Packet& request)
@@ -159,7 +160,8 @@ asio::awaitable<std::optional<ClientHello>> log_in(std::shared_ptr<State> st, Ec
     } else if (login.step() == LoginStep::refused) {
       st->log(fmt::format("login from {} refused: {}", peer, refusal_reason(login.refusal())));
     }
-    if (!co_await send(stream, reply, login.hello()) || login.step() == LoginStep::refused) co_return std::nullopt;
+    const bool sent = co_await send(stream, reply, login.hello());
+    if (!sent || login.step() == LoginStep::refused) co_return std::nullopt;
   }
   if (login.step() != LoginStep::logged_in) co_return std::nullopt;
   st->failures.erase(address_of(stream));
@@ -182,7 +184,9 @@ asio::awaitable<void> serve(std::shared_ptr<State> st, std::shared_ptr<EcStream>
     if (r.packet->opcode == Op::shutdown) {  // amulecmd does not wait for an answer; mulenet is stopped by its owner
       st->log(fmt::format("{} asked mulenet to shut down; refused (stop `mulenet run` instead)", peer));
     }
-    if (!co_await send(*stream, answer_request(*st, *r.packet), *hello)) co_return;
+    const Packet answer = answer_request(*st, *r.packet);  // named: GCC 12 mishandles temporaries in co_await
+    const bool sent = co_await send(*stream, answer, *hello);
+    if (!sent) co_return;
   }
 }
 
