@@ -35,8 +35,9 @@ struct EcLogin;
 class EcSession {
  public:
   // Connects to `target` and logs in with amule.conf's ECPassword (an MD5 hex).
+  // `options` has no default: GCC 12 miscompiles braced defaults in co_await.
   static boost::asio::awaitable<EcLogin> open(proxy::Dialer& dialer, proxy::Target target,
-                                              std::string password_md5, EcClientOptions options = {});
+                                              std::string password_md5, EcClientOptions options);
 
   // One request, its one answer. EC_OP_FAILED comes back as request_failed
   // with aMule's message.

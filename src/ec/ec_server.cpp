@@ -127,6 +127,12 @@ Packet answer_request(const State& st, const Packet& request)
     case Op::get_connstate: return connstate_answer(st.amule);
     case Op::get_server_list: return server_list_answer(st.servers);
     case Op::noop: return Packet{Op::noop, {}};
+    // amuleweb asks these on every page: mulenet downloads, uploads and shares
+    // nothing, so the true answer is an empty list (not a failure it would trip on).
+    case Op::get_dload_queue: return Packet{Op::dload_queue, {}};
+    case Op::get_uload_queue: return Packet{Op::uload_queue, {}};
+    case Op::get_wait_queue: return Packet{Op::wait_queue, {}};
+    case Op::get_shared_files: return Packet{Op::shared_files, {}};
     default:
       return failed_answer(fmt::format("mulenet does not serve this request (EC opcode 0x{:02X}): it answers "
                                        "status, connection state and the server list",

@@ -32,7 +32,9 @@ struct AmuleReading {
 };
 
 // Reads aMule's state. With EC off in amule.conf nothing is sent (not_enabled).
+// No default for `options`: GCC 12 miscompiles a braced default argument in a
+// co_await expression.
 boost::asio::awaitable<AmuleReading> read_amule(proxy::Dialer& dialer, const config::Settings& settings,
-                                                EcClientOptions options = {});
+                                                EcClientOptions options);
 
 }  // namespace mulenet::ec

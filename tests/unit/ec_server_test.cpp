@@ -360,3 +360,36 @@ TEST(EcServer, ClientsBeyondTheLimitAreTurnedAway)
   for (const std::string& line : served.log) said = said || line.find("clients are connected already") != std::string::npos;
   EXPECT_TRUE(said);
 }
+
+TEST(EcServer, OneSessionManyRequestsEachItsAnswer)
+{
+  Served served;
+  std::vector<Op> got;
+  std::string failed_words;
+  asio::co_spawn(
+      served.io,
+      [&]() -> asio::awaitable<void> {
+        proxy::Dialer dialer(co_await asio::this_coro::executor, std::nullopt, false);
+        const auto target = *proxy::parse_target("127.0.0.1:" + std::to_string(served.server->port()));
+        const EcClientOptions options;  // named: GCC 12 mishandles braced temporaries in co_await
+        EcLogin login = co_await EcSession::open(dialer, target, kSecretMd5, options);
+        // amuleweb's page requests: empty lists (we share nothing), then the state, then one we do not serve.
+        const std::vector<Op> ops{Op::get_dload_queue, Op::get_uload_queue, Op::get_wait_queue, Op::get_shared_files,
+                                  Op::get_connstate, Op::noop, Op::kad_start};
+        if (login.session) {
+          for (const Op op : ops) {
+            Packet request{op, {}};
+            EcAnswer a = co_await login.session->ask(std::move(request));
+            if (a.packet) got.push_back(a.packet->opcode);
+            else if (a.code == make_error_code(EcErrc::request_failed)) failed_words = a.detail;
+          }
+        }
+        served.server->stop();
+      },
+      [](std::exception_ptr) {});
+  served.io.run_for(10s);
+  const std::vector<Op> expected{Op::dload_queue, Op::uload_queue, Op::wait_queue, Op::shared_files, Op::misc_data,
+                                 Op::noop};
+  EXPECT_EQ(got, expected);
+  EXPECT_NE(failed_words.find("does not serve"), std::string::npos) << failed_words;
+}

@@ -143,7 +143,9 @@ smoke_check "the last line says they were removed" bash -c "tail -n 3 '$log' | g
 source "$LAB_HOME/lib/kad.bash"
 wan_dir="$conf_dir/wan"
 mkdir -p "$wan_dir"
-printf '[eMule]\nPort=4961\nUDPPort=4965\n[mulenet]\nStatusPort=%s\n' "$status_port" >"$wan_dir/amule.conf"
+wan_ec_pw=mulenet-wan-ec
+printf '[eMule]\nPort=4961\nUDPPort=4965\n[ExternalConnect]\nAcceptExternalConnections=1\nECPort=4962\nECPassword=%s\n[mulenet]\nStatusPort=%s\n' \
+  "$(printf '%s' "$wan_ec_pw" | md5sum | cut -c1-32)" "$status_port" >"$wan_dir/amule.conf"
 cp "$conf_dir/server.met" "$wan_dir/server.met"
 lab_kad_nodes_dat "$wan_dir/nodes.dat" 6 5 4 3 2
 touch -d '-1 hour' "$wan_dir/nodes.dat"  # as by an aMule that ran an hour ago (no UDP flows left)
@@ -160,6 +162,12 @@ smoke_check "WAN: a High ID at its own address" bash -c "$(declare -f wapi wstat
   wstatus | jqt '.ed2k.state == \"high-id\"' >/dev/null"
 smoke_check "WAN: the TCP and Kad UDP ports verified open from outside" bash -c "$(declare -f wapi wstatus); LAB=$LAB status_port=$status_port
   wstatus | jqt '[.ports[] | select(.state == \"verified-open\") | .name] | sort == [\"ed2k-tcp\", \"kad-udp\"]' >/dev/null"
+# What amulecmd shows of it over EC is what its API says: Kad open, High ID.
+mkdir -p "$SMOKE_TMP/home"
+out=$("$LAB" exec daemon env HOME="$SMOKE_TMP/home" timeout 10 amulecmd -h 127.0.0.1 -p 4962 -P "$wan_ec_pw" -c status 2>&1)
+echo "$out"
+smoke_check "WAN: amulecmd status shows the daemon's Kad connected and open, as its API" \
+  bash -c 'grep -q "Kad: Connected (ok)" <<<"$1" && grep -q "with HighID" <<<"$1"' _ "$out"
 token=$(wapi "http://127.0.0.1:$status_port/" | sed -nE 's/.*name="mulenet-token" content="([0-9a-f]+)".*/\1/p')
 smoke_check "WAN: the page carries a token" test -n "$token"
 checks_before=$(grep -c 'Kad: connected, TCP' "$wlog")

@@ -68,6 +68,21 @@ smoke_check "the daemon logs the refused login with the peer's address" grep -qE
 out=$("$LAB" exec lan "$MULENET" --config "$conf" amule status --json 2>/dev/null)
 smoke_check "mulenet amule status reads mulenet run over EC: the same eD2k state" \
   jqt '.source == "amule-ec" and .ed2k.state == "'"$state"'" and (.amule.version | startswith("mulenet"))' <<<"$out"
+# Stock amuleweb (Debian amule-daemon) on top: its status frame shows our ID.
+if command -v amuleweb >/dev/null; then
+  "$LAB" exec lan env HOME="$SMOKE_TMP/home" timeout 60 amuleweb -h "$LAB_LAN_IP" -p 4932 -P "$ec_pw" -s 4980 -A web-admin \
+    -t default >"$SMOKE_TMP/amuleweb.log" 2>&1 &
+  SMOKE_PIDS+=("$!")
+  web() { "$LAB" exec lan curl -s --max-time 8 -c "$SMOKE_TMP/jar" -b "$SMOKE_TMP/jar" "$@"; }
+  web_up() { web -o /dev/null "http://127.0.0.1:4980/"; }
+  lab_wait_for "amuleweb" 15 web_up || true
+  web -d pass=web-admin -o /dev/null "http://127.0.0.1:4980/"
+  frame=$(web "http://127.0.0.1:4980/stats.php" | sed 's/<[^>]*>/ /g' | tr -s ' \n' ' ')
+  echo "amuleweb status frame: ${frame: -200}"
+  smoke_check "amuleweb's status frame shows our eD2k ID ($state) and the server" \
+    grep -qE "Connected with ${state%%-id} ID to .*203\.0\.113\.10:4661" <<<"$frame"
+  smoke_check "amuleweb's status frame: Kad disconnected (--no-kad)" grep -q "Kad : Disconnected" <<<"$frame"
+fi
 smoke_check "the EC password's MD5 is nowhere in the daemon's log" bash -c '! grep -qi "$1" "$2"' _ "$ec_md5" "$log"
 
 mkdir -p "$SMOKE_TMP/nopw"
