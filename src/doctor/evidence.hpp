@@ -81,6 +81,7 @@ struct KadEvidence {
 // its own eD2k ID and Kad state replace the checks that need those ports.
 struct AmuleEvidence {
   std::vector<std::string> held;  // "4662/tcp (ed2k-tcp)": the ports aMule (or an unseen program) holds
+  std::string holder;             // "amuled", "amule", "mulenet" (its daemon); empty when not visible
   bool asked = false;             // EC was tried (false: aMule holds none of our ports)
   ec::AmuleReading reading;       // reading.state set: aMule answered
   bool replaces_ed2k = false;     // aMule is on eD2k: the doctor did not log in beside it

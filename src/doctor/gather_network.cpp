@@ -72,8 +72,10 @@ asio::awaitable<void> gather_router(const std::filesystem::path& config_path, st
 asio::awaitable<void> gather_amule(const GatherOptions& o, Evidence& ev)
 {
   for (const PortEvidence& pe : ev.ports)
-    if (held_by_amule(pe))
+    if (held_by_amule(pe)) {
       ev.amule.held.push_back(fmt::format("{}/{} ({})", pe.port.port, config::to_string(pe.port.protocol), pe.port.name));
+      if (ev.amule.holder.empty() && pe.holder) ev.amule.holder = pe.holder->command;
+    }
   if (ev.amule.held.empty()) co_return;
   say(o, "asking the running aMule over EC");
   ev.amule.asked = true;

@@ -9,30 +9,45 @@ namespace mulenet::ec {
 namespace {
 
 // Header integers: fixed-width big-endian, or FSS-UTF numbers (flag 0x02).
+// Writes the header integers in one framing. A value that framing cannot
+// carry (over its field's `width` bytes, or over 0x7FFFFFFF as an FSS-UTF
+// number: e.g. more than 65535 tags under one parent) makes the whole packet unencodable,
+// never a frame with a silently cut or mixed-width number.
 class HeaderWriter {
  public:
   explicit HeaderWriter(bool utf8) : utf8_(utf8) {}
-  void number(std::uint32_t value, std::size_t width)
+  void number(std::uint64_t value, std::size_t width)
   {
-    if (utf8_ && append_utf8_number(out_, value)) return;
+    // The field's own size bounds it in both framings (aMule reads a count
+    // into 16 bits even when it came as an FSS-UTF number).
+    if (width < 8 && value >> (8 * width) != 0) {
+      ok_ = false;
+      return;
+    }
+    if (utf8_) {
+      if (value > 0x7FFFFFFFu || !append_utf8_number(out_, static_cast<std::uint32_t>(value))) ok_ = false;
+      return;
+    }
     for (std::size_t i = width; i > 0; --i) out_.push_back(static_cast<std::uint8_t>(value >> (8 * (i - 1))));
   }
   void raw(const Bytes& data) { out_.insert(out_.end(), data.begin(), data.end()); }
+  [[nodiscard]] bool ok() const { return ok_; }
   Bytes take() { return std::move(out_); }
 
  private:
   bool utf8_;
+  bool ok_ = true;
   Bytes out_;
 };
 
 void write_tag(HeaderWriter& w, const Tag& t)
 {
   const bool has_children = !t.children.empty();
-  w.number(static_cast<std::uint32_t>(t.name << 1 | (has_children ? 1 : 0)), 2);
+  w.number(static_cast<std::uint32_t>(t.name) << 1 | (has_children ? 1u : 0u), 2);
   w.number(static_cast<std::uint32_t>(t.type), 1);
-  w.number(static_cast<std::uint32_t>(t.logical_length()), 4);
+  w.number(t.logical_length(), 4);
   if (has_children) {
-    w.number(static_cast<std::uint32_t>(t.children.size()), 2);
+    w.number(t.children.size(), 2);
     for (const Tag& c : t.children) write_tag(w, c);
   }
   w.raw(t.data);
@@ -186,14 +201,15 @@ Bytes encode_body(const Packet& packet, bool utf8_numbers)
 {
   HeaderWriter w(utf8_numbers);
   w.number(static_cast<std::uint32_t>(packet.opcode), 1);
-  w.number(static_cast<std::uint32_t>(packet.tags.size()), 2);
+  w.number(packet.tags.size(), 2);
   for (const Tag& t : packet.tags) write_tag(w, t);
-  return w.take();
+  return w.ok() ? w.take() : Bytes{};
 }
 
 Bytes encode_frame(const Packet& packet, std::uint32_t flags)
 {
   Bytes body = encode_body(packet, (flags & kFlagUtf8Numbers) != 0);
+  if (body.empty()) return {};  // unencodable (a body always holds at least the opcode and count)
   if (flags & kFlagZlib) {
     if (auto packed = net::deflate_best(body)) {
       body = std::move(*packed);

@@ -53,14 +53,15 @@ struct Decoded {
                                   const DecodeLimits& limits = {});
 
 // A whole frame (header and body) with these flags (kFlagBase, maybe
-// kFlagZlib and/or kFlagUtf8Numbers). Zlib is left out if it fails.
+// kFlagZlib and/or kFlagUtf8Numbers). Zlib is left out if it fails. Empty
+// when the packet cannot be framed so (a count or length too large for it).
 [[nodiscard]] Bytes encode_frame(const Packet& packet, std::uint32_t flags);
 
 // The flags aMule's WritePacket chooses: zlib for bodies over 1 KiB when the
 // peer can inflate, else UTF-8 numbers when it reads them, else neither.
 [[nodiscard]] std::uint32_t choose_flags(std::size_t body_size, bool peer_can_zlib, bool peer_can_utf8_numbers);
 
-// The body alone (used by choose_flags callers to learn the size).
+// The body alone (used by choose_flags callers to learn the size); empty when unencodable.
 [[nodiscard]] Bytes encode_body(const Packet& packet, bool utf8_numbers);
 
 }  // namespace mulenet::ec

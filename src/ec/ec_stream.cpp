@@ -61,6 +61,7 @@ asio::awaitable<std::string> EcStream::write(const Packet& packet, std::uint32_t
                                              std::chrono::milliseconds timeout)
 {
   const Bytes frame = encode_frame(packet, flags);
+  if (frame.empty()) co_return "the packet is too large for an EC frame (more than 65535 tags in one list)";
   auto send = [&]() -> asio::awaitable<boost::system::error_code> {
     auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(frame), asio::as_tuple(asio::use_awaitable));
     co_return ec;

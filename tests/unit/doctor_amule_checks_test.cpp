@@ -186,6 +186,9 @@ TEST(DoctorAmule, UnreadableSaysWhyWithTheFix)
   EXPECT_EQ(fs[0].fix, std::string(ec::fix_for(ec::EcErrc::wrong_password)));
   EXPECT_NE(fs[0].evidence.find("UDP 4672, which aMule holds"), std::string::npos) << fs[0].evidence;
 
+  ev.amule.holder = "mulenet";  // mulenet's own daemon serves EC too
+  EXPECT_EQ(run(ev)[0].title.rfind("mulenet run is running", 0), 0u) << run(ev)[0].title;
+
   ev.amule.reading.code = ec::EcErrc::not_enabled;
   const auto off = run(ev);
   ASSERT_EQ(off.size(), 1u);

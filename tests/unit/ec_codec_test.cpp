@@ -224,4 +224,16 @@ TEST(EcTag, ValuesReadOnlyFromTheirTypes)
 }
 
 }  // namespace
+TEST(EcCodec, APacketTooLargeForItsFieldsIsNotFramedAtAll)
+{
+  Packet many{Op::server_list, {}};
+  many.tags.resize(70'000, Tag::u8(tag::server, 1));  // aMule 2.3.3 counts tags in 16 bits
+  EXPECT_TRUE(encode_frame(many, kFlagBase).empty());
+  EXPECT_TRUE(encode_frame(many, kFlagBase | kFlagUtf8Numbers).empty());
+  many.tags.resize(65'535);
+  EXPECT_FALSE(encode_frame(many, kFlagBase).empty());
+  Packet odd_name{Op::noop, {Tag::u8(0x8000, 1)}};  // name << 1 needs 17 bits
+  EXPECT_TRUE(encode_frame(odd_name, kFlagBase).empty());
+}
+
 }  // namespace mulenet::ec

@@ -21,12 +21,18 @@ std::string held_list(const AmuleEvidence& a)
   return list;
 }
 
+// Who answers EC here: aMule, or mulenet's own daemon (`mulenet run` serves EC too).
+std::string who(const AmuleEvidence& a)
+{
+  return a.holder == "mulenet" ? "mulenet run" : "aMule";
+}
+
 // Where the verdicts come from, in the words of every finding's evidence.
 std::string source(const AmuleEvidence& a)
 {
   const auto& r = a.reading;
-  return fmt::format("read from aMule{} over EC at {} (what `amulecmd -c status` shows)",
-                     r.version.empty() ? "" : " " + r.version, r.where);
+  return fmt::format("read from {}{} over EC at {} (what `amulecmd -c status` shows)", who(a),
+                     r.version.empty() || r.version.starts_with("mulenet") ? "" : " " + r.version, r.where);
 }
 
 std::string server_text(const ec::AmuleState& s)
@@ -54,8 +60,8 @@ Finding unreadable(const Evidence& ev)
   const std::string fix = std::string(is_ec ? ec::fix_for(errc) : "Check that aMule runs with External Connections on.");
   const Severity severity = errc == ec::EcErrc::not_enabled && is_ec ? Severity::info : Severity::warning;
   return {"amule.unreadable", severity,
-          fmt::format("aMule is running, but its own state could not be read over EC: {}", a.reading.detail),
-          fmt::format("aMule holds {}; EC at {}: {}. {}", held_list(a), a.reading.where.empty() ? "-" : a.reading.where,
+          fmt::format("{} is running, but its own state could not be read over EC: {}", who(a), a.reading.detail),
+          fmt::format("{} holds {}; EC at {}: {}. {}", who(a), held_list(a), a.reading.where.empty() ? "-" : a.reading.where,
                       a.reading.detail, lost_checks(ev)),
           fix};
 }
@@ -66,8 +72,8 @@ void ed2k_findings(const Evidence& ev, const ec::AmuleState& s, std::vector<Find
   if (s.ed2k != ec::AmuleEd2k::connected || !s.ed2k_id) {
     const bool connecting = s.ed2k == ec::AmuleEd2k::connecting;
     out.push_back({"amule.ed2k-not-connected", Severity::info,
-                   connecting ? "aMule reports: connecting to an eD2k server (no ID yet)"
-                              : "aMule reports: not connected to eD2k",
+                   connecting ? who(ev.amule) + " reports: connecting to an eD2k server (no ID yet)"
+                              : who(ev.amule) + " reports: not connected to eD2k",
                    source(a),
                    connecting ? "Run the doctor again in a minute, when aMule has its ID."
                               : "Connect aMule to a server (amulecmd -c \"connect\", or the Networks window) to see "
@@ -77,12 +83,12 @@ void ed2k_findings(const Evidence& ev, const ec::AmuleState& s, std::vector<Find
   const std::uint32_t id = *s.ed2k_id;
   const std::string evidence = fmt::format("{}: connected to {}, ID {}", source(a), server_text(s), id);
   if (s.high_id().value_or(false)) {
-    out.push_back({"amule.high-id", Severity::ok, "aMule reports: High ID from " + server_text(s), evidence, ""});
+    out.push_back({"amule.high-id", Severity::ok, who(ev.amule) + " reports: High ID from " + server_text(s), evidence, ""});
     return;
   }
   LowIdFacts facts;
   facts.id_prefix = "amule";
-  facts.subject = "aMule reports a Low ID from " + server_text(s);
+  facts.subject = who(ev.amule) + " reports a Low ID from " + server_text(s);
   facts.evidence = evidence + " (a Low ID: below 16777216)";
   facts.via_proxy = ev.settings.proxy.enabled;
   out.push_back(low_id_finding(ev, facts));
@@ -115,29 +121,29 @@ std::string kad_fix(const Evidence& ev, bool tcp, bool udp)
 void kad_findings(const Evidence& ev, const ec::AmuleState& s, std::vector<Finding>& out)
 {
   if (s.kad == ec::AmuleKad::not_running) {
-    out.push_back({"amule.kad-not-running", Severity::info, "aMule reports: Kad is not running", source(ev.amule),
+    out.push_back({"amule.kad-not-running", Severity::info, who(ev.amule) + " reports: Kad is not running", source(ev.amule),
                    "Connect Kad in aMule (Networks > Kad) to see whether it is open."});
     return;
   }
   if (s.kad == ec::AmuleKad::running_not_connected) {
     out.push_back({"amule.kad-connecting", Severity::info,
-                   "aMule reports: Kad is still connecting, so open or firewalled is not known yet", source(ev.amule),
+                   who(ev.amule) + " reports: Kad is still connecting, so open or firewalled is not known yet", source(ev.amule),
                    "Run the doctor again in a few minutes."});
     return;
   }
   const bool tcp = s.kad_tcp_firewalled.value_or(false);
   const bool udp = s.kad_udp_firewalled.value_or(false);
   if (!tcp && !udp && s.kad_tcp_firewalled && s.kad_udp_firewalled) {
-    out.push_back({"amule.kad-open", Severity::ok, "aMule reports: Kad open (TCP and UDP)", kad_evidence(ev, s), ""});
+    out.push_back({"amule.kad-open", Severity::ok, who(ev.amule) + " reports: Kad open (TCP and UDP)", kad_evidence(ev, s), ""});
     return;
   }
   if (!tcp && !udp) {  // connected, but aMule did not say one of them
-    out.push_back({"amule.kad-unknown", Severity::info, "aMule reports Kad connected, but not whether it is open",
+    out.push_back({"amule.kad-unknown", Severity::info, who(ev.amule) + " reports Kad connected, but not whether it is open",
                    kad_evidence(ev, s), ""});
     return;
   }
   const std::string which = tcp && udp ? "TCP and UDP firewalled" : tcp ? "TCP firewalled" : "UDP firewalled";
-  out.push_back({"amule.kad-firewalled", Severity::warning, "aMule reports: Kad " + which, kad_evidence(ev, s),
+  out.push_back({"amule.kad-firewalled", Severity::warning, who(ev.amule) + " reports: Kad " + which, kad_evidence(ev, s),
                  kad_fix(ev, tcp, udp)});
 }
 
@@ -148,10 +154,10 @@ void replaced(const AmuleEvidence& a, std::vector<Finding>& out)
   const std::string what = a.replaces_ed2k && a.replaces_kad ? "the eD2k login and the Kad check"
                      : a.replaces_ed2k                  ? "the eD2k login"
                                                         : "the Kad check";
-  std::string why = fmt::format("aMule holds {}.", held_list(a));
+  std::string why = fmt::format("{} holds {}.", who(a), held_list(a));
   if (a.replaces_kad) why += " The Kad check needs the Kad port.";
   if (a.replaces_ed2k) why += " A second eD2k login with aMule's user hash beside its own session would disturb it.";
-  out.push_back({"amule.replaces-checks", Severity::info, "aMule is running: its own reports stand in for " + what,
+  out.push_back({"amule.replaces-checks", Severity::info, who(a) + " is running: its own reports stand in for " + what,
                  why, "For the doctor's own, independent checks, stop aMule and run it again."});
 }
 
