@@ -55,6 +55,11 @@ Description describe(Ed2kErrc e) noexcept
     case Ed2kErrc::connection_lost:
       return {"connection-lost", "the server closed the connection",
               "Servers drop clients when they restart or are full: connect to the same or another server again."};
+    case Ed2kErrc::low_id_despite_forwarding:
+      return {"low-id-despite-forwarding", "the server gave a Low ID although the router forwards our TCP port",
+              "Such a server is overloaded or misconfigured (Network Connectivity: connect to another server); "
+              "mulenet moves on to the next one of server.met. If every server gives a Low ID, the port is not "
+              "reachable after all: run mulenet doctor."};
   }
   return {"unknown", "unknown eD2k error", ""};
 }

@@ -26,6 +26,7 @@ enum class Ed2kErrc {
   broken_answer,         // the server sent a packet that cannot be parsed
   // A session held after the login.
   connection_lost,       // the server closed the connection (or it broke)
+  low_id_despite_forwarding,  // a Low ID while our TCP port is forwarded: the next server is tried
 };
 
 [[nodiscard]] const std::error_category& ed2k_category() noexcept;

@@ -30,7 +30,12 @@ asio::awaitable<void> ServerKeeper::pause(std::chrono::seconds how_long)
   co_await pause_.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
-asio::awaitable<bool> ServerKeeper::try_server(const proxy::Target& server)
+bool ServerKeeper::leave_low_id(std::uint32_t id, bool last) const
+{
+  return is_low_id(id) && !last && options_.port_should_be_open && options_.port_should_be_open();
+}
+
+asio::awaitable<ServerKeeper::Outcome> ServerKeeper::try_server(const proxy::Target& server, bool last)
 {
   now_ = ServerConnection{ConnectionState::connecting, server, std::nullopt};
   report();
@@ -38,19 +43,26 @@ asio::awaitable<bool> ServerKeeper::try_server(const proxy::Target& server)
   using namespace boost::asio::experimental::awaitable_operators;
   auto raced = co_await (login_and_stay(*services_.dialer, server, options_.login, options_.login_timeout) ||
                          stopped_.async_wait(asio::as_tuple(asio::use_awaitable)));
-  if (stopping_ || raced.index() != 0) co_return false;
+  if (stopping_ || raced.index() != 0) co_return Outcome::no_id;
   LoginSession session = std::move(std::get<0>(raced));
   if (!session.result.id) {
     now_ = ServerConnection{};
     report(server.str() + ": " + session.result.error, session.result.code);
-    co_return false;
+    co_return Outcome::no_id;
   }
   now_ = ServerConnection{ConnectionState::connected, server, session.result.id->id};
   report();
+  if (leave_low_id(session.result.id->id, last)) {
+    if (session.stream) session.stream->close();
+    now_ = ServerConnection{};
+    report(server.str() + ": a Low ID although the router forwards our TCP port; trying the next server",
+           Ed2kErrc::low_id_despite_forwarding);
+    co_return Outcome::low_id_left;
+  }
   if (!session.stream) {  // an ID, and the connection gone at once (or broken packets after it)
     now_ = ServerConnection{};
     report(server.str() + ": the server dropped the connection right after the login", Ed2kErrc::connection_lost);
-    co_return true;
+    co_return Outcome::held;
   }
   stream_ = session.stream.get();
   const SessionEnd end = co_await hold_session(*session.stream, [this](const SessionUpdate& u) {
@@ -59,10 +71,10 @@ asio::awaitable<bool> ServerKeeper::try_server(const proxy::Target& server)
     report();
   });
   stream_ = nullptr;
-  if (stopping_) co_return true;
+  if (stopping_) co_return Outcome::held;
   now_ = ServerConnection{};
   report(server.str() + ": " + end.why, end.code);
-  co_return true;
+  co_return Outcome::held;
 }
 
 asio::awaitable<void> ServerKeeper::run()
@@ -70,10 +82,10 @@ asio::awaitable<void> ServerKeeper::run()
   std::chrono::seconds next_pause = options_.first_pause;
   for (unsigned round = 0; !stopping_ && round < options_.max_rounds; ++round) {
     bool held = false;
-    for (const proxy::Target& server : options_.servers) {
+    for (std::size_t i = 0; i < options_.servers.size() && !held; ++i) {
       if (stopping_) co_return;
-      held = co_await try_server(server);
-      if (held) break;  // held until it ended: start again from the first server
+      const Outcome outcome = co_await try_server(options_.servers[i], i + 1 == options_.servers.size());
+      held = outcome == Outcome::held;  // held until it ended: start again from the first server
     }
     if (stopping_) co_return;
     // A lost session is tried again soon; a round where no server gave an ID

@@ -5,8 +5,11 @@
 // closes; then the next one, after a pause that grows while none answers.
 // Every change is reported through the callback, none after stop().
 //
-// Today: login, hold, move on. aMule's Low-ID policy (try another server
-// while the port should be open) and its keep-alive come with `mulenet run`.
+// A Low ID while our TCP port should be open (the owner says: the router
+// forwards it) is the server's fault, as the seeds say ("overloaded or
+// misconfigured: connect to another server"): that server is left for the
+// next one. The last server of a round is held even with a Low ID: a Low ID
+// beats no server at all, and the next round tries the others again.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -42,6 +45,9 @@ struct KeeperOptions {
   std::chrono::seconds first_pause{30};   // after a round of servers that gave no ID, or a lost session
   std::chrono::seconds longest_pause{900};
   unsigned max_rounds = 100'000;          // a bound on the loop
+  // True while our TCP port should be reachable from outside (mapped by the
+  // router, or seen open): then a Low ID sends us to the next server.
+  std::function<bool()> port_should_be_open;
 };
 
 class ServerKeeper {
@@ -62,7 +68,10 @@ class ServerKeeper {
   [[nodiscard]] const ServerConnection& connection() const { return now_; }
 
  private:
-  boost::asio::awaitable<bool> try_server(const proxy::Target& server);  // true: it gave an ID (and was held)
+  enum class Outcome { no_id, low_id_left, held };
+  // `last`: the last server of this round (held even with a Low ID).
+  boost::asio::awaitable<Outcome> try_server(const proxy::Target& server, bool last);
+  [[nodiscard]] bool leave_low_id(std::uint32_t id, bool last) const;
   boost::asio::awaitable<void> pause(std::chrono::seconds how_long);
   void report(const std::string& problem = {}, std::error_code code = {});
 

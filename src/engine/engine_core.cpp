@@ -380,6 +380,13 @@ void Core::start_ed2k()
   ko.servers = servers.servers;
   ko.login.user_hash = identity_.user_hash;
   ko.login.tcp_port = config_.settings.tcp_port;
+  // The router forwards our TCP port as it is (or a peer got through): a Low ID
+  // then is the server's fault, and the keeper moves on to the next server.
+  ko.port_should_be_open = [this] {
+    for (const PortStatus& p : status_.ports)
+      if (p.name == "ed2k-tcp") return p.state == PortState::mapped || p.state == PortState::verified_open;
+    return false;
+  };
   keeper_ = std::make_unique<ed2k::ServerKeeper>(executor_, services_->ed2k, ko);
   keeper_->on_change([this](const ed2k::ServerConnection& now, const std::string& problem, std::error_code code) {
     on_ed2k_change(now, problem, code);

@@ -79,7 +79,7 @@ TEST(ModuleErrors, EveryKadCodeHasANameAMessageAndAFix)
 TEST(ModuleErrors, EveryEd2kCodeHasANameAMessageAndAFix)
 {
   expect_complete<ed2k::Ed2kErrc>(static_cast<int>(ed2k::Ed2kErrc::port_unavailable),
-                                  static_cast<int>(ed2k::Ed2kErrc::connection_lost));
+                                  static_cast<int>(ed2k::Ed2kErrc::low_id_despite_forwarding));
   EXPECT_STREQ(ed2k::ed2k_category().name(), "mulenet.ed2k");
 }
 
