@@ -6,12 +6,14 @@
 #include <ctime>
 #include <iostream>
 #include <mutex>
+#include <set>
 
 #include <fmt/format.h>
 
 #include <mulenet/engine.hpp>
 
 #include "command.hpp"
+#include "config/port_plan.hpp"
 #include "ed2k/server_met.hpp"
 #include "exit_codes.hpp"
 #include "net/port_holder.hpp"
@@ -87,9 +89,60 @@ void say(const GlobalOptions& g, const std::string& text)
   if (!g.json) std::cerr << now_text() << " " << text << std::endl;
 }
 
-// Runs one Engine until a signal; true: SIGHUP (run again with the re-read config).
-bool run_until_signal(const GlobalOptions& g, const EngineOptions& options, const std::optional<std::string>& ec_address,
-                      const sigset_t& signals, int& exit_code)
+// What a re-read amule.conf changes for the daemon, in words: the ports that
+// come and go, and which other settings differ.
+std::string what_changed(const config::Settings& was, const config::Settings& now)
+{
+  auto ports = [](const config::Settings& s) {
+    std::set<std::string> out;
+    for (const config::PlannedPort& p : config::make_port_plan(s).ports)
+      if (p.active && p.upnp) out.insert(fmt::format("{}/{} ({})", p.port, config::to_string(p.protocol), p.name));
+    return out;
+  };
+  const auto before = ports(was), after = ports(now);
+  std::vector<std::string> parts;
+  for (const std::string& p : after)
+    if (!before.contains(p)) parts.push_back("to forward now: " + p);
+  for (const std::string& p : before)
+    if (!after.contains(p)) parts.push_back("no longer forwarded: " + p);
+  if (was.proxy != now.proxy) parts.push_back("the proxy settings");
+  if (was.ec_enabled != now.ec_enabled || was.ec_port != now.ec_port || was.ec_address != now.ec_address ||
+      was.ec_password_md5 != now.ec_password_md5)
+    parts.push_back("External Connections");
+  if (was.status_address != now.status_address || was.status_port != now.status_port)
+    parts.push_back("the status page's address");
+  if (parts.empty()) parts.push_back("other settings mulenet uses");
+  std::string text;
+  for (const std::string& p : parts) text += (text.empty() ? "" : "; ") + p;
+  return text;
+}
+
+enum class AfterSignal { stop, restart };
+
+// SIGHUP: re-read amule.conf. Nothing changed, or a file that cannot be used
+// now (a typo while editing): the daemon keeps running as it is, and says so.
+// Otherwise the services restart with the new settings.
+bool reload_needs_restart(const GlobalOptions& g, const config::Settings& running)
+{
+  int code = kExitOk;
+  const auto fresh = load_valid_settings(g, code);
+  if (!fresh) {
+    say(g, "SIGHUP: amule.conf cannot be used as it is now (see above); the daemon keeps running with the "
+           "settings it started with. Fix it and send SIGHUP again");
+    return false;
+  }
+  if (*fresh == running) {
+    say(g, "SIGHUP: amule.conf re-read; nothing mulenet uses changed, so everything is kept as it runs");
+    return false;
+  }
+  say(g, "SIGHUP: amule.conf changed (" + what_changed(running, *fresh) +
+             "): the services restart with it, ports no longer wanted are removed from the router");
+  return true;
+}
+
+// Runs one Engine until SIGINT/SIGTERM, or a SIGHUP that changed amule.conf.
+AfterSignal run_until_signal(const GlobalOptions& g, const EngineOptions& options, const config::Settings& settings,
+                             const std::optional<std::string>& ec_address, const sigset_t& signals, int& exit_code)
 {
   Engine engine(options);
   bool mappings_left = false;
@@ -103,7 +156,7 @@ bool run_until_signal(const GlobalOptions& g, const EngineOptions& options, cons
   } catch (const EngineError& e) {
     report_error(g, "cannot-start", e.what());
     exit_code = kExitProblems;
-    return false;
+    return AfterSignal::stop;
   }
   if (const auto port = engine.status_page_port())
     say(g, fmt::format("status page: http://{}:{}/ (mulenet status asks it); PID {}; Ctrl-C stops and removes our "
@@ -114,12 +167,14 @@ bool run_until_signal(const GlobalOptions& g, const EngineOptions& options, cons
                        *ec_address, ec_address->substr(0, ec_address->rfind(':')),
                        ec_address->substr(ec_address->rfind(':') + 1)));
   int signal = 0;
-  sigwait(&signals, &signal);
-  say(g, signal == SIGHUP ? "SIGHUP: re-reading amule.conf (the mappings are made again as it says)"
-                          : "stopping: removing our mappings from the router");
+  for (int hups = 0; hups < 1'000'000; ++hups) {  // bounded: a SIGHUP that changes nothing keeps it running
+    sigwait(&signals, &signal);
+    if (signal != SIGHUP || reload_needs_restart(g, settings)) break;
+  }
+  if (signal != SIGHUP) say(g, "stopping: removing our mappings from the router");
   engine.stop(std::chrono::seconds(10));
   exit_code = mappings_left ? kExitProblems : kExitOk;
-  return signal == SIGHUP;
+  return signal == SIGHUP ? AfterSignal::restart : AfterSignal::stop;
 }
 
 int run_daemon(const GlobalOptions& g, const RunOptions& o)
@@ -156,7 +211,9 @@ int run_daemon(const GlobalOptions& g, const RunOptions& o)
                                    "{}:{}", settings->ec_address.empty() ? "127.0.0.1" : settings->ec_address,
                                    settings->ec_port))
                              : std::nullopt;
-    if (!run_until_signal(g, engine_options(g, o, *settings, !held), ec_address, signals, exit_code)) break;
+    if (run_until_signal(g, engine_options(g, o, *settings, !held), *settings, ec_address, signals, exit_code) ==
+        AfterSignal::stop)
+      break;
   }
   return exit_code;
 }
@@ -193,7 +250,9 @@ std::vector<Command> make_run_commands(CLI::App& root, GlobalOptions& g)
       "Status page and JSON API: http://127.0.0.1:4715/ ([mulenet] StatusAddress/StatusPort); GET /api/status,\n"
       "GET /api/events (Server-Sent Events). `mulenet status` prints it.\n"
       "Log: one line per event on stderr; with --json one JSON object per line on stdout.\n"
-      "SIGHUP re-reads amule.conf. One daemon per amule.conf (mulenet-run.lock next to it).\n"
+      "SIGHUP re-reads amule.conf: nothing changed, or a file broken while editing: kept as it runs (said);\n"
+      "changed: the ports that come and go are named and the services restart with it.\n"
+      "One daemon per amule.conf (mulenet-run.lock next to it).\n"
       "Exit code: 0 stopped with every mapping removed, 2 could not start or mappings left (in the\n"
       "journal: the next start removes them), 3 amule.conf invalid, 4 amule.conf unreadable.");
   return {{run, [&g, o] { return run_daemon(g, *o); }}};

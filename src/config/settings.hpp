@@ -17,6 +17,8 @@ struct ProxySettings {
   std::string user;                      // [Proxy] ProxyUser
   std::string password;                  // [Proxy] ProxyPassword -- a secret: never print it
   bool strict = false;                   // [mulenet] ProxyStrict
+
+  bool operator==(const ProxySettings&) const = default;
 };
 
 struct Settings {
@@ -54,6 +56,9 @@ struct Settings {
 
   // The eD2k server UDP socket is always the TCP port + 3 (aMule's Port+3 rule).
   [[nodiscard]] std::uint32_t server_udp_port() const { return std::uint32_t{tcp_port} + 3; }
+
+  // Equal: nothing mulenet reads from amule.conf differs (`mulenet run` on SIGHUP).
+  bool operator==(const Settings&) const = default;
 };
 
 [[nodiscard]] const char* to_string(ProxyType type);     // "socks5", ... (URL schemes, JSON)
