@@ -47,6 +47,9 @@ for tool in jq python3 curl; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/install-deps.sh)" >&2; exit 64; }
 done
 WORK=$(mktemp -d)
+# A copy of its own: a rebuild during the run must not swap the binary under it.
+cp "$MULENET" "$WORK/mulenet"
+MULENET=$WORK/mulenet
 cleanup() {
   pkill -TERM -f "mulenet --config $WORK/" 2>/dev/null || true
   sleep 1
@@ -57,12 +60,15 @@ trap cleanup EXIT
 log() { echo "bench: $*" >&2; }
 now() { date +%s.%N; }
 since() { python3 -c "print(round($(now) - $1, 3))"; }
-# wait_until SECONDS COMMAND...: polls every 50 ms; prints the seconds since T0 or "null".
+# wait_until SECONDS COMMAND...: polls every 50 ms until a wall-clock
+# deadline; prints the seconds since T0, or "null" when the time ran out.
 wait_until() {
-  local cap=$1 i
+  local cap=$1 deadline i
   shift
+  deadline=$(python3 -c "print($(now) + $cap)")
   for ((i = 0; i < cap * 20; i++)); do
     if "$@" >/dev/null 2>&1; then since "$T0"; return 0; fi
+    python3 -c "import sys, time; sys.exit(time.time() > $deadline)" || break
     sleep 0.05
   done
   echo null

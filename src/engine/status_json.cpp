@@ -5,6 +5,8 @@
 #include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
+#include "engine/status_findings.hpp"
+
 namespace mulenet {
 namespace {
 
@@ -17,6 +19,19 @@ json::value opt(const std::optional<T>& v)
   if (!v) return nullptr;
   if constexpr (std::is_enum_v<T>) return json::value(std::string(to_string(*v)));
   else return json::value_from(*v);
+}
+
+// What is wrong and the fix, from the Status itself (engine/status_findings).
+json::array findings_json(const Status& s)
+{
+  json::array out;
+  for (const doctor::Finding& f : engine::status_findings(s))
+    out.push_back(json::object{{"id", f.id},
+                               {"severity", doctor::to_string(f.severity)},
+                               {"title", f.title},
+                               {"evidence", f.evidence},
+                               {"fix", f.fix}});
+  return out;
 }
 
 }  // namespace
@@ -83,6 +98,7 @@ void tag_invoke(json::value_from_tag, json::value& out, const Status& s)
                      {"ed2k", json::value_from(s.ed2k)},
                      {"kad", json::value_from(s.kad)},
                      {"proxy", opt(s.proxy)},
+                     {"findings", findings_json(s)},
                      {"updated_at", s.updated_at ? json::value(iso8601_utc(*s.updated_at)) : json::value(nullptr)}};
 }
 

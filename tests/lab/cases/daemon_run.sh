@@ -44,6 +44,8 @@ smoke_check "the router holds the three mappings" lab_wait_for "the three mappin
 smoke_check "a High ID through our own mapping" lab_wait_for "the High ID" 40 high_id_said
 smoke_check "the API says the three ports mapped or verified" bash -c "$(declare -f api status_json); status_port=$status_port LAB=$LAB
   status_json | jqt '[.ports[] | select(.selected and (.state == \"mapped\" or .state == \"verified-open\")) | .port] | sort == [4991, 4994, 4995]' >/dev/null"
+smoke_check "the API's findings: nothing wrong, with that evidence" bash -c "$(declare -f api status_json); status_port=$status_port LAB=$LAB
+  status_json | jqt '.findings[0].id == \"daemon.nothing-wrong\" and .findings[0].severity == \"ok\"' >/dev/null"
 smoke_check "the TCP port verified open by the server's connect-back" bash -c "$(declare -f api status_json); status_port=$status_port LAB=$LAB
   status_json | jqt '.ports[] | select(.name == \"ed2k-tcp\") | .state == \"verified-open\"' >/dev/null"
 smoke_check "the log says it, one line per event" grep -qE 'eD2k: high-id \(ID [0-9]+\)' "$log"
@@ -76,6 +78,8 @@ if command -v chromium >/dev/null 2>&1; then
           --user-data-dir="$SMOKE_TMP/chromium" --timeout=5000 --window-size=1200,1000)
   dom=$("$LAB" exec lan timeout 60 "${chrome[@]}" --dump-dom "http://127.0.0.1:$status_port/" 2>/dev/null)
   smoke_check "Chromium: the rendered page shows the High ID" bash -c 'grep -q "High ID (" <<<"$1"' _ "$dom"
+  smoke_check "Chromium: the page's findings say nothing is wrong (High ID, ports verified or mapped)" \
+    bash -c 'grep -q "ok: Nothing wrong that the daemon can see" <<<"$1"' _ "$dom"
   smoke_check "Chromium: the rendered page lists the three ports" bash -c 'grep -q "4991/tcp (ed2k-tcp)" <<<"$1" && grep -q "4995/udp (kad-udp)" <<<"$1"' _ "$dom"
   smoke_check "Chromium: the TCP port shown verified open" bash -c 'grep -q "verified-open" <<<"$1"' _ "$dom"
   "$LAB" exec lan timeout 60 "${chrome[@]}" --screenshot="$artifacts/status-page.png" "http://127.0.0.1:$status_port/" >/dev/null 2>&1
