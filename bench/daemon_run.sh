@@ -58,17 +58,17 @@ cleanup() {
 }
 trap cleanup EXIT
 log() { echo "bench: $*" >&2; }
-now() { date +%s.%N; }
+now() { echo "$EPOCHREALTIME"; }  # bash 5: no process per poll
 since() { python3 -c "print(round($(now) - $1, 3))"; }
 # wait_until SECONDS COMMAND...: polls every 50 ms until a wall-clock
 # deadline; prints the seconds since T0, or "null" when the time ran out.
 wait_until() {
   local cap=$1 deadline i
   shift
-  deadline=$(python3 -c "print($(now) + $cap)")
+  deadline=$((${EPOCHREALTIME/./} + cap * 1000000))  # in microseconds
   for ((i = 0; i < cap * 20; i++)); do
     if "$@" >/dev/null 2>&1; then since "$T0"; return 0; fi
-    python3 -c "import sys, time; sys.exit(time.time() > $deadline)" || break
+    ((${EPOCHREALTIME/./} < deadline)) || break
     sleep 0.05
   done
   echo null

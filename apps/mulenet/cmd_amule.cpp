@@ -113,8 +113,9 @@ int run_amule_status(const GlobalOptions& g, const AmuleOptions& o)
   options.timeout = std::chrono::milliseconds(o.timeout_ms);
   options.client_version = MULENET_VERSION;
   net::run_to_end([&]() -> boost::asio::awaitable<void> {
-    proxy::Dialer dialer(co_await boost::asio::this_coro::executor, proxy::proxy_from_settings(settings->proxy),
-                         settings->proxy.strict);
+    const auto executor = co_await boost::asio::this_coro::executor;  // named: GCC 12 and co_await temporaries
+    const auto proxy = proxy::proxy_from_settings(settings->proxy);
+    proxy::Dialer dialer(executor, proxy, settings->proxy.strict);
     r = co_await ec::read_amule(dialer, *settings, options);
   });
   if (!r.state) return report_failure(g, r);

@@ -122,27 +122,36 @@ enum class AfterSignal { stop, restart };
 // SIGHUP: re-read amule.conf. Nothing changed, or a file that cannot be used
 // now (a typo while editing): the daemon keeps running as it is, and says so.
 // Otherwise the services restart with the new settings.
-bool reload_needs_restart(const GlobalOptions& g, const config::Settings& running)
+// `was_held`: aMule held our ports when these services started; if it has
+// gone since, the services that need the ports start now. On a restart the
+// settings read here are the next generation's (amule.conf is read once).
+bool reload_needs_restart(const GlobalOptions& g, const config::Settings& running, bool was_held,
+                          std::optional<config::Settings>& next)
 {
   int code = kExitOk;
-  const auto fresh = load_valid_settings(g, code);
+  auto fresh = load_valid_settings(g, code);
   if (!fresh) {
     say(g, "SIGHUP: amule.conf cannot be used as it is now (see above); the daemon keeps running with the "
            "settings it started with. Fix it and send SIGHUP again");
     return false;
   }
-  if (*fresh == running) {
+  const bool amule_gone = was_held && !ports_held_by_another(*fresh);
+  if (*fresh == running && !amule_gone) {
     say(g, "SIGHUP: amule.conf re-read; nothing mulenet uses changed, so everything is kept as it runs");
     return false;
   }
-  say(g, "SIGHUP: amule.conf changed (" + what_changed(running, *fresh) +
-             "): the services restart with it, ports no longer wanted are removed from the router");
+  say(g, amule_gone ? std::string("SIGHUP: our ports are free now (aMule stopped): the Kad node, the listener and "
+                                  "the eD2k session start")
+                    : "SIGHUP: amule.conf changed (" + what_changed(running, *fresh) +
+                          "): the services restart with it, ports no longer wanted are removed from the router");
+  next = std::move(fresh);
   return true;
 }
 
 // Runs one Engine until SIGINT/SIGTERM, or a SIGHUP that changed amule.conf.
 AfterSignal run_until_signal(const GlobalOptions& g, const EngineOptions& options, const config::Settings& settings,
-                             const std::optional<std::string>& ec_address, const sigset_t& signals, int& exit_code)
+                             bool held, const std::optional<std::string>& ec_address, const sigset_t& signals,
+                             int& exit_code, std::optional<config::Settings>& next)
 {
   Engine engine(options);
   bool mappings_left = false;
@@ -169,7 +178,7 @@ AfterSignal run_until_signal(const GlobalOptions& g, const EngineOptions& option
   int signal = 0;
   for (int hups = 0; hups < 1'000'000; ++hups) {  // bounded: a SIGHUP that changes nothing keeps it running
     sigwait(&signals, &signal);
-    if (signal != SIGHUP || reload_needs_restart(g, settings)) break;
+    if (signal != SIGHUP || reload_needs_restart(g, settings, held, next)) break;
   }
   if (signal != SIGHUP) say(g, "stopping: removing our mappings from the router");
   engine.stop(std::chrono::seconds(10));
@@ -194,8 +203,10 @@ int run_daemon(const GlobalOptions& g, const RunOptions& o)
     return kExitProblems;
   }
   int exit_code = kExitOk;
+  std::optional<config::Settings> next;  // read by the SIGHUP that restarted the services
   for (int generation = 0; generation < 1'000'000; ++generation) {
-    const auto settings = load_valid_settings(g, exit_code);
+    const auto settings = next ? std::move(next) : load_valid_settings(g, exit_code);
+    next.reset();
     if (!settings) return exit_code;
     const auto held = ports_held_by_another(*settings);
     if (held)
@@ -211,8 +222,8 @@ int run_daemon(const GlobalOptions& g, const RunOptions& o)
                                    "{}:{}", settings->ec_address.empty() ? "127.0.0.1" : settings->ec_address,
                                    settings->ec_port))
                              : std::nullopt;
-    if (run_until_signal(g, engine_options(g, o, *settings, !held), *settings, ec_address, signals, exit_code) ==
-        AfterSignal::stop)
+    if (run_until_signal(g, engine_options(g, o, *settings, !held), *settings, held.has_value(), ec_address, signals,
+                         exit_code, next) == AfterSignal::stop)
       break;
   }
   return exit_code;

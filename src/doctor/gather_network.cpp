@@ -79,8 +79,9 @@ asio::awaitable<void> gather_amule(const GatherOptions& o, Evidence& ev)
   if (ev.amule.held.empty()) co_return;
   say(o, "asking the running aMule over EC");
   ev.amule.asked = true;
-  proxy::Dialer dialer(co_await asio::this_coro::executor, proxy::proxy_from_settings(ev.settings.proxy),
-                       ev.settings.proxy.strict);
+  const auto executor = co_await asio::this_coro::executor;  // named: GCC 12 and temporaries in co_await
+  const auto proxy = proxy::proxy_from_settings(ev.settings.proxy);
+  proxy::Dialer dialer(executor, proxy, ev.settings.proxy.strict);
   ec::EcClientOptions options;
   options.timeout = o.amule_timeout;
   ev.amule.reading = co_await ec::read_amule(dialer, ev.settings, options);

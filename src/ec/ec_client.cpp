@@ -55,7 +55,9 @@ asio::awaitable<EcAnswer> EcSession::exchange(const Packet& request, std::size_t
 {
   const std::string sent = co_await stream_.write(request, send_flags_, options_.timeout);
   if (!sent.empty()) co_return failure(EcErrc::connection_lost, sent);
-  co_return from_read(co_await stream_.read(options_.timeout, max_frame), options_.timeout);
+  DecodeLimits limits;  // aMule's answers: up to 16 MiB and 200k tags (a server list of thousands)
+  const PacketRead answer = co_await stream_.read(options_.timeout, max_frame, limits);
+  co_return from_read(answer, options_.timeout);
 }
 
 asio::awaitable<EcAnswer> EcSession::authenticate(const std::string& password_md5)

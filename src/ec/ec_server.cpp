@@ -29,6 +29,7 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr std::size_t kMaxFrameAfterLogin = 64 * 1024;  // our requests are tiny; amulecmd's are < 100 bytes
+constexpr std::size_t kMaxPendingPerAddress = 2;        // connections not yet logged in, from one address
 constexpr std::size_t kMaxRequestsPerConnection = 10'000'000;
 constexpr std::size_t kRememberedAddresses = 1024;     // failed-login counts kept
 constexpr auto kForgetFailuresAfter = 10min;
@@ -50,6 +51,7 @@ struct EcServer::State {
   std::vector<AmuleServer> servers;
   std::list<std::shared_ptr<EcStream>> open;
   std::map<std::string, Failures> failures;  // by the peer's address
+  std::map<std::string, std::size_t> pending;  // connections not yet logged in, by address
   std::list<asio::steady_timer*> pauses;     // cancelled by stop()
   bool stopped = false;
 
@@ -75,13 +77,6 @@ std::string peer_of(EcStream& stream)
   boost::system::error_code ec;
   const auto ep = stream.socket().remote_endpoint(ec);
   return ec ? std::string("?") : fmt::format("{}:{}", ep.address().to_string(), ep.port());
-}
-
-std::string address_of(EcStream& stream)
-{
-  boost::system::error_code ec;
-  const auto ep = stream.socket().remote_endpoint(ec);
-  return ec ? std::string("?") : ep.address().to_string();
 }
 
 // How long to hold back the answer to this address's failed login: nothing
@@ -141,13 +136,19 @@ Packet answer_request(const State& st, const Packet& request)
 }
 
 // The login: AUTH_REQ, AUTH_PASSWD, within login_time, 2 KiB frames at most.
-asio::awaitable<std::optional<ClientHello>> log_in(std::shared_ptr<State> st, EcStream& stream, const std::string& peer)
+asio::awaitable<std::optional<ClientHello>> log_in(std::shared_ptr<State> st, EcStream& stream, const std::string& peer,
+                                                   const std::string& address)
 {
   ServerLogin login(st->options.password_md5, random_salt(), st->options.server_version);
   const Clock::time_point deadline = Clock::now() + st->options.login_time;
   for (int round = 0; round < 2 && login.step() != LoginStep::logged_in; ++round) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    const PacketRead r = co_await stream.read(std::max(left, 1ms), kMaxFrameBeforeLogin);
+    // Before the login a frame stays small after zlib too, with a handful of tags.
+    DecodeLimits limits;
+    limits.max_body = kMaxFrameBeforeLogin;
+    limits.max_depth = 4;
+    limits.max_tags = 32;
+    const PacketRead r = co_await stream.read(std::max(left, 1ms), kMaxFrameBeforeLogin, limits);
     if (st->stopped) co_return std::nullopt;
     if (!r.packet) {
       st->log(fmt::format("{} did not log in: {}", peer, r.error));
@@ -155,7 +156,7 @@ asio::awaitable<std::optional<ClientHello>> log_in(std::shared_ptr<State> st, Ec
     }
     const Packet reply = login.answer(*r.packet);
     if (login.refusal() == LoginRefusal::wrong_password) {
-      const auto delay = fail_delay(*st, address_of(stream));
+      const auto delay = fail_delay(*st, address);
       const std::string line = fmt::format("login from {} ({} {}) refused: wrong password; answered after {} ms",
                                            peer, login.hello().name, login.hello().version,
                                            std::chrono::duration_cast<std::chrono::milliseconds>(delay).count());
@@ -170,18 +171,41 @@ asio::awaitable<std::optional<ClientHello>> log_in(std::shared_ptr<State> st, Ec
     if (!sent || login.step() == LoginStep::refused) co_return std::nullopt;
   }
   if (login.step() != LoginStep::logged_in) co_return std::nullopt;
-  st->failures.erase(address_of(stream));
+  st->failures.erase(address);
   st->log(fmt::format("{} {} logged in from {}", login.hello().name, login.hello().version, peer));
   co_return login.hello();
 }
 
-asio::awaitable<void> serve(std::shared_ptr<State> st, std::shared_ptr<EcStream> stream)
+// Counts a connection as not logged in, for its address, until it is or ends.
+struct PendingSlot {
+  PendingSlot(std::shared_ptr<State> s, std::string a) : st(std::move(s)), address(std::move(a)) { ++st->pending[address]; }
+  ~PendingSlot() { release(); }
+  PendingSlot(const PendingSlot&) = delete;
+  PendingSlot& operator=(const PendingSlot&) = delete;
+  void release()
+  {
+    if (released) return;
+    released = true;
+    if (const auto it = st->pending.find(address); it != st->pending.end() && --it->second == 0) st->pending.erase(it);
+  }
+  std::shared_ptr<State> st;
+  std::string address;
+  bool released = false;
+};
+
+asio::awaitable<void> serve(std::shared_ptr<State> st, std::shared_ptr<EcStream> stream, std::string address)
 {
   const std::string peer = peer_of(*stream);
-  const auto hello = co_await log_in(st, *stream, peer);
+  PendingSlot pending(st, address);
+  const auto hello = co_await log_in(st, *stream, peer, address);
+  pending.release();
   if (!hello) co_return;
   for (std::size_t n = 0; n < kMaxRequestsPerConnection && !st->stopped; ++n) {
-    const PacketRead r = co_await stream->read(st->options.idle_time, kMaxFrameAfterLogin);
+    DecodeLimits limits;  // requests are small; inflated, at most 1 MiB
+    limits.max_body = 1024 * 1024;
+    limits.max_depth = 8;
+    limits.max_tags = 4096;
+    const PacketRead r = co_await stream->read(st->options.idle_time, kMaxFrameAfterLogin, limits);
     if (st->stopped) co_return;
     if (!r.packet) {
       if (!r.closed) st->log(fmt::format("{} dropped: {}", peer, r.error));
@@ -206,8 +230,17 @@ asio::awaitable<void> accept_loop(std::shared_ptr<State> st)
       co_await pause(*st, 100ms);  // e.g. out of file descriptors: do not spin
       continue;
     }
-    if (st->open.size() >= st->options.max_clients) {
-      st->log(fmt::format("a connection refused: {} clients are connected already", st->open.size()));
+    boost::system::error_code ep_error;
+    const auto remote = socket.remote_endpoint(ep_error);
+    const std::string address = ep_error ? std::string("?") : remote.address().to_string();
+    // One address cannot take every slot with connections that never log in.
+    const auto pending = st->pending.find(address);
+    const bool too_many_pending = pending != st->pending.end() && pending->second >= kMaxPendingPerAddress;
+    if (st->open.size() >= st->options.max_clients || too_many_pending) {
+      st->log(too_many_pending
+                  ? fmt::format("a connection from {} refused: {} of its connections have not logged in yet", address,
+                                pending->second)
+                  : fmt::format("a connection refused: {} clients are connected already", st->open.size()));
       boost::system::error_code ignored;
       socket.close(ignored);
       continue;
@@ -215,7 +248,7 @@ asio::awaitable<void> accept_loop(std::shared_ptr<State> st)
     auto stream = std::make_shared<EcStream>(std::move(socket));
     st->open.push_back(stream);
     const auto it = std::prev(st->open.end());
-    asio::co_spawn(st->acceptor.get_executor(), serve(st, stream), [st, it](std::exception_ptr) {
+    asio::co_spawn(st->acceptor.get_executor(), serve(st, stream, address), [st, it](std::exception_ptr) {
       if (st->stopped) return;
       boost::system::error_code ignored;
       (*it)->socket().close(ignored);

@@ -33,7 +33,8 @@ struct EcServerOptions {
   std::chrono::milliseconds login_time{10'000};     // from connect to AUTH_OK
   std::chrono::milliseconds idle_time{600'000};     // between requests after the login
   std::chrono::milliseconds first_fail_delay{500};  // doubled per failed login from that address, at most 8 s
-  // One line per connection, login and refusal, for the daemon's log.
+  // One line per login, refusal and dropped connection, where the owner wants
+  // them (the Engine reports only refused passwords, as events).
   std::function<void(std::string_view)> log;
   // A login refused for a wrong password (the line says from where): worth an event.
   std::function<void(std::string_view)> on_wrong_password;

@@ -17,12 +17,25 @@ Packet ServerLogin::refuse(LoginRefusal why)
   return auth_fail_answer(refusal_reason(why));
 }
 
+namespace {
+
+// A client's own words go into logs and events: printable, and short.
+std::string printable(std::string_view text)
+{
+  std::string out;
+  for (const char c : text.substr(0, 64)) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+  return out;
+}
+
+}  // namespace
+
 Packet ServerLogin::on_auth_req(const Packet& request)
 {
   const Tag* version = find_tag(request.tags, tag::protocol_version);
   if (!version || version->as_uint() != kProtocolVersion) return refuse(LoginRefusal::protocol_version);
-  if (const Tag* t = find_tag(request.tags, tag::client_name); t && t->as_string()) hello_.name = *t->as_string();
-  if (const Tag* t = find_tag(request.tags, tag::client_version); t && t->as_string()) hello_.version = *t->as_string();
+  if (const Tag* t = find_tag(request.tags, tag::client_name); t && t->as_string()) hello_.name = printable(*t->as_string());
+  if (const Tag* t = find_tag(request.tags, tag::client_version); t && t->as_string())
+    hello_.version = printable(*t->as_string());
   hello_.can_zlib = find_tag(request.tags, tag::can_zlib) != nullptr;
   hello_.can_utf8_numbers = find_tag(request.tags, tag::can_utf8_numbers) != nullptr;
   step_ = LoginStep::await_password;

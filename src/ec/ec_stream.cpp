@@ -34,7 +34,7 @@ asio::awaitable<std::string> EcStream::read_exactly(std::uint8_t* into, std::siz
 }
 
 asio::awaitable<PacketRead> EcStream::read(std::chrono::milliseconds timeout, std::size_t max_frame,
-                                           const DecodeLimits& limits)
+                                           DecodeLimits limits)
 {
   PacketRead r;
   const Clock::time_point deadline = Clock::now() + timeout;

@@ -25,9 +25,11 @@ class EcStream {
  public:
   explicit EcStream(boost::asio::ip::tcp::socket socket) : socket_(std::move(socket)) {}
 
-  // One frame of at most `max_frame` body bytes, decoded with `limits`.
+  // One frame of at most `max_frame` body bytes, decoded with `limits` (also
+  // after zlib: a small frame may inflate). No defaults: GCC 12 miscompiles
+  // braced default arguments of coroutines used in co_await.
   boost::asio::awaitable<PacketRead> read(std::chrono::milliseconds timeout, std::size_t max_frame,
-                                          const DecodeLimits& limits = {});
+                                          DecodeLimits limits);
   // Empty on success, else why not.
   boost::asio::awaitable<std::string> write(const Packet& packet, std::uint32_t flags,
                                             std::chrono::milliseconds timeout);

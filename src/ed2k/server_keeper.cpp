@@ -32,7 +32,7 @@ asio::awaitable<void> ServerKeeper::pause(std::chrono::seconds how_long)
 
 bool ServerKeeper::leave_low_id(std::uint32_t id, bool last) const
 {
-  return is_low_id(id) && !last && options_.port_should_be_open && options_.port_should_be_open();
+  return is_low_id(id) && !last && !hold_any_id_ && options_.port_should_be_open && options_.port_should_be_open();
 }
 
 asio::awaitable<ServerKeeper::Outcome> ServerKeeper::try_server(const proxy::Target& server, bool last)
@@ -81,13 +81,21 @@ asio::awaitable<void> ServerKeeper::run()
 {
   std::chrono::seconds next_pause = options_.first_pause;
   for (unsigned round = 0; !stopping_ && round < options_.max_rounds; ++round) {
-    bool held = false;
+    bool held = false, left_low = false;
     for (std::size_t i = 0; i < options_.servers.size() && !held; ++i) {
       if (stopping_) co_return;
       const Outcome outcome = co_await try_server(options_.servers[i], i + 1 == options_.servers.size());
       held = outcome == Outcome::held;  // held until it ended: start again from the first server
+      left_low = left_low || outcome == Outcome::low_id_left;
     }
     if (stopping_) co_return;
+    // A round that left Low-ID servers and held none (the others did not
+    // answer): the next round keeps the first ID it gets, Low or not.
+    hold_any_id_ = !held && left_low;
+    if (hold_any_id_) {
+      co_await pause(options_.first_pause);
+      continue;
+    }
     // A lost session is tried again soon; a round where no server gave an ID
     // waits longer each time (no hammering servers that refuse us).
     next_pause = held ? options_.first_pause : std::min(next_pause * 2, options_.longest_pause);

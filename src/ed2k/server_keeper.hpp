@@ -8,8 +8,9 @@
 // A Low ID while our TCP port should be open (the owner says: the router
 // forwards it) is the server's fault, as the seeds say ("overloaded or
 // misconfigured: connect to another server"): that server is left for the
-// next one. The last server of a round is held even with a Low ID: a Low ID
-// beats no server at all, and the next round tries the others again.
+// next one. The last server of a round is held even with a Low ID, and a
+// round that left Low IDs and held nothing makes the next keep any ID: a Low
+// ID beats no server at all.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -83,6 +84,7 @@ class ServerKeeper {
   boost::asio::steady_timer pause_;
   boost::asio::steady_timer stopped_;  // never expires; cancelled by stop() to end a login at once
   bool stopping_ = false;
+  bool hold_any_id_ = false;  // the last round left Low IDs and held nothing: keep any ID now
 };
 
 }  // namespace mulenet::ed2k

@@ -48,7 +48,18 @@ void ed2k_findings(const Status& s, std::vector<Finding>& out)
   if (tcp && tcp->state == PortState::verified_open) {
     out.push_back({"ed2k.server-low-id", Severity::warning, "Low ID from " + server + ", although the TCP port is open",
                    evidence + "; " + tcp->evidence,
-                   "That server is overloaded or misconfigured: the daemon tries the next server of server.met."});
+                   "That server is overloaded or misconfigured: the daemon moves on to the next server of server.met "
+                   "(it keeps the last one, or any ID when no other answers)."});
+    return;
+  }
+  if (tcp && tcp->state == PortState::mapped) {
+    // The router says it forwards the port, yet this server could not connect back.
+    out.push_back({"ed2k.low-id-forwarded", Severity::problem,
+                   "Low ID from " + server + ", although the router forwards the TCP port", evidence + "; " +
+                   label(*tcp) + ": " + tcp->evidence,
+                   "Either the server is overloaded (the daemon moves on to the next server of server.met), or "
+                   "something drops the port after the router: the local firewall, or a second NAT in front. "
+                   "mulenet doctor reads the firewall rules and tells which."});
     return;
   }
   out.push_back({"ed2k.low-id", Severity::problem, "Low ID from " + server + ": it could not connect back",
@@ -79,7 +90,7 @@ void kad_findings(const Status& s, std::vector<Finding>& out)
 bool something_measured(const Status& s)
 {
   for (const PortStatus& p : s.ports)
-    if (p.selected && (p.state == PortState::mapped || p.state == PortState::verified_open)) return true;
+    if (p.selected && p.state == PortState::verified_open) return true;  // a mapping alone cannot show a firewall
   return s.ed2k.state == Ed2kState::high_id || s.kad.tcp == Reachability::open || s.kad.udp == Reachability::open;
 }
 

@@ -90,10 +90,21 @@ TEST(DoctorAmule, HighIdAndOpenKadAreOkAndSayWhereFrom)
   EXPECT_EQ(doctor::exit_code_for(fs), 0);
 }
 
+namespace {
+
+ec::AmuleState low_id_kad_firewalled()
+{
+  auto s = connected(1234);
+  s.kad_tcp_firewalled = true;  // nothing from outside reached the TCP port either
+  return s;
+}
+
+}  // namespace
+
 TEST(DoctorAmule, LowIdNotForwardedIsAProblemWithTheForwardingFix)
 {
   Evidence ev = beside_amule();
-  ev.amule.reading.state = connected(1234);
+  ev.amule.reading.state = low_id_kad_firewalled();
   const auto fs = run(ev);
   const Finding* f = find(fs, "amule.low-id");
   ASSERT_NE(f, nullptr);
@@ -114,7 +125,7 @@ TEST(DoctorAmule, LowIdWhileTheRouterForwardsAndTheFirewallDropsNamesTheFirewall
   ev.router.journal.mappings.push_back(m);
   for (auto& p : ev.ports)
     if (p.port.name == "ed2k-tcp") p.firewall->verdict = firewall::Verdict::blocked;
-  ev.amule.reading.state = connected(1234);
+  ev.amule.reading.state = low_id_kad_firewalled();
   const auto fs = run(ev);
   ASSERT_NE(find(fs, "amule.low-id-local-firewall"), nullptr);
   EXPECT_EQ(find(fs, "amule.low-id"), nullptr);
@@ -124,11 +135,22 @@ TEST(DoctorAmule, LowIdBehindAProxyIsExpected)
 {
   Evidence ev = beside_amule();
   ev.settings.proxy.enabled = true;
-  ev.amule.reading.state = connected(1234);
+  ev.amule.reading.state = low_id_kad_firewalled();
   const auto fs = run(ev);
   const Finding* f = find(fs, "amule.low-id-proxy");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->severity, Severity::warning);
+}
+
+TEST(DoctorAmule, LowIdWhileAmulesOwnKadTcpCheckSawThePortOpenIsTheServers)
+{
+  Evidence ev = beside_amule();
+  ev.amule.reading.state = connected(1234);  // Kad connected, TCP not firewalled
+  const auto fs = run(ev);
+  const Finding* f = find(fs, "amule.server-low-id");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->severity, Severity::warning);
+  EXPECT_EQ(find(fs, "amule.low-id"), nullptr);
 }
 
 TEST(DoctorAmule, KadFirewalledSaysWhichAndTheBuddy)

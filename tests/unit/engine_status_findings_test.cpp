@@ -34,7 +34,11 @@ const doctor::Finding* find(const std::vector<doctor::Finding>& fs, const std::s
 
 TEST(StatusFindings, NothingWrongOnlyWithEvidence)
 {
-  EXPECT_EQ(engine::status_findings(base())[0].id, "daemon.nothing-wrong");
+  Status verified = base();
+  verified.ports[0].state = PortState::verified_open;
+  EXPECT_EQ(engine::status_findings(verified)[0].id, "daemon.nothing-wrong");
+  // A mapping alone cannot show a local firewall or a second NAT.
+  EXPECT_EQ(engine::status_findings(base())[0].id, "daemon.nothing-measured");
   Status nothing;
   EXPECT_EQ(engine::status_findings(nothing)[0].id, "daemon.nothing-measured");
   EXPECT_EQ(engine::status_findings(nothing)[0].severity, doctor::Severity::info);
@@ -76,6 +80,17 @@ TEST(StatusFindings, ALowIdWithTheTcpPortVerifiedOpenIsTheServers)
   s.ed2k.server_name = "busy";
   const auto fs = engine::status_findings(s);
   ASSERT_NE(find(fs, "ed2k.server-low-id"), nullptr);
+  EXPECT_EQ(find(fs, "ed2k.low-id"), nullptr);
+}
+
+TEST(StatusFindings, ALowIdWhileTheRouterForwardsNamesBothCauses)
+{
+  Status s = base();  // mapped, not verified
+  s.ed2k.state = Ed2kState::low_id;
+  const auto fs = engine::status_findings(s);
+  const auto* f = find(fs, "ed2k.low-id-forwarded");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->fix.find("local firewall"), std::string::npos) << f->fix;
   EXPECT_EQ(find(fs, "ed2k.low-id"), nullptr);
 }
 

@@ -86,6 +86,14 @@ void ed2k_findings(const Evidence& ev, const ec::AmuleState& s, std::vector<Find
     out.push_back({"amule.high-id", Severity::ok, who(ev.amule) + " reports: High ID from " + server_text(s), evidence, ""});
     return;
   }
+  if (s.kad == ec::AmuleKad::running_connected && s.kad_tcp_firewalled == false) {
+    // Its own Kad TCP check reached the port from outside: the eD2k server is at fault.
+    out.push_back({"amule.server-low-id", Severity::warning,
+                   who(a) + " reports a Low ID from " + server_text(s) + ", although its TCP port is open",
+                   evidence + "; Kad's own TCP check reached the port from outside",
+                   "Such a server is overloaded or misconfigured: connect to another server."});
+    return;
+  }
   LowIdFacts facts;
   facts.id_prefix = "amule";
   facts.subject = who(ev.amule) + " reports a Low ID from " + server_text(s);
@@ -112,10 +120,14 @@ std::string kad_fix(const Evidence& ev, bool tcp, bool udp)
   std::vector<config::PlannedPort> ports;
   for (const auto& p : ports_to_forward(ev))
     if ((tcp && p.name == "ed2k-tcp") || (udp && p.name == "kad-udp")) ports.push_back(p);
+  const std::string again =
+      ev.amule.holder == "mulenet"
+          ? "mulenet run checks again by itself after a router change (or: the status page's Check Kad now)."
+          : "aMule re-checks Kad TCP within the hour, UDP at its next\n"
+            "firewall test; restarting Kad (Networks > Kad > Disconnect, Connect) checks at once.";
   return "Forward the port(s): mulenet map (beside the running aMule it only asks the router), or in the router:\n" +
-         forwarding_rules_text(ports, ev.router.report.local_address) +
-         "\nand let them through the local firewall. aMule re-checks Kad TCP within the hour, UDP at its next\n"
-         "firewall test; restarting Kad (Networks > Kad > Disconnect, Connect) checks at once.";
+         forwarding_rules_text(ports, ev.router.report.local_address) + "\nand let them through the local firewall. " +
+         again;
 }
 
 void kad_findings(const Evidence& ev, const ec::AmuleState& s, std::vector<Finding>& out)
