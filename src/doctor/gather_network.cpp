@@ -45,7 +45,8 @@ asio::awaitable<void> gather_proxy(Evidence& ev)
   request.proxy = *spec;
   request.strict = ev.settings.proxy.strict;
   request.timeouts = {5s, 5s};
-  ev.proxy.report = co_await proxy::probe_proxy(request);
+  const std::function<void(const proxy::ProbeCheck&)> quiet;  // named: no braced default inside co_await (GCC 12)
+  ev.proxy.report = co_await proxy::probe_proxy(request, quiet);
   ev.proxy.probed = true;
   ev.proxy.url = spec->redacted_url();
 }

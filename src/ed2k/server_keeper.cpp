@@ -65,11 +65,13 @@ asio::awaitable<ServerKeeper::Outcome> ServerKeeper::try_server(const proxy::Tar
     co_return Outcome::held;
   }
   stream_ = session.stream.get();
-  const SessionEnd end = co_await hold_session(*session.stream, [this](const SessionUpdate& u) {
+  auto on_update = [this](const SessionUpdate& u) {
     if (!u.id || u.id->id == now_.id) return;
     now_.id = u.id->id;
     report();
-  });
+  };
+  const HoldOptions hold;  // named: no braced default inside co_await (GCC 12)
+  const SessionEnd end = co_await hold_session(*session.stream, on_update, hold);
   stream_ = nullptr;
   if (stopping_) co_return Outcome::held;
   now_ = ServerConnection{};

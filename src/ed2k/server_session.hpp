@@ -35,6 +35,6 @@ struct HoldOptions {
 
 // Reads until the session ends; `on_update` for every new ID or status.
 boost::asio::awaitable<SessionEnd> hold_session(PacketStream& stream, std::function<void(const SessionUpdate&)> on_update,
-                                                HoldOptions options = {});
+                                                HoldOptions options);
 
 }  // namespace mulenet::ed2k

@@ -54,7 +54,7 @@ struct ProbeReport {
 
 // `on_check` is told about each check as it finishes, for live progress.
 boost::asio::awaitable<ProbeReport> probe_proxy(ProbeRequest request,
-                                                std::function<void(const ProbeCheck&)> on_check = {});
+                                                std::function<void(const ProbeCheck&)> on_check);
 
 [[nodiscard]] std::vector<ProbeRoute> routing_report(const ProxyMode& mode);
 
