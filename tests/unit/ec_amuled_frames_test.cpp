@@ -7,29 +7,13 @@
 
 #include "ec/amule_state.hpp"
 #include "ec/ec_packet.hpp"
+#include "ec_captured_frame.hpp"
 
 namespace mulenet::ec {
 namespace {
 
-Bytes from_hex(const std::string& hex)
-{
-  Bytes out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<std::uint8_t>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  return out;
-}
-
-Packet decode(const std::string& hex)
-{
-  const Bytes frame = from_hex(hex);
-  std::string error;
-  const auto header = parse_frame_header(frame, error);
-  EXPECT_TRUE(header) << error;
-  if (!header) return {};
-  EXPECT_EQ(header->length + kFrameHeaderSize, frame.size());
-  Decoded d = decode_body(header->flags, std::span(frame).subspan(kFrameHeaderSize));
-  EXPECT_TRUE(d.packet) << d.error;
-  return d.packet.value_or(Packet{});
-}
+using captured::decode;
+using captured::from_hex;
 
 // Answers to amulecmd's framing (0x22): AUTH_SALT, AUTH_OK, STAT_REQ (detail CMD),
 // GET_SERVER_LIST, GET_CONNSTATE.
