@@ -320,10 +320,17 @@ asio::awaitable<void> Core::check_kad()
   o.nodes = seeds.seeds.nodes;
   o.nodes_dat_written = seeds.seeds.nodes_dat_written;
   o.memory_path = kad::checker_memory_path(config_.path);
+  // The verdicts are shown as soon as they are given; the join that follows
+  // takes seconds more and changes none of them.
+  bool shown = false;
+  o.on_verdicts = [this, &shown](const kad::KadCheckReport& r) {
+    shown = true;
+    if (!stopping_) take_kad_report(r);
+  };
   const kad::KadCheckReport report = co_await kad::check_kad(*services_->kad, o);
   checking_ = false;
   check_done_.cancel();
-  if (!stopping_) take_kad_report(report);
+  if (!stopping_ && !shown) take_kad_report(report);
 }
 
 // Kad verdicts kept fresh: at start, every kad_check_period, and a few

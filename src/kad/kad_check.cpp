@@ -3,8 +3,16 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <tuple>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 
 #include "ed2k/client_listener.hpp"
@@ -65,6 +73,15 @@ struct Run {
   std::set<std::uint32_t> seen_ips;   // Kad order: each candidate once, and never one of ours
   Clock::time_point chosen_at;        // the checkers were fit then; a send to one after that spoils it
   bool save_failed = false;
+  // The UDP test runs beside the TCP check, from the moment the TCP
+  // checkers' PONGs told our external UDP port (which its request names):
+  // this timer expires then, or at the latest when their answers are due.
+  std::optional<asio::steady_timer> pongs_in;
+
+  void pongs_done()
+  {
+    if (pongs_in) pongs_in->expires_at(Clock::time_point::min());
+  }
 
   std::chrono::milliseconds since() const
   {
@@ -300,10 +317,17 @@ asio::awaitable<TcpAnswers> collect_tcp_answers(Run& run, KadInbox& inbox, std::
   };
   const auto take = [&](const Received& r) {
     take_tcp_answer(run, a, r);
+    // Two that agree tell our external UDP port: the UDP test may start.
+    if (const auto port = agreed(a.seen_port)) {
+      run.report.external_udp_port = *port;
+      run.pongs_done();
+    }
+    if (a.seen_port.size() == asked) run.pongs_done();
     return net::Collect::more;
   };
   const net::CollectWatch acks{[&run] { return run.acked.size() >= 2; }, 200ms};
   co_await net::collect_until(inbox, deadline, 400, take, acks);
+  run.pongs_done();
   co_return a;
 }
 
@@ -342,7 +366,10 @@ asio::awaitable<TcpCheckEvidence> check_tcp(Run& run, const std::vector<Contact>
 {
   TcpCheckEvidence ev;
   ev.asked = checkers.size();
-  if (checkers.empty()) co_return ev;
+  if (checkers.empty()) {
+    run.pongs_done();
+    co_return ev;
+  }
   run.say(fmt::format("asking {} Kad nodes to check our TCP port and tell our UDP port", checkers.size()));
   mark_tcp_asked(run, checkers);
   // Opened before the first request: no answer is lost while we send the others.
@@ -360,36 +387,66 @@ asio::awaitable<TcpCheckEvidence> check_tcp(Run& run, const std::vector<Contact>
   co_return ev;
 }
 
-// Asks the UDP checkers (then backups, when one does not take the request)
-// over TCP; returns the requests that were sent (their connections stay open
-// until the answers came).
+// One node asked to test our UDP port, over TCP (after the Hello exchange);
+// noted as silent until its datagram says better.
+asio::awaitable<UdpCheckRequest> ask_udp_checker(Run& run, Contact c)
+{
+  run.learned.note_udp_check(c.ip, run.now(), UdpCheckOutcome::silent);
+  persist(run);
+  const auto address = asio::ip::address_v4(c.ip);
+  const proxy::Target t{address.to_bytes(), c.tcp_port};
+  const FwCheckUdpReq q{run.o.settings.udp_port, run.report.external_udp_port.value_or(0),
+                        run.node->verify_key_for(address)};
+  const std::chrono::milliseconds timeout = 5s;
+  UdpCheckRequest r = co_await request_udp_check(*run.dialer, t, run.me, q, timeout);
+  run.note(t.str(), r.sent ? std::string("OP_FWCHECKUDPREQ sent over TCP (after the Hello exchange)")
+                           : "UDP check not asked: " + r.error);
+  co_return r;
+}
+
+// The nodes of one round asked at once: each waits about a second for the
+// node's Hello, and one after the other that would add up.
+asio::awaitable<std::vector<UdpCheckRequest>> ask_udp_checkers_at_once(Run& run, const std::vector<Contact>& batch)
+{
+  const auto ex = co_await asio::this_coro::executor;
+  using Op = decltype(asio::co_spawn(ex, ask_udp_checker(run, batch.front()), asio::deferred));
+  std::vector<Op> ops;
+  for (const Contact& c : batch) ops.push_back(asio::co_spawn(ex, ask_udp_checker(run, c), asio::deferred));
+  auto group = asio::experimental::make_parallel_group(std::move(ops));
+  auto [order, errors, requests] =
+      co_await group.async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+  for (std::size_t i = 0; i < errors.size(); ++i)
+    if (errors[i]) std::rethrow_exception(errors[i]);
+  co_return std::move(requests);
+}
+
+// Asks the UDP checkers at once (then backups, in place of those that did
+// not take the request); returns the requests that were sent (their
+// connections stay open until the answers came).
 asio::awaitable<std::vector<UdpCheckRequest>> ask_udp_checkers(Run& run, const CheckerChoice& choice,
                                                                std::map<std::uint32_t, Contact>& asked)
 {
-  const config::Settings& s = run.o.settings;
-  proxy::Dialer& dialer = *run.dialer;
   std::vector<UdpCheckRequest> open_requests;
   std::vector<Contact> order = choice.udp;
   order.insert(order.end(), choice.udp_backups.begin(), choice.udp_backups.end());
-  for (const Contact& c : order) {
-    if (asked.size() >= choice.udp.size()) break;
-    if (const auto sent = run.node->last_sent_to(c.ip); sent && *sent > run.chosen_at) {
-      run.note(kad_ip_text(c.ip), "not asked for the UDP test: our node sent to it during this check");
-      continue;
+  std::size_t next = 0;
+  for (std::size_t round = 0; round < order.size() && asked.size() < choice.udp.size(); ++round) {
+    std::vector<Contact> batch;
+    while (next < order.size() && asked.size() + batch.size() < choice.udp.size()) {
+      const Contact& c = order[next++];
+      if (const auto sent = run.node->last_sent_to(c.ip); sent && *sent > run.chosen_at) {
+        run.note(kad_ip_text(c.ip), "not asked for the UDP test: our node sent to it during this check");
+        continue;
+      }
+      batch.push_back(c);
     }
-    run.learned.note_udp_check(c.ip, run.now(), UdpCheckOutcome::silent);  // until we know better
-    persist(run);
-    const auto address = asio::ip::address_v4(c.ip);
-    const proxy::Target t{address.to_bytes(), c.tcp_port};
-    const FwCheckUdpReq q{s.udp_port, run.report.external_udp_port.value_or(0), run.node->verify_key_for(address)};
-    UdpCheckRequest r = co_await request_udp_check(dialer, t, run.me, q, 5s);
-    if (!r.sent) {
-      run.note(t.str(), "UDP check not asked: " + r.error);
-      continue;
+    if (batch.empty()) break;
+    std::vector<UdpCheckRequest> requests = co_await ask_udp_checkers_at_once(run, batch);
+    for (std::size_t i = 0; i < batch.size() && i < requests.size(); ++i) {
+      if (!requests[i].sent) continue;
+      asked[ed2k_ip_of_contact(batch[i])] = batch[i];
+      open_requests.push_back(std::move(requests[i]));
     }
-    asked[ed2k_ip_of(address)] = c;
-    run.note(t.str(), "OP_FWCHECKUDPREQ sent over TCP (after the Hello exchange)");
-    open_requests.push_back(std::move(r));
   }
   co_return open_requests;
 }
@@ -475,6 +532,7 @@ asio::awaitable<UdpCheckEvidence> check_udp(Run& run, const CheckerChoice& choic
     ev.request_via_proxy = true;
     co_return ev;
   }
+  co_await run.pongs_in->async_wait(asio::as_tuple(asio::use_awaitable));  // bounded: answer_wait
   run.say(fmt::format("asking {} other Kad nodes to send to our UDP port", choice.udp.size()));
   const std::set<std::uint32_t> may_answer = udp_senders(choice);
   // Opened before the first request: a node answers at once, while we still ask the next.
@@ -488,6 +546,16 @@ asio::awaitable<UdpCheckEvidence> check_udp(Run& run, const CheckerChoice& choic
   const auto outcome = co_await collect_udp_arrivals(run, *inbox, asked, ev);
   note_udp_outcomes(run, asked, outcome, ev);
   co_return ev;
+}
+
+// Both at once: the UDP test starts when the TCP checkers told our UDP port.
+asio::awaitable<std::tuple<TcpCheckEvidence, UdpCheckEvidence>> check_tcp_and_udp(Run& run,
+                                                                                  const CheckerChoice& choice)
+{
+  using namespace asio::experimental::awaitable_operators;
+  run.pongs_in.emplace(co_await asio::this_coro::executor, Clock::now() + run.o.answer_wait);
+  auto both = co_await (check_tcp(run, choice.tcp) && check_udp(run, choice));
+  co_return both;
 }
 
 // 3. Join: HELLO the TCP checkers twice (the ACK handshake verifies us; the
@@ -622,12 +690,12 @@ asio::awaitable<void> run_check(Run& run)
                              run.candidates.size() - std::max(choice.tcp_fit, choice.udp_fit), run.candidates.size(),
                              choice.checked_recently, run.windows.recheck.count(), choice.udp_flow_recent,
                              run.windows.udp_flow.count()));
-  const TcpCheckEvidence tcp = co_await check_tcp(run, choice.tcp);
   if (choice.udp.empty()) run.note("", "no Kad node fit for the UDP check (it needs nodes with no flow to our port)");
-  const UdpCheckEvidence udp = co_await check_udp(run, choice);
+  const auto [tcp, udp] = co_await check_tcp_and_udp(run, choice);
   run.report.elapsed = run.since();
   give_verdicts(run, tcp, udp, choice);
   persist(run);  // what came of each check, before joining (which may be interrupted)
+  if (run.o.on_verdicts) run.o.on_verdicts(run.report);
   if (run.o.join && !choice.tcp.empty()) co_await join(run, choice.tcp);
   if (run.o.join && run.o.lookup) co_await look_up_neighbours(run);
 }

@@ -46,6 +46,8 @@
 
 namespace mulenet::kad {
 
+struct KadCheckReport;
+
 struct KadCheckOptions {
   config::Settings settings;  // ports, bind address, proxy
   ed2k::Hash16 user_hash{};
@@ -70,6 +72,9 @@ struct KadCheckOptions {
   // open with each of them.
   std::optional<UnixSeconds> nodes_dat_written;
   std::function<void(std::string_view)> progress;
+  // Called once the verdicts are given, before the join and the lookup of our
+  // own ID (seconds more): a daemon shows the verdicts at once.
+  std::function<void(const KadCheckReport&)> on_verdicts;
 };
 
 struct KadEvidence {
