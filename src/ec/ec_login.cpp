@@ -5,17 +5,15 @@
 #include <cctype>
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
+
+#include "net/md5.hpp"
 
 namespace mulenet::ec {
 namespace {
 
 Hash16 md5(std::string_view text)
 {
-  Hash16 digest{};
-  unsigned int size = 0;
-  EVP_Digest(text.data(), text.size(), digest.data(), &size, EVP_md5(), nullptr);
-  return digest;
+  return net::md5(text);
 }
 
 std::string hex(const Hash16& digest)

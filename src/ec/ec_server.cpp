@@ -11,13 +11,13 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
-#include <openssl/rand.h>
 
 #include "ec/ec_answers.hpp"
 #include "ec/ec_login.hpp"
 #include "ec/ec_server_login.hpp"
 #include "ec/ec_stream.hpp"
 #include "net/port_holder.hpp"
+#include "net/random_bytes.hpp"
 
 namespace mulenet::ec {
 
@@ -68,7 +68,7 @@ using State = EcServer::State;
 std::uint64_t random_salt()
 {
   std::uint64_t salt = 0;
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(&salt), sizeof salt) != 1) salt = 0;
+  if (!net::random_bytes(&salt, sizeof salt)) salt = 0;
   return salt;
 }
 

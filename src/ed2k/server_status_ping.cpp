@@ -5,10 +5,10 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
-#include <openssl/rand.h>
 
 #include "net/with_timeout.hpp"
 #include "proxy/socks5_udp.hpp"
+#include "net/random_bytes.hpp"
 
 namespace mulenet::ed2k {
 
@@ -20,7 +20,7 @@ namespace {
 std::uint32_t new_challenge()
 {
   std::uint16_t random = 0;
-  RAND_bytes(reinterpret_cast<unsigned char*>(&random), sizeof random);
+  if (!net::random_bytes(&random, sizeof random)) random = 0;  // a guessable challenge still matches the answer
   return make_challenge(random);
 }
 

@@ -5,9 +5,9 @@
 #include <iterator>
 
 #include <fmt/format.h>
-#include <openssl/rand.h>
 
 #include "config/config_file.hpp"
+#include "net/random_bytes.hpp"
 
 namespace mulenet::ed2k {
 
@@ -59,7 +59,7 @@ UserHash load_or_create_user_hash(const std::filesystem::path& config_path)
     }
   }
   Hash16 fresh{};
-  if (RAND_bytes(fresh.data(), static_cast<int>(fresh.size())) != 1) {
+  if (!net::random_bytes(fresh.data(), fresh.size())) {
     out.error = "cannot make a random user hash (OpenSSL's random generator failed)";
     return out;
   }

@@ -11,11 +11,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <openssl/rand.h>
 
 #include "ed2k/hello_probe.hpp"
 #include "kad/kad_udp_port.hpp"
 #include "kad/udp_obfuscation.hpp"
+#include "net/random_bytes.hpp"
 
 namespace mulenet::kad {
 
@@ -124,7 +124,7 @@ Bytes wire_for(const KadNode::State& st, const udp::endpoint& to, const Datagram
   p.receiver_verify_key = key.receiver_verify_key;
   p.sender_verify_key = to.address().is_v4() ? verify_key(st.options.udp_key, ed2k_ip_of(to.address().to_v4())) : 0;
   std::array<std::uint8_t, 3> random{};
-  RAND_bytes(random.data(), static_cast<int>(random.size()));
+  if (!net::random_bytes(random.data(), random.size())) random = {};  // the obfuscation's filler: zeros decode too
   p.random = {random[0], random[1]};
   p.marker_random = random[2];
   if (key.node_id) return obfuscate(plain, ObfuscationKey{*key.node_id}, p);

@@ -3,9 +3,9 @@
 #include <fstream>
 #include <iterator>
 
-#include <openssl/rand.h>
 
 #include "config/config_file.hpp"
+#include "net/random_bytes.hpp"
 
 namespace mulenet::kad {
 
@@ -47,7 +47,7 @@ KadIdentity load_or_create_identity(const std::filesystem::path& config_path, bo
     if (const auto p = parse_preferences_kad(bytes)) out.id = p->id;
   }
   if (out.id.is_zero()) {
-    if (RAND_bytes(out.id.wire.data(), static_cast<int>(out.id.wire.size())) != 1) {
+    if (!net::random_bytes(out.id.wire.data(), out.id.wire.size())) {
       out.error = "cannot make a random Kad node ID";
       return out;
     }
@@ -76,7 +76,7 @@ KadIdentity load_or_create_identity(const std::filesystem::path& config_path, bo
     if (digits && v != 0 && v <= 0xFFFFFFFFu) out.udp_key = static_cast<std::uint32_t>(v);
   }
   if (out.udp_key == 0) {
-    if (RAND_bytes(reinterpret_cast<unsigned char*>(&out.udp_key), sizeof out.udp_key) != 1 || out.udp_key == 0) {
+    if (!net::random_bytes(&out.udp_key, sizeof out.udp_key) || out.udp_key == 0) {
       out.error = "cannot make a random Kad UDP key";
       return out;
     }

@@ -4,8 +4,9 @@
 // the legacy provider, which a library must not load globally); the
 // low-level functions are still there, deprecated. Only this file uses them.
 #define OPENSSL_SUPPRESS_DEPRECATED
-#include <openssl/evp.h>
 #include <openssl/rc4.h>
+
+#include "net/md5.hpp"
 
 namespace mulenet::kad {
 namespace {
@@ -14,10 +15,7 @@ constexpr std::uint8_t kProtocolBytes[] = {0xC5, 0xE4, 0xE5, 0xA3, 0xB2, 0xD4};
 
 std::array<std::uint8_t, 16> md5(ByteView data)
 {
-  std::array<std::uint8_t, 16> digest{};
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), digest.data(), &size, EVP_md5(), nullptr);
-  return digest;
+  return net::md5(data.data(), data.size());
 }
 
 std::array<std::uint8_t, 16> rc4_key(const ObfuscationKey& key, const std::array<std::uint8_t, 2>& random)

@@ -103,6 +103,7 @@ asio::awaitable<std::vector<MappingOutcome>> renew_mappings(std::vector<Mapping>
   std::vector<std::string> warnings;
   std::string error;
   Journal journal = read_journal(options.journal_path, error, warnings).value_or(Journal{});
+  const std::string before = serialize_journal(journal);
   for (Mapping& m : live) {
     config::PlannedPort port{m.name, m.protocol, m.internal_port, "", "", "", true, true};
     MappingOutcome outcome;
@@ -126,7 +127,9 @@ asio::awaitable<std::vector<MappingOutcome>> renew_mappings(std::vector<Mapping>
     }
     outcomes.push_back(std::move(outcome));
   }
-  save(options.journal_path, journal, warnings);
+  // A round that only renewed changes nothing in the journal: no write (and
+  // no fsync) every few seconds while the daemon idles.
+  if (serialize_journal(journal) != before) save(options.journal_path, journal, warnings);
   co_return outcomes;
 }
 

@@ -6,7 +6,9 @@
 #include <vector>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
+#include <openssl/evp.h>  // EVP_DecodeBlock: base64, no provider needed
+
+#include "net/md5.hpp"
 
 namespace mulenet::web {
 namespace {
@@ -35,9 +37,7 @@ std::optional<std::string> base64_decode(std::string_view text)
 
 std::string md5_hex(std::string_view text)
 {
-  std::array<unsigned char, 16> digest{};
-  unsigned int size = 0;
-  EVP_Digest(text.data(), text.size(), digest.data(), &size, EVP_md5(), nullptr);
+  const std::array<std::uint8_t, 16> digest = net::md5(text);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   for (const unsigned char b : digest) {

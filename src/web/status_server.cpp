@@ -16,11 +16,11 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <fmt/format.h>
-#include <openssl/rand.h>
 
 #include "net/port_holder.hpp"
 #include "net/with_timeout.hpp"
 #include "web/request_guard.hpp"
+#include "net/random_bytes.hpp"
 
 namespace mulenet::web {
 
@@ -45,7 +45,7 @@ constexpr std::size_t kRecentEvents = 50;     // what a page opened now still sh
 std::string random_token()
 {
   std::array<unsigned char, 16> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) return {};
+  if (!net::random_bytes(bytes.data(), bytes.size())) return {};
   std::string out;
   for (const unsigned char b : bytes) out += fmt::format("{:02x}", b);
   return out;

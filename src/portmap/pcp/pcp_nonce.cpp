@@ -1,6 +1,6 @@
 #include "portmap/pcp/pcp_nonce.hpp"
 
-#include <openssl/rand.h>
+#include "net/random_bytes.hpp"
 
 namespace mulenet::portmap::pcp {
 namespace {
@@ -18,7 +18,7 @@ int hex_value(char c)
 std::optional<Nonce> make_nonce()
 {
   Nonce nonce{};
-  if (RAND_bytes(nonce.data(), static_cast<int>(nonce.size())) != 1) return std::nullopt;
+  if (!net::random_bytes(nonce.data(), nonce.size())) return std::nullopt;
   return nonce;
 }
 

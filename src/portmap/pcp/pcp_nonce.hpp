@@ -13,7 +13,7 @@ namespace mulenet::portmap::pcp {
 
 using Nonce = std::array<std::uint8_t, 12>;
 
-// 12 random bytes from OpenSSL's RAND_bytes; nullopt if the generator fails.
+// 12 random bytes from the kernel (net::random_bytes); nullopt if the generator fails.
 [[nodiscard]] std::optional<Nonce> make_nonce();
 
 // 24 lowercase hex digits.

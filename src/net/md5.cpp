@@ -1,0 +1,19 @@
+#include "net/md5.hpp"
+
+// The one-shot MD5() is deprecated in OpenSSL 3 in favour of EVP, which is
+// what we avoid here (md5.hpp says why); it is still built and exported.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/md5.h>
+
+namespace mulenet::net {
+
+std::array<std::uint8_t, 16> md5(const void* data, std::size_t size)
+{
+  std::array<std::uint8_t, 16> digest{};
+  MD5(static_cast<const unsigned char*>(data), size, digest.data());
+  return digest;
+}
+
+std::array<std::uint8_t, 16> md5(std::string_view text) { return md5(text.data(), text.size()); }
+
+}  // namespace mulenet::net
