@@ -15,6 +15,9 @@ constexpr std::array kKeys{
     KeySpec{"/eMule/UDPPort", KeyType::port, "4672", "UDP port for Kad and the extended eMule protocol"},
     KeySpec{"/eMule/UDPEnable", KeyType::boolean, "1", "1 = the Kad/extended UDP port is used (Kad needs it)"},
     KeySpec{"/eMule/Address", KeyType::text, "", "local address to bind to (empty = all)"},
+    KeySpec{"/eMule/ServerKeepAliveTimeout", KeyType::minutes, "0",
+            "minutes without traffic after which an empty file offer keeps the eD2k server connection (and the "
+            "router's entry for it) alive; 0 = off"},
     KeySpec{"/eMule/UPnPEnabled", KeyType::boolean, "0", "1 = UPnP forwards the eD2k TCP port, TCP+3 and the UDP port"},
     KeySpec{"/eMule/UPnPTCPPort", KeyType::port, "50000", "local port of the UPnP control point (never forwarded)"},
     KeySpec{"/ExternalConnect/AcceptExternalConnections", KeyType::boolean, "0", "1 = the EC port accepts amulecmd/amulegui"},

@@ -14,12 +14,15 @@ enum class KeyType {
   boolean,     // 0 or 1
   proxy_type,  // 0..3
   seconds,     // integer 1..86400
+  minutes,     // integer 0..1440 (0: off)
   text,
   secret,      // text that is never shown (passwords)
 };
 
 // The largest value a KeyType::seconds key takes: a day.
 inline constexpr long long kMaxWindowSeconds = 86400;
+// The largest value a KeyType::minutes key takes: a day.
+inline constexpr long long kMaxMinutes = 1440;
 // /mulenet/KadRecheckWindow is never shorter than amuled's own memory of a check.
 inline constexpr long long kMinRecheckWindowSeconds = 60;
 

@@ -46,6 +46,7 @@ Settings load_settings(const IniDocument& doc)
   s.udp_port = port(doc, "/eMule/UDPPort");
   s.udp_enabled = flag(doc, "/eMule/UDPEnable");
   s.bind_address = value_or_default(doc, "/eMule/Address");
+  s.server_keep_alive_min = number_or_default(doc, "/eMule/ServerKeepAliveTimeout", 0, kMaxMinutes);
   s.upnp_enabled = flag(doc, "/eMule/UPnPEnabled");
   s.upnp_tcp_port = port(doc, "/eMule/UPnPTCPPort");
   s.ec_enabled = flag(doc, "/ExternalConnect/AcceptExternalConnections");

@@ -54,6 +54,10 @@ struct Settings {
   std::int64_t kad_udp_flow_window_s = 600;  // [mulenet] KadUdpFlowWindow
   std::int64_t kad_recheck_window_s = 300;   // [mulenet] KadRecheckWindow
 
+  // After this many minutes without traffic, an empty OP_OFFERFILES to the
+  // eD2k server (aMule's keep-alive); 0: none, aMule's default.
+  std::int64_t server_keep_alive_min = 0;  // [eMule] ServerKeepAliveTimeout
+
   // The eD2k server UDP socket is always the TCP port + 3 (aMule's Port+3 rule).
   [[nodiscard]] std::uint32_t server_udp_port() const { return std::uint32_t{tcp_port} + 3; }
 

@@ -82,6 +82,15 @@ bool check_type(const KeySpec& spec, const std::string& raw, std::vector<ConfigI
       }
       return true;
     }
+    case KeyType::minutes: {
+      const auto n = parse_config_integer(raw);
+      if (!n || *n < 0 || *n > kMaxMinutes) {
+        error(fmt::format("{} is \"{}\"; it must be a number of minutes from 0 (off) to {}.", key, raw, kMaxMinutes),
+              fmt::format("Set a number of minutes, e.g. {} (or 0 to turn it off)", set_command(key, "10")));
+        return false;
+      }
+      return true;
+    }
     case KeyType::text:
     case KeyType::secret: return true;
   }

@@ -70,7 +70,8 @@ asio::awaitable<ServerKeeper::Outcome> ServerKeeper::try_server(const proxy::Tar
     now_.id = u.id->id;
     report();
   };
-  const HoldOptions hold;  // named: no braced default inside co_await (GCC 12)
+  HoldOptions hold;  // named: no braced default inside co_await (GCC 12)
+  hold.keep_alive = options_.keep_alive;
   const SessionEnd end = co_await hold_session(*session.stream, on_update, hold);
   stream_ = nullptr;
   if (stopping_) co_return Outcome::held;

@@ -46,6 +46,7 @@ struct KeeperOptions {
   std::chrono::seconds first_pause{30};   // after a round of servers that gave no ID, or a lost session
   std::chrono::seconds longest_pause{900};
   unsigned max_rounds = 100'000;          // a bound on the loop
+  std::chrono::minutes keep_alive{0};     // ServerKeepAliveTimeout (0: none); see HoldOptions
   // True while our TCP port should be reachable from outside (mapped by the
   // router, or seen open): then a Low ID sends us to the next server.
   std::function<bool()> port_should_be_open;

@@ -45,6 +45,13 @@ Packet encode_login(const LoginRequest& login)
   return Packet{kProtoEdonkey, OP_LOGINREQUEST, w.take()};
 }
 
+Packet encode_empty_offer_files()
+{
+  WireWriter w;
+  w.u32(0);  // file count
+  return Packet{kProtoEdonkey, OP_OFFERFILES, w.take()};
+}
+
 Decoded<LoginRequest> decode_login(const Packet& packet)
 {
   if (packet.opcode != OP_LOGINREQUEST) return fail<LoginRequest>("not OP_LOGINREQUEST");

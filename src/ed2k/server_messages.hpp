@@ -32,6 +32,8 @@ struct LoginRequest {
 // OP_LOGINREQUEST with the four tags aMule sends: CT_NAME, CT_VERSION,
 // CT_SERVER_FLAGS, CT_EMULE_VERSION (old layout).
 [[nodiscard]] Packet encode_login(const LoginRequest& login);
+// OP_OFFERFILES (0x15) with a file count of 0: aMule's server keep-alive.
+[[nodiscard]] Packet encode_empty_offer_files();
 [[nodiscard]] Decoded<LoginRequest> decode_login(const Packet& packet);  // for tests and fuzzing
 
 struct IdChange {

@@ -1,5 +1,7 @@
 #include "ed2k/server_session.hpp"
 
+#include <algorithm>
+
 #include "ed2k/ed2k_error.hpp"
 #include "ed2k/opcodes.hpp"
 
@@ -34,8 +36,17 @@ std::optional<SessionEnd> absorb(const Packet& p, SessionUpdate& update)
 asio::awaitable<SessionEnd> hold_session(PacketStream& stream, std::function<void(const SessionUpdate&)> on_update,
                                          HoldOptions o)
 {
+  const bool keep_alive = o.keep_alive.count() > 0;
+  const std::chrono::milliseconds slice = keep_alive ? std::min(o.read_slice, o.keep_alive) : o.read_slice;
   for (unsigned long n = 0; n < o.max_packets; ++n) {
-    ReadOutcome in = co_await stream.read(o.read_slice, kMaxPacketSize, kProtoEdonkey);
+    ReadOutcome in = co_await stream.read(slice, kMaxPacketSize, kProtoEdonkey);
+    if (in.timed_out && keep_alive) {
+      const Packet offer = encode_empty_offer_files();
+      const std::string trouble = co_await stream.write(offer, o.write_timeout);
+      if (!trouble.empty())
+        co_return SessionEnd{"the keep-alive to the server failed: " + trouble, Ed2kErrc::connection_lost};
+      continue;
+    }
     if (in.timed_out) continue;  // a quiet server is still connected
     if (!in.packet) {
       if (in.closed) co_return SessionEnd{"the server closed the connection", Ed2kErrc::connection_lost};

@@ -5,6 +5,9 @@
 // the server closes, sends something broken (aMule drops it), or the owner
 // closes the stream. aMule sends no keep-alive by default
 // (ServerKeepAliveTimeout=0), so silence is normal: reads wait in slices.
+// With a keep-alive, a silence that long is answered with an empty
+// OP_OFFERFILES, as aMule sends (reference §1.2): servers and NATs that drop
+// idle connections see traffic.
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -31,6 +34,8 @@ struct SessionEnd {
 struct HoldOptions {
   std::chrono::milliseconds read_slice{std::chrono::minutes(10)};  // one wait; silence is not an end
   unsigned long max_packets = 100'000'000;  // a bound on the loop (years of a busy server)
+  std::chrono::milliseconds keep_alive{0};   // silence before an empty OP_OFFERFILES; 0: never
+  std::chrono::milliseconds write_timeout{std::chrono::seconds(30)};
 };
 
 // Reads until the session ends; `on_update` for every new ID or status.

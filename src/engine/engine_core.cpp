@@ -387,6 +387,7 @@ void Core::start_ed2k()
   ko.servers = servers.servers;
   ko.login.user_hash = identity_.user_hash;
   ko.login.tcp_port = config_.settings.tcp_port;
+  ko.keep_alive = std::chrono::minutes(config_.settings.server_keep_alive_min);
   // The router forwards our TCP port as it is (or a peer got through): a Low ID
   // then is the server's fault, and the keeper moves on to the next server.
   ko.port_should_be_open = [this] {

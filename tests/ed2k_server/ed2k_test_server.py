@@ -24,6 +24,11 @@ Other modes, one per listening port (--listen PORT:MODE, repeatable):
   slow       the normal answer, one byte every 200 ms
   badtags    OP_SERVERIDENT whose tag count is absurd, then a normal OP_IDCHANGE
 
+After the answer, a session stays as on a real server: packets from the
+client are read and logged (OP_OFFERFILES: "offer of N files", which with
+0 files is aMule's keep-alive) until the client leaves or says nothing for
+--idle-timeout seconds (default 60).
+
 Every wait has a timeout and every loop a bound. Logs one line per event
 on stdout.
 """
@@ -186,6 +191,29 @@ def answer_packets(client_id, seen_ip, message, aux_port):
     return out
 
 
+IDLE_TIMEOUT = 60  # --idle-timeout
+OP_OFFERFILES = 0x15
+
+
+async def stay(reader, mode, port, peer_ip):
+    """The session after the answer: the client's packets, until it leaves or
+    is silent for IDLE_TIMEOUT seconds (bounded in packets too)."""
+    for _ in range(100_000):
+        try:
+            protocol, opcode, payload = await read_packet(reader, IDLE_TIMEOUT)
+        except asyncio.TimeoutError:
+            log(port, mode, peer_ip, f"silent for {IDLE_TIMEOUT} s: closing")
+            return
+        except asyncio.IncompleteReadError:
+            log(port, mode, peer_ip, "client left")
+            return
+        if protocol == 0xE3 and opcode == OP_OFFERFILES and len(payload) >= 4:
+            (count,) = struct.unpack_from("<I", payload)
+            log(port, mode, peer_ip, f"offer of {count} files")
+        else:
+            log(port, mode, peer_ip, "packet", hex(opcode))
+
+
 async def handle(reader, writer, mode, port):
     peer_ip, peer_port = writer.get_extra_info("peername")[:2]
     try:
@@ -227,8 +255,7 @@ async def handle(reader, writer, mode, port):
             writer.write(packet(OP_SERVERIDENT, SERVER_HASH + struct.pack("<IHI", 0, port, 0x7FFFFFFF) + b"\x01" * 30))
             writer.write(packet(OP_IDCHANGE, struct.pack("<I", ip_ed2k(peer_ip))))
         await writer.drain()
-        # Stay until the client leaves (bounded).
-        await asyncio.wait_for(reader.read(1 << 16), 60)
+        await stay(reader, mode, port, peer_ip)
     except Exception as e:
         log(port, mode, peer_ip, "ended:", type(e).__name__, e)
     finally:
@@ -251,7 +278,11 @@ async def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--address", required=True, help="address to listen on")
     parser.add_argument("--listen", action="append", required=True, metavar="PORT:MODE")
+    parser.add_argument("--idle-timeout", type=int, default=60, metavar="SECONDS",
+                        help="close a session whose client said nothing this long (default 60)")
     args = parser.parse_args()
+    global IDLE_TIMEOUT
+    IDLE_TIMEOUT = max(1, min(args.idle_timeout, 86400))
     loop = asyncio.get_running_loop()
     servers = []
     for spec in args.listen:

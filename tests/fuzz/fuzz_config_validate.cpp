@@ -58,6 +58,7 @@ long long setting_of(const Settings& s, std::string_view path)
   if (path == "/mulenet/ProxyStrict") return s.proxy.strict;
   if (path == "/mulenet/KadUdpFlowWindow") return s.kad_udp_flow_window_s;
   if (path == "/mulenet/KadRecheckWindow") return s.kad_recheck_window_s;
+  if (path == "/eMule/ServerKeepAliveTimeout") return s.server_keep_alive_min;
   return -1;  // a key this fuzzer does not know yet: not checked
 }
 
@@ -112,7 +113,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const Settings settings = load_settings(doc);
   for (const KeySpec& spec : known_keys()) {
     if (spec.type != KeyType::port && spec.type != KeyType::boolean && spec.type != KeyType::proxy_type &&
-        spec.type != KeyType::seconds)
+        spec.type != KeyType::seconds && spec.type != KeyType::minutes)
       continue;
     const auto kp = parse_key_path(spec.path);
     const auto raw = doc.get(kp->section, kp->key);

@@ -5,7 +5,10 @@
 # the port forwarded by our own mapping, the Low ID is the server's fault: the
 # daemon leaves it for the next server and gets a High ID there, and says
 # why. The server stopped: the daemon says the session ended; started again:
-# a High ID again within aMule's retry time. SIGTERM leaves no mapping.
+# a High ID again within aMule's retry time. With ServerKeepAliveTimeout=1
+# the daemon sends aMule's keep-alive (an empty OP_OFFERFILES) after a
+# minute of silence, before the servers' 70 s idle limit closes the session.
+# SIGTERM leaves no mapping.
 set -uo pipefail
 LAB=${1:?usage: $0 LAB_SCRIPT}
 # shellcheck source=../router/smoke.bash
@@ -19,13 +22,14 @@ conf_dir="$SMOKE_TMP/conf"
 mkdir -p "$conf_dir"
 conf="$conf_dir/amule.conf"
 status_port=4719
-printf '[eMule]\nPort=4921\nUDPPort=4925\nUPnPEnabled=1\n[mulenet]\nStatusPort=%s\n' "$status_port" >"$conf"
+printf '[eMule]\nPort=4921\nUDPPort=4925\nUPnPEnabled=1\nServerKeepAliveTimeout=1\n[mulenet]\nStatusPort=%s\n' \
+  "$status_port" >"$conf"
 # server.met: 203.0.113.10:4691 (lowid), then 203.0.113.10:4692 (normal).
 printf '\xe0\x02\x00\x00\x00\xcb\x00\x71\x0a\x53\x12\x00\x00\x00\x00\xcb\x00\x71\x0a\x54\x12\x00\x00\x00\x00' \
   >"$conf_dir/server.met"
 start_servers() {
   "$LAB" exec wan python3 -u "$server_py" --address "$LAB_WAN_IP" --listen 4691:lowid --listen 4692:normal \
-    >>"$SMOKE_TMP/servers.log" 2>&1 &
+    --idle-timeout 70 >>"$SMOKE_TMP/servers.log" 2>&1 &
   SMOKE_PIDS+=("$!")
   lab_wait_for "our eD2k test servers" 10 lab_tcp_listening wan 4692
 }
@@ -52,6 +56,12 @@ smoke_check "the servers stopped: the session ends, the API says so" lab_wait_fo
 smoke_check "the log says the server closed the connection" grep -q "4692: the server closed the connection" "$log"
 start_servers
 smoke_check "started again: a High ID again within aMule's retry time" lab_wait_for "a High ID again" 120 high_id_at_good
+offered() { grep -q "offer of 0 files" "$SMOKE_TMP/servers.log"; }
+smoke_check "a minute of silence: the server got the keep-alive (an offer of 0 files)" \
+  lab_wait_for "the keep-alive" 75 offered
+grep -E "4692" "$SMOKE_TMP/servers.log" | tail -n 4  # shown by ctest when a check fails
+still_held() { ! grep -q "silent for" "$SMOKE_TMP/servers.log" && high_id_at_good; }
+smoke_check "the session was not closed as idle, still a High ID" still_held
 
 pid=$(pgrep -f "mulenet --config $conf run" | head -n 1)
 kill -TERM "$pid" 2>/dev/null

@@ -25,6 +25,8 @@ ED2K_SERVER=$LAB_HOME/../ed2k_server/ed2k_test_server.py
 ed2k_up() {
   local args=() mode
   for mode in "${ED2K_MODES[@]}"; do args+=(--listen "$mode"); done
+  # Sessions stay as on a real server (the daemon bench idles 10 minutes).
+  args+=(--idle-timeout 900)
   lab_spawn ed2k-server wan python3 -u "$ED2K_SERVER" --address "$LAB_ED2K_IP" "${args[@]}"
   lab_wait_for "the eD2k test server on $LAB_ED2K_IP:4688" 10 lab_tcp_listening wan 4688 || {
     lab_log "ed2k: the test server did not start; log: $LAB_DIR/log/ed2k-server.log"
