@@ -64,6 +64,12 @@ asio::awaitable<ServerKeeper::Outcome> ServerKeeper::try_server(const proxy::Tar
     report(server.str() + ": the server dropped the connection right after the login", Ed2kErrc::connection_lost);
     co_return Outcome::held;
   }
+  if (again_) {  // our address changed during the login: this ID may name the old one
+    session.stream->close();
+    now_ = ServerConnection{};
+    report();
+    co_return Outcome::held;
+  }
   stream_ = session.stream.get();
   auto on_update = [this](const SessionUpdate& u) {
     if (!u.id || u.id->id == now_.id) return;
@@ -76,6 +82,10 @@ asio::awaitable<ServerKeeper::Outcome> ServerKeeper::try_server(const proxy::Tar
   stream_ = nullptr;
   if (stopping_) co_return Outcome::held;
   now_ = ServerConnection{};
+  if (again_) {  // ended by us: not a problem of the server's
+    report();
+    co_return Outcome::held;
+  }
   report(server.str() + ": " + end.why, end.code);
   co_return Outcome::held;
 }
@@ -85,13 +95,19 @@ asio::awaitable<void> ServerKeeper::run()
   std::chrono::seconds next_pause = options_.first_pause;
   for (unsigned round = 0; !stopping_ && round < options_.max_rounds; ++round) {
     bool held = false, left_low = false;
-    for (std::size_t i = 0; i < options_.servers.size() && !held; ++i) {
+    for (std::size_t i = 0; i < options_.servers.size() && !held && !again_; ++i) {
       if (stopping_) co_return;
       const Outcome outcome = co_await try_server(options_.servers[i], i + 1 == options_.servers.size());
       held = outcome == Outcome::held;  // held until it ended: start again from the first server
       left_low = left_low || outcome == Outcome::low_id_left;
     }
     if (stopping_) co_return;
+    if (again_) {  // log_in_again(): at once, from the first server
+      again_ = false;
+      hold_any_id_ = false;
+      next_pause = options_.first_pause;
+      continue;
+    }
     // A round that left Low-ID servers and held none (the others did not
     // answer): the next round keeps the first ID it gets, Low or not.
     hold_any_id_ = !held && left_low;
@@ -104,6 +120,14 @@ asio::awaitable<void> ServerKeeper::run()
     next_pause = held ? options_.first_pause : std::min(next_pause * 2, options_.longest_pause);
     co_await pause(held ? options_.first_pause : next_pause);
   }
+}
+
+void ServerKeeper::log_in_again()
+{
+  if (stopping_) return;
+  again_ = true;
+  pause_.cancel();
+  if (stream_) stream_->close();
 }
 
 void ServerKeeper::stop()

@@ -66,6 +66,10 @@ class ServerKeeper {
   boost::asio::awaitable<void> run();
   // Ends the session and the waits; run() returns soon after. No callback after this.
   void stop();
+  // Our address changed (the router's external address, our own): the ID
+  // the server gave names the old one. Ends the session (or the pause) and
+  // logs in again from the first server at once.
+  void log_in_again();
 
   [[nodiscard]] const ServerConnection& connection() const { return now_; }
 
@@ -86,6 +90,7 @@ class ServerKeeper {
   boost::asio::steady_timer stopped_;  // never expires; cancelled by stop() to end a login at once
   bool stopping_ = false;
   bool hold_any_id_ = false;  // the last round left Low IDs and held nothing: keep any ID now
+  bool again_ = false;        // log_in_again(): a new round at once
 };
 
 }  // namespace mulenet::ed2k

@@ -175,6 +175,9 @@ void Core::on_mapper_change(portmap::MapperChange change, std::string_view detai
     outside_.clear();
     if (change != portmap::MapperChange::router_event) request_kad_recheck();
   }
+  // Our address as peers see it changed: the server's ID names the old one.
+  if (keeper_ && (change == portmap::MapperChange::external_address || change == portmap::MapperChange::network_changed))
+    keeper_->log_in_again();
   refresh(&state);
   if (change != portmap::MapperChange::mapped) return;
   // The plan is tried again every minute while nothing can be mapped: the
@@ -293,7 +296,23 @@ void Core::take_kad_report(const kad::KadCheckReport& r)
   emit(KadStatusChanged{k});
 }
 
+// A check asked while one runs (its verdicts may already be out, its join
+// not) is not lost: one more runs after it.
 asio::awaitable<void> Core::check_kad()
+{
+  if (stopping_) co_return;
+  if (checking_) {
+    check_again_ = true;
+    co_return;
+  }
+  for (int n = 0; n < 8 && !stopping_; ++n) {
+    check_again_ = false;
+    co_await check_kad_once();
+    if (!check_again_) break;
+  }
+}
+
+asio::awaitable<void> Core::check_kad_once()
 {
   if (stopping_ || checking_) co_return;
   // Asked right after start(): the node is still opening (bounded by its own steps).

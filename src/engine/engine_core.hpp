@@ -57,6 +57,7 @@ class Core {
   // A Kad check on the running services (EngineOptions::kad); its verdicts
   // become KadStatusChanged. Ignored while one runs or after stop().
   boost::asio::awaitable<void> check_kad();
+  boost::asio::awaitable<void> check_kad_once();
 
  private:
   boost::asio::awaitable<void> start_mapper();
@@ -99,6 +100,7 @@ class Core {
   boost::asio::steady_timer kad_wake_;       // the next periodic check; cancelled for an early one
   boost::asio::steady_timer kad_loop_done_;  // cancelled when keep_kad_checked() ended
   bool checking_ = false;
+  bool check_again_ = false;  // asked while a check (or its join) ran: one more after it
   bool services_opening_ = false;
   boost::asio::steady_timer services_opened_;  // cancelled when open_node_services() ended
   boost::asio::steady_timer check_done_;  // cancelled when a check ended (stop() waits for it)

@@ -201,6 +201,11 @@ usage: lab router COMMAND
         of flows they let in); miniupnpd does not notice
   mappings
         list the port mappings in force: PROTO EXT_PORT -> IP:PORT
+  wan-address other|back
+        other: the router's external address becomes $LAB_ROUTER_WAN2_IP (its
+               first address is removed, as when an ISP hands out a new one;
+               LAN flows leave from the new one, miniupnpd reports it)
+        back:  $LAB_ROUTER_WAN_IP again, first, with $LAB_ROUTER_WAN2_IP second
 USAGE
 }
 
@@ -215,6 +220,7 @@ router_cmd() {
     restart-miniupnpd) router_require_up && router_restart_miniupnpd "$@" ;;
     flush-mappings) router_require_up && router_flush_mappings ;;
     mappings) router_require_up && router_mappings ;;
+    wan-address) router_require_up && router_wan_address "$@" ;;
     help | -h | --help) router_usage ;;
     *)
       router_usage >&2
@@ -303,6 +309,24 @@ router_restart_miniupnpd() {
     router_forget_inbound_flows
   fi
   router_start_miniupnpd
+}
+
+# router_wan_address other|back: see router_usage. Masquerade and miniupnpd
+# take the interface's first address; removing it promotes the second.
+router_wan_address() {
+  router_exec sysctl -qw "net.ipv4.conf.$ROUTER_WAN_IF.promote_secondaries=1"
+  case "${1:-}" in
+    other) router_exec ip addr del "$LAB_ROUTER_WAN_IP/24" dev "$ROUTER_WAN_IF" 2>/dev/null || true ;;
+    back)
+      router_exec ip addr add "$LAB_ROUTER_WAN_IP/24" dev "$ROUTER_WAN_IF" 2>/dev/null || true
+      router_exec ip addr del "$LAB_ROUTER_WAN2_IP/24" dev "$ROUTER_WAN_IF" 2>/dev/null || true
+      router_exec ip addr add "$LAB_ROUTER_WAN2_IP/24" dev "$ROUTER_WAN_IF"
+      ;;
+    *)
+      lab_log "router: wan-address takes \"other\" or \"back\""
+      return 64
+      ;;
+  esac
 }
 
 # router_flush_mappings: the router lost its mappings, miniupnpd still runs.
