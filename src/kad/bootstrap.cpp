@@ -14,6 +14,9 @@ asio::awaitable<BootstrapResult> bootstrap_from(KadNode& node, std::vector<proxy
                                                 std::function<void(const std::string&, const std::string&)> note)
 {
   BootstrapResult result;
+  // The nodes that answered come first (they are alive: a check asks them
+  // before the listed ones, which may be long gone), then what they listed.
+  std::vector<Contact> listed;
   const auto say = [&](const std::string& who, const std::string& said) {
     if (note) note(who, said);
   };
@@ -44,10 +47,11 @@ asio::awaitable<BootstrapResult> bootstrap_from(KadNode& node, std::vector<proxy
     result.contacts.push_back(responder);
     node.remember(responder, got->sender_verify_key, got->valid_receiver_key);
     for (const Contact& c : res.value->contacts) {
-      result.contacts.push_back(c);
+      listed.push_back(c);
       node.learn(c);
     }
   }
+  result.contacts.insert(result.contacts.end(), listed.begin(), listed.end());
   co_return result;
 }
 
