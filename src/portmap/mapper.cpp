@@ -103,7 +103,6 @@ asio::awaitable<std::vector<MappingOutcome>> renew_mappings(std::vector<Mapping>
   std::vector<std::string> warnings;
   std::string error;
   Journal journal = read_journal(options.journal_path, error, warnings).value_or(Journal{});
-  const std::string before = serialize_journal(journal);
   for (Mapping& m : live) {
     config::PlannedPort port{m.name, m.protocol, m.internal_port, "", "", "", true, true};
     MappingOutcome outcome;
@@ -128,8 +127,12 @@ asio::awaitable<std::vector<MappingOutcome>> renew_mappings(std::vector<Mapping>
     outcomes.push_back(std::move(outcome));
   }
   // A round that only renewed changes nothing in the journal: no write (and
-  // no fsync) every few seconds while the daemon idles.
-  if (serialize_journal(journal) != before) save(options.journal_path, journal, warnings);
+  // no fsync) every few seconds while the daemon idles. Compared with the
+  // file as it is now, not as the round began: `mulenet unmap` may have
+  // emptied it meanwhile, and what this round put back must be listed again.
+  std::vector<std::string> ignored;
+  const Journal now_on_disk = read_journal(options.journal_path, error, ignored).value_or(Journal{});
+  if (serialize_journal(journal) != serialize_journal(now_on_disk)) save(options.journal_path, journal, warnings);
   co_return outcomes;
 }
 

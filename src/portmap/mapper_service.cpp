@@ -6,6 +6,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 
+#include "portmap/router_operations.hpp"
+
 #if MULENET_WITH_UPNP
 #include "portmap/upnp/router_event_watch.hpp"
 #endif
@@ -226,6 +228,20 @@ asio::awaitable<void> Mapper::follow_network_change()
   if (!stopping_ && !live_.empty()) co_await watch_router_events();
 }
 
+// What we hold but the journal no longer lists: a `mulenet unmap` run beside
+// the daemon emptied the journal while a renewal round put the mappings back.
+// They are ours all the same, and removed with the others.
+asio::awaitable<void> Mapper::remove_unlisted_live(UnmapReport& removed)
+{
+  for (const Mapping& m : live_) {
+    const bool listed = std::any_of(removed.outcomes.begin(), removed.outcomes.end(),
+                                    [&](const UnmapOutcome& o) { return same_mapping(o.mapping, m); });
+    if (listed) continue;
+    const DeleteOutcome failure = co_await delete_mapping(m, options_.timeout);
+    removed.outcomes.push_back({m, failure.error, failure.code});
+  }
+}
+
 asio::awaitable<UnmapReport> Mapper::stop()
 {
   stopping_ = true;
@@ -238,6 +254,7 @@ asio::awaitable<UnmapReport> Mapper::stop()
   watch_.reset();
 #endif
   UnmapReport removed = co_await unmap_journal(options_);
+  co_await remove_unlisted_live(removed);
   live_.clear();
   co_return removed;
 }

@@ -107,6 +107,7 @@ class Mapper {
   boost::asio::awaitable<void> renew_round();
   boost::asio::awaitable<void> retry_whole_plan();
   boost::asio::awaitable<void> follow_network_change();
+  boost::asio::awaitable<void> remove_unlisted_live(UnmapReport& removed);
   void take_report(const MapReport& report);
   void note_epoch(const std::vector<MappingOutcome>& outcomes, bool& restarted);
   void report(MapperChange change, std::string_view detail);
