@@ -72,8 +72,36 @@ SMOKE_PIDS+=("$amuled_pid")
 smoke_on_exit "$LAB" exec lan "$MULENET" --config "$dir/amule.conf" unmap
 
 smoke_check "amuled logs in to the test server with a Low ID (nothing forwarded)" wait_state "with LowID" 40
+# amuled answers EC late right after a (re)connect, more so on a loaded
+# machine (CI runs the fuzzers beside the lab): a reading that failed on EC
+# itself (amule status: exit code 2; the doctor: amule.unreadable) is taken
+# again, at most 3 times, and each failure is shown. What is checked is the
+# content of the reading that worked.
+mulenet_lan() { "$LAB" exec lan "$MULENET" --config "$dir/amule.conf" "$@" 2>/dev/null; }
+read_amule() {  # prints `amule status --json`; returns its exit code
+  local try out rc=2
+  for try in 1 2 3; do
+    out=$(mulenet_lan amule status --json); rc=$?
+    [ "$rc" -ne 2 ] && break
+    echo "amule status, try $try: $(jq -c '.error // .' <<<"$out" 2>/dev/null || echo "$out")" >&2
+    sleep 2
+  done
+  echo "$out"
+  return "$rc"
+}
+read_doctor() {  # prints `doctor --json`; returns its exit code
+  local try out rc=2
+  for try in 1 2 3; do
+    out=$(mulenet_lan doctor --json); rc=$?
+    jqt '.findings | all(.id != "amule.unreadable")' <<<"$out" >/dev/null 2>&1 && break
+    echo "doctor, try $try: $(jq -c '[.findings[] | select(.id == "amule.unreadable")]' <<<"$out" 2>/dev/null || echo "$out")" >&2
+    sleep 2
+  done
+  echo "$out"
+  return "$rc"
+}
 # mulenet reads aMule's own view over EC (amule.conf's ECPort/ECAddress/ECPassword), as amulecmd does.
-out=$("$LAB" exec lan "$MULENET" --config "$dir/amule.conf" amule status --json 2>/dev/null); code=$?
+out=$(read_amule); code=$?
 smoke_check "mulenet amule status: aMule's Low ID and the server, over EC, exit code 1 ($code)" \
   jqt '.source == "amule-ec" and .ed2k.state == "low-id" and .ed2k.high_id == false and .ed2k.server == "'"$LAB_WAN_IP"':4661"
        and .amule.version == "2.3.3" and .kad.state == "stopped" and .exit_code == 1' <<<"$out"
@@ -81,7 +109,8 @@ smoke_check "mulenet amule status: the EC password's MD5 appears nowhere in its 
   bash -c "! '$LAB' exec lan '$MULENET' --config '$dir/amule.conf' amule status 2>&1 | grep -qi '$(printf '%s' "$ec_pw" | md5sum | cut -c1-32)'"
 # The doctor beside it: aMule holds the ports, so aMule's own Low ID (over EC)
 # is the evidence, diagnosed with the router's (nothing forwarded).
-out=$("$LAB" exec lan "$MULENET" --config "$dir/amule.conf" doctor --json 2>/dev/null); code=$?
+out=$(read_doctor); code=$?
+jq -c '{exit_code, findings: [.findings[] | {id, severity}]}' <<<"$out" 2>/dev/null | cut -c1-600  # shown by ctest when a check fails
 smoke_check "mulenet doctor beside amuled: aMule's Low ID is a problem with the forwarding fix, exit code 2 ($code)" \
   jqt '.exit_code == 2 and (.findings | any(.id == "amule.low-id" and .severity == "problem"
          and (.evidence | contains("over EC")) and (.fix | contains("TCP 4851"))))
@@ -109,11 +138,11 @@ reconnect() {
 }
 reconnect
 smoke_check "after mulenet map and a reconnect: amuled has a High ID" wait_state "with HighID" 20
-out=$("$LAB" exec lan "$MULENET" --config "$dir/amule.conf" amule status --json 2>/dev/null); code=$?
+out=$(read_amule); code=$?
 smoke_check "mulenet amule status: now aMule's High ID, exit code 0 ($code)" \
   jqt '.ed2k.state == "high-id" and .ed2k.high_id and .exit_code == 0' <<<"$out"
 
-out=$("$LAB" exec lan "$MULENET" --config "$dir/amule.conf" doctor --json 2>/dev/null)
+out=$(read_doctor)
 smoke_check "mulenet doctor beside amuled: now aMule's High ID, and no Low ID finding" \
   jqt '(.findings | any(.id == "amule.high-id" and .severity == "ok")) and (.findings | all(.id | startswith("amule.low-id") | not))' <<<"$out"
 
