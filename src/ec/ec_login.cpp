@@ -9,24 +9,8 @@
 #include "net/md5.hpp"
 
 namespace mulenet::ec {
-namespace {
 
-Hash16 md5(std::string_view text)
-{
-  return net::md5(text);
-}
-
-std::string hex(const Hash16& digest)
-{
-  std::string out;
-  out.reserve(32);
-  for (const std::uint8_t b : digest) out += fmt::format("{:02x}", b);
-  return out;
-}
-
-}  // namespace
-
-std::string md5_hex(std::string_view text) { return hex(md5(text)); }
+std::string md5_hex(std::string_view text) { return net::md5_hex(text); }
 
 bool is_md5_hex(std::string_view text)
 {
@@ -40,7 +24,7 @@ Hash16 login_hash(std::string_view password_md5_hex, std::uint64_t salt)
   std::transform(lowered.begin(), lowered.end(), lowered.begin(),
                  [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
   // "%lX": uppercase hex without leading zeros.
-  return md5(lowered + md5_hex(fmt::format("{:X}", salt)));
+  return net::md5(lowered + net::md5_hex(fmt::format("{:X}", salt)));
 }
 
 bool same_hash(const Hash16& a, const Hash16& b)

@@ -16,4 +16,16 @@ std::array<std::uint8_t, 16> md5(const void* data, std::size_t size)
 
 std::array<std::uint8_t, 16> md5(std::string_view text) { return md5(text.data(), text.size()); }
 
+std::string md5_hex(std::string_view text)
+{
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(32);
+  for (const std::uint8_t b : md5(text)) {
+    out += kHex[b >> 4];
+    out += kHex[b & 0x0F];
+  }
+  return out;
+}
+
 }  // namespace mulenet::net

@@ -6,11 +6,14 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace mulenet::net {
 
 [[nodiscard]] std::array<std::uint8_t, 16> md5(const void* data, std::size_t size);
 [[nodiscard]] std::array<std::uint8_t, 16> md5(std::string_view text);
+// 32 lowercase hex digits, as amule.conf stores its passwords.
+[[nodiscard]] std::string md5_hex(std::string_view text);
 
 }  // namespace mulenet::net

@@ -35,18 +35,6 @@ std::optional<std::string> base64_decode(std::string_view text)
   return std::string(reinterpret_cast<const char*>(out.data()), size);
 }
 
-std::string md5_hex(std::string_view text)
-{
-  const std::array<std::uint8_t, 16> digest = net::md5(text);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (const unsigned char b : digest) {
-    out += kHex[b >> 4];
-    out += kHex[b & 0xF];
-  }
-  return out;
-}
-
 bool equal_in_constant_time(std::string_view a, std::string_view b)
 {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
@@ -62,7 +50,7 @@ bool password_ok(std::optional<std::string_view> authorization, const std::strin
   if (!decoded) return false;
   const auto colon = decoded->find(':');
   if (colon == std::string::npos) return false;
-  return equal_in_constant_time(md5_hex(std::string_view(*decoded).substr(colon + 1)), lower(password_md5));
+  return equal_in_constant_time(net::md5_hex(std::string_view(*decoded).substr(colon + 1)), lower(password_md5));
 }
 
 Route route_of(std::string_view path)
