@@ -175,15 +175,25 @@ void Core::on_mapper_change(portmap::MapperChange change, std::string_view detai
     outside_.clear();
     if (change != portmap::MapperChange::router_event) request_kad_recheck();
   }
-  // Our address as peers see it changed: the server's ID names the old one.
-  if (keeper_ && (change == portmap::MapperChange::external_address || change == portmap::MapperChange::network_changed))
-    keeper_->log_in_again();
+  log_in_again_if_moved(change);
   refresh(&state);
   if (change != portmap::MapperChange::mapped) return;
   // The plan is tried again every minute while nothing can be mapped: the
   // same problem is said once, a new one (or its end) again.
   if (!state.error.empty() && state.error != last_problem_) emit(RouterProblem{state.error, code_of(state.code)});
   last_problem_ = state.error;
+}
+
+// Our address as peers see it changed: the server's ID names the old one.
+// The router's new external address keeps our mappings, so at once; a new
+// LAN address or router first needs them made again, so after that round.
+void Core::log_in_again_if_moved(portmap::MapperChange change)
+{
+  if (!keeper_) return;
+  if (change == portmap::MapperChange::network_changed) log_in_after_mapping_ = true;
+  const bool remapped = change == portmap::MapperChange::mapped && log_in_after_mapping_;
+  if (remapped) log_in_after_mapping_ = false;
+  if (remapped || change == portmap::MapperChange::external_address) keeper_->log_in_again();
 }
 
 asio::awaitable<void> Core::start_mapper()

@@ -73,6 +73,7 @@ class Core {
   boost::asio::awaitable<void> open_node_services_now();
   void take_kad_report(const kad::KadCheckReport& report);
   void on_mapper_change(portmap::MapperChange change, std::string_view detail, const portmap::MapperState& state);
+  void log_in_again_if_moved(portmap::MapperChange change);
   void refresh(const portmap::MapperState* mapper);
   void add_outside(const std::vector<OutsideEvidence>& fresh);
   void emit(const Event& event);
@@ -92,6 +93,9 @@ class Core {
   std::vector<ec::AmuleServer> ec_servers_;    // the server list EC shows (server.met's, as the keeper takes them)
   std::unique_ptr<ed2k::ServerKeeper> keeper_;  // EngineOptions::ed2k: the server session
   bool ed2k_running_ = false;
+  // The host's address changed: the server is asked again once the ports are
+  // mapped for the new address (before, its connect-back would give a Low ID).
+  bool log_in_after_mapping_ = false;
   boost::asio::steady_timer ed2k_done_;  // cancelled when the keeper's run() ended
   std::unique_ptr<net::NetlinkWatch> netlink_;  // this host's addresses and routes (with a Mapper)
   boost::asio::steady_timer network_settle_;    // a burst of netlink messages is one change

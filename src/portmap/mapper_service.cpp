@@ -183,8 +183,11 @@ asio::awaitable<void> Mapper::run()
   if (!stopping_ && state_.mapped_once && !live_.empty()) co_await watch_router_events();
   for (unsigned long round = 0; !stopping_ && round < kMaxRounds; ++round) {
     const bool nothing_held = live_.empty();
-    wake_.expires_after(nothing_held ? keep_.retry_period : renewal_period(keep_, options_));
-    co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
+    // A network change heard while a round ran must not wait for the next one.
+    if (!network_changed_) {
+      wake_.expires_after(nothing_held ? keep_.retry_period : renewal_period(keep_, options_));
+      co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
     if (stopping_) break;
     if (network_changed_) {
       network_changed_ = false;
