@@ -2,13 +2,13 @@
 # Issue 7 item 7: seconds from start to the Kad verdicts, mulenet vs amuled's
 # own time to reach its verdict in the same lab, as a ratio. A report:
 # nothing here passes or fails on a time. Needs root: it brings up its own
-# network lab (all of tests/lab, six real amuled Kad nodes, under its own
+# network lab (all of tests/lab, eight real amuled Kad nodes, under its own
 # prefix) and takes it down at the end, whatever happens.
 #
 #   sudo bash bench/kad_run.sh
 #
 # Both run on a WAN host without NAT (the "open" situation), each on a host
-# of its own, each with its own identity and the same nodes.dat (the six lab
+# of its own, each with its own identity and the same nodes.dat (the eight lab
 # nodes): mulenet on `peer` runs `mulenet kad check --no-join`; a fresh
 # amuled 2.3.3 on `direct` is started and polled over EC (amulecmd -c
 # status, once a second) until it says "Kad: Connected (ok)" (its TCP
@@ -50,10 +50,10 @@ cleanup() {
 trap cleanup EXIT
 log() { echo "bench: $*" >&2; }
 
-log "bringing up the lab (six amuled Kad nodes)"
+log "bringing up the lab (eight amuled Kad nodes)"
 "$LAB" up >"$WORK/lab.log" 2>&1 || { tail -n 20 "$WORK/lab.log" >&2; exit 1; }
 
-# The same nodes.dat for both: the six lab nodes.
+# The same nodes.dat for both: six of the lab nodes (as before; results compare).
 lab_kad_nodes_dat "$WORK/nodes.dat" 1 2 3 4 5 6
 
 # mulenet on peer.
@@ -128,7 +128,7 @@ jq -n --argjson m "$(cat "$WORK/mulenet.json")" --argjson mw "$mulenet_wall" --a
 {
   echo "# Kad verdicts: mulenet vs amuled (bench/kad_run.sh)"
   echo
-  echo "Lab: six amuled 2.3.3 Kad nodes; the checking host on the WAN side without NAT (open situation)."
+  echo "Lab: eight amuled 2.3.3 Kad nodes; the checking host on the WAN side without NAT (open situation)."
   echo "mulenet: \`mulenet kad check --no-join\` on \`peer\`; amuled: a fresh amuled on \`direct\` with the same nodes.dat,"
   echo "polled with \`amulecmd -c status\` once a second until \"Kad: Connected (ok)\". One sample each (see the script)."
   echo

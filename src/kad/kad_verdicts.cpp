@@ -96,11 +96,16 @@ VerdictWithReason decide_udp(const UdpCheckEvidence& e)
     return unknown(fmt::format("the node(s) asked already knew our address and declined the test (their answer did "
                                "reach our port, {} other(s) stayed silent)",
                                e.delivered > e.declined ? e.delivered - e.declined : 0));
-  if (e.delivered >= 1)
+  if (e.delivered >= kMinSilentUdpCheckers)
     return {Verdict::firewalled,
             fmt::format("{} Kad node(s) with no UDP flow to our port took the test; nothing from them arrived",
                         e.delivered),
             std::nullopt};
+  if (e.delivered == 1)
+    return unknown(fmt::format("only 1 Kad node took the UDP test and nothing from it arrived; one silent node may be "
+                               "busy or gone, so as aMule {} must stay silent before UDP is called firewalled",
+                               kMinSilentUdpCheckers),
+                   std::int64_t{60});
   if (e.fit == 0)
     return unknown("no known Kad node is fit for the UDP test" + left_out_udp(e), e.enough_fit_in_s);
   if (e.chosen == 0)

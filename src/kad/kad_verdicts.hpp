@@ -59,6 +59,11 @@ struct UdpCheckEvidence {
   bool spoiled = false;  // a checker's datagram came after we had sent to it during the check
 };
 
+// aMule's UDP_FIREWALLTEST_CLIENTSTOASK: one node's test datagram arriving
+// makes UDP open, but firewalled takes this many silent ones (a single amuled
+// sometimes sends nothing: its silence alone cannot tell).
+inline constexpr std::size_t kMinSilentUdpCheckers = 2;
+
 [[nodiscard]] VerdictWithReason decide_tcp(const TcpCheckEvidence& e);
 [[nodiscard]] VerdictWithReason decide_udp(const UdpCheckEvidence& e);
 

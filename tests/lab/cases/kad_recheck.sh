@@ -17,7 +17,7 @@
 # 30 s / 120-180 s, routers up to 300 s) are below KadUdpFlowWindow's 600 s.
 # KadRecheckWindow stays above amuled's own memory of a check (~45 s: a
 # check queued or connecting, a connection idling out after 40 s).
-# --no-join: with only six nodes, joining would make them know us, and a node
+# --no-join: with only eight nodes, joining would make them know us, and a node
 # that knows us declines the UDP test (the real network has thousands).
 set -uo pipefail
 LAB=${1:?usage: $0 LAB_SCRIPT}
@@ -106,7 +106,7 @@ firewall none
 wait_windows
 check "open again, after the windows"
 smoke_check "open again, after the windows: TCP open" jqt '.tcp == "open"' <<<"$out"
-# Every one of the six nodes has checked us by now, and amuled puts the Kad
+# Every one of the nodes has checked us by now, and amuled puts the Kad
 # port of a client's Hello into its routing table: a node that knows us
 # declines the UDP test ("I already know your IP"). Open, or unknown saying
 # so; never firewalled (the real network has thousands of fresh nodes).

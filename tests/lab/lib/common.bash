@@ -5,7 +5,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../../lib/jqt.bash"
 
 LAB_PREFIX=${MULENET_LAB_PREFIX:-mn-}
 LAB_DIR=${MULENET_LAB_DIR:-/tmp/mulenet-lab-${LAB_PREFIX%-}}
-LAB_KAD_NODES=${MULENET_LAB_KAD_NODES:-6}
+LAB_KAD_NODES=${MULENET_LAB_KAD_NODES:-8}
 [ "$LAB_KAD_NODES" -ge 1 ] 2>/dev/null || { echo "lab: MULENET_LAB_KAD_NODES must be a number >= 1" >&2; exit 64; }
 
 # The parts of the lab, in the order they come up (and the reverse order they go
