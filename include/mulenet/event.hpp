@@ -37,6 +37,15 @@ struct RouterRestarted {
 struct NetworkChanged {
   std::string detail;
 };
+// Kad's UDP through the SOCKS5 proxy: the proxy ended the association
+// ("down", made again after `retry_in_ms`), or it is made again ("up", with
+// the new relay: peers see another port, so Kad is checked again).
+struct UdpRelayChanged {
+  std::string state;   // "down" or "up"
+  std::string relay;   // "address:port" when up
+  std::string detail;  // why it went down (never a password)
+  std::optional<std::int64_t> retry_in_ms;
+};
 // Nothing could be mapped (no router, none of PCP/NAT-PMP/UPnP answers,
 // UPnP off in amule.conf): the reason and what to do.
 struct RouterProblem {
@@ -68,7 +77,7 @@ struct EngineStopped {
 
 using Event = std::variant<EngineStarted, PortChanged, ExternalAddressChanged, RouterRestarted, RouterProblem,
                            Ed2kIdChanged, KadStatusChanged, ProxyProblem, ServiceProblem, EngineStopped,
-                           NetworkChanged>;
+                           NetworkChanged, UdpRelayChanged>;
 
 // "engine-started", "port-changed", ...: the `event` field of to_json(Event).
 [[nodiscard]] MULENET_API std::string_view event_name(const Event& event);

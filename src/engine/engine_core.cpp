@@ -271,6 +271,8 @@ asio::awaitable<void> Core::open_node_services_now()
   }
   kad::NodeServicesOptions so = kad::node_services_options(config_.settings, identity_);
   so.with_kad = options_.kad;
+  so.keep_relay_up = true;  // a proxy that ends Kad's UDP association: made again, not the end of Kad
+  so.on_relay_event = [this](const proxy::ProxiedUdpLink::Event& e) { on_relay_event(e); };
   services_ = co_await kad::open_node_services(so);
   if (!services_->ed2k.listener)
     emit(ServiceProblem{"listener", services_->ed2k.listen_error, code_of(services_->ed2k.listen_code)});
@@ -301,7 +303,10 @@ void Core::take_kad_report(const kad::KadCheckReport& r)
   k.tcp_reason = r.tcp_reason.empty() ? std::nullopt : std::optional<std::string>(r.tcp_reason);
   k.udp_reason = r.udp_reason.empty() ? std::nullopt : std::optional<std::string>(r.udp_reason);
   if (r.tcp_answers > 0 || r.contacts > 0) k.state = KadState::connected;
-  add_outside(kad_outside_evidence(k.tcp, k.udp, iso8601_utc(std::chrono::system_clock::now())));
+  // Through the proxy the nodes tried the proxy's address and the relay's
+  // port, not our ports: the verdicts are Kad's, but no evidence about them.
+  if (!r.udp_via_proxy)
+    add_outside(kad_outside_evidence(k.tcp, k.udp, iso8601_utc(std::chrono::system_clock::now())));
   if (!r.error.empty()) emit(ServiceProblem{"kad", r.error, code_of(r.code)});
   emit(KadStatusChanged{k});
 }
@@ -392,6 +397,28 @@ asio::awaitable<void> Core::keep_kad_checked()
       co_await kad_wake_.async_wait(asio::as_tuple(asio::use_awaitable));
     }
   }
+}
+
+// Kad's UDP association through the SOCKS5 proxy went (the link makes it
+// again, backing off) or came back: said, and Kad checked again once it is
+// back (the nodes see the new relay's port).
+void Core::on_relay_event(const proxy::ProxiedUdpLink::Event& e)
+{
+  using State = proxy::ProxiedUdpLink::State;
+  if (stopping_) return;
+  if (e.state == State::down) {
+    relay_lost_ = true;
+    const std::string why = e.detail.empty() ? e.error.message() : e.detail;
+    emit(UdpRelayChanged{"down", "", why, static_cast<std::int64_t>(e.retry_in.count())});
+    return;
+  }
+  if (e.state != State::up || !relay_lost_) return;  // the first association is the start, not news
+  relay_lost_ = false;
+  std::string relay;
+  if (services_ && services_->kad && services_->kad->link)
+    if (const auto r = services_->kad->link->relay()) relay = r->address().to_string() + ":" + std::to_string(r->port());
+  emit(UdpRelayChanged{"up", relay, "", std::nullopt});
+  request_kad_recheck();
 }
 
 void Core::request_kad_recheck()

@@ -74,6 +74,7 @@ class Core {
   void take_kad_report(const kad::KadCheckReport& report);
   void on_mapper_change(portmap::MapperChange change, std::string_view detail, const portmap::MapperState& state);
   void log_in_again_if_moved(portmap::MapperChange change);
+  void on_relay_event(const proxy::ProxiedUdpLink::Event& e);
   void refresh(const portmap::MapperState* mapper);
   void add_outside(const std::vector<OutsideEvidence>& fresh);
   void emit(const Event& event);
@@ -96,6 +97,7 @@ class Core {
   // The host's address changed: the server is asked again once the ports are
   // mapped for the new address (before, its connect-back would give a Low ID).
   bool log_in_after_mapping_ = false;
+  bool relay_lost_ = false;  // Kad's UDP association through the proxy is being made again
   boost::asio::steady_timer ed2k_done_;  // cancelled when the keeper's run() ended
   std::unique_ptr<net::NetlinkWatch> netlink_;  // this host's addresses and routes (with a Mapper)
   boost::asio::steady_timer network_settle_;    // a burst of netlink messages is one change

@@ -43,6 +43,7 @@ std::string_view event_name(const Event& event)
                         [](const ServiceProblem&) { return std::string_view("service-problem"); },
                         [](const EngineStopped&) { return std::string_view("engine-stopped"); },
                         [](const NetworkChanged&) { return std::string_view("network-changed"); },
+                        [](const UdpRelayChanged&) { return std::string_view("udp-relay-changed"); },
                     },
                     event);
 }
@@ -61,6 +62,12 @@ std::string describe(const Event& event)
           [](const RouterRestarted& e) { return "the router lost our mappings (" + e.detail + "); asked for them again"; },
           [](const RouterProblem& e) { return "router: " + e.message; },
           [](const NetworkChanged& e) { return "network: " + e.detail; },
+          [](const UdpRelayChanged& e) {
+            if (e.state == "up")
+              return "proxy: Kad's UDP association made again, relay " + e.relay + " (Kad checked again)";
+            return fmt::format("proxy: the SOCKS5 proxy ended Kad's UDP association ({}); made again in {} s",
+                               e.detail, static_cast<double>(e.retry_in_ms.value_or(0)) / 1000.0);
+          },
           [](const Ed2kIdChanged& e) {
             return fmt::format("eD2k: {}{}", e.ed2k.state ? to_string(*e.ed2k.state) : "unknown",
                                e.ed2k.id ? fmt::format(" (ID {})", *e.ed2k.id) : "");
@@ -105,6 +112,12 @@ void tag_invoke(json::value_from_tag, json::value& out, const Event& event)
                  },
                  [&](const RouterRestarted& e) { o["detail"] = e.detail; },
                  [&](const NetworkChanged& e) { o["detail"] = e.detail; },
+                 [&](const UdpRelayChanged& e) {
+                   o["state"] = e.state;
+                   o["relay"] = e.relay.empty() ? json::value(nullptr) : json::value(e.relay);
+                   o["detail"] = e.detail;
+                   o["retry_in_ms"] = e.retry_in_ms ? json::value(*e.retry_in_ms) : json::value(nullptr);
+                 },
                  [&](const RouterProblem& e) {
                    o["message"] = e.message;
                    o["code"] = e.code.empty() ? json::value(nullptr) : json::value(e.code);

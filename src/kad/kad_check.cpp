@@ -61,7 +61,8 @@ struct Run {
   CheckerWindows windows;
   CheckerMemory known;    // what decides who is fit: the file, nodes.dat's age, this run
   CheckerMemory learned;  // this run's own notes: what is saved
-  std::shared_ptr<proxy::Socks5UdpAssociation> relay;
+  bool via_relay = false;           // Kad UDP goes through the SOCKS5 proxy's relay
+  std::uint64_t udp_losses_at_start = 0;  // the relay's associations lost before this check
   std::shared_ptr<KadNode> node;                   // borrowed (KadServices)
   std::shared_ptr<ed2k::ClientListener> listener;  // borrowed; null: another program holds our TCP port
   std::shared_ptr<proxy::Dialer> dialer;           // borrowed
@@ -171,13 +172,14 @@ void persist(Run& run)
 // subscription to the listener for the ACKs of our TCP check (dropped with the run).
 void borrow_services(Run& run, KadServices& services)
 {
-  run.relay = services.relay;
+  run.via_relay = services.relay || services.link;
   run.node = services.node;
   run.listener = services.listener;
   run.dialer = services.dialer;
   run.me = services.me;
-  run.report.udp_via_proxy = run.relay != nullptr;
+  run.report.udp_via_proxy = run.via_relay;
   run.report.udp_path = run.node->udp_path();
+  run.udp_losses_at_start = run.node->udp_losses();
   for (const std::string& n : services.notes) run.note("", n);
   if (!run.listener) return;
   run.acks = run.listener->subscribe_packets([&run](const std::string& peer_ip, const ed2k::Packet& p) {
@@ -356,7 +358,7 @@ void report_tcp_answers(Run& run, const TcpAnswers& a)
     report.external_udp_port = *port;
     // Through the proxy the nodes see the relay's port: the proxy's doing,
     // not a NAT remapping our port (no forwarding rule would change it).
-    report.udp_remapped = *port != run.o.settings.udp_port && !run.relay;
+    report.udp_remapped = *port != run.o.settings.udp_port && !run.via_relay;
   } else if (a.seen_port.size() >= 2) {
     report.udp_port_unstable = true;  // they all saw another port: a NAT that changes it per destination
   }
@@ -526,7 +528,7 @@ asio::awaitable<UdpCheckEvidence> check_udp(Run& run, const CheckerChoice& choic
   ev.fit = choice.udp_fit;
   ev.chosen = choice.udp.size();
   if (choice.udp.empty()) co_return ev;
-  if (run.o.settings.proxy.enabled && !run.relay) {
+  if (run.o.settings.proxy.enabled && !run.via_relay) {
     // The node sends its test datagram to the address the request came from: the proxy's.
     run.note("", "UDP test not asked: the request would go through the proxy, and the answer to the proxy's address");
     ev.request_via_proxy = true;
@@ -655,7 +657,7 @@ void give_verdicts(Run& run, TcpCheckEvidence tcp, UdpCheckEvidence udp, const C
   udp.recheck_window = run.windows.recheck;
   udp.enough_fit_in_s = seconds_until(run, choice.udp_enough_at);
   // The proxy closed the association (or the socket went): say so, not "firewalled".
-  tcp.port_lost = udp.port_lost = run.node->udp_lost();
+  tcp.port_lost = udp.port_lost = run.node->udp_lost() || run.node->udp_losses() != run.udp_losses_at_start;
   tcp.listening = run.listener != nullptr;
   if (tcp.port_lost)
     run.note("", "our Kad UDP port went away during the check (" + report.udp_path +

@@ -407,8 +407,9 @@ std::shared_ptr<KadNode> KadNode::start(asio::any_io_executor executor, KadNodeO
     error = "not an IP address: " + options.bind_address;
     return nullptr;
   }
-  std::unique_ptr<KadUdpPort> port = options.udp_relay ? KadUdpPort::through(executor, options.udp_relay)
-                                                       : KadUdpPort::bind(executor, address, options.udp_port, error);
+  std::unique_ptr<KadUdpPort> port = options.udp_link    ? KadUdpPort::through_link(executor, options.udp_link)
+                                     : options.udp_relay ? KadUdpPort::through(executor, options.udp_relay)
+                                                         : KadUdpPort::bind(executor, address, options.udp_port, error);
   if (!port) return nullptr;
   auto st = std::make_shared<State>(std::move(port));
   st->table = RoutingTable(options.id, options.accept_lan_contacts);
@@ -506,6 +507,8 @@ KadNodeCounters KadNode::counters() const { return state_->counters; }
 std::string KadNode::udp_path() const { return state_->port->path(); }
 
 bool KadNode::udp_lost() const { return state_->port_closed && !state_->stopped; }
+
+std::uint64_t KadNode::udp_losses() const { return state_->port->losses(); }
 
 std::vector<RoutingEntry> KadNode::contacts() const { return state_->table.all(); }
 

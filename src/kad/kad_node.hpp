@@ -25,6 +25,7 @@
 #include "kad/kad_messages.hpp"
 #include "kad/routing_table.hpp"
 #include "proxy/dialer.hpp"
+#include "proxy/proxied_udp_link.hpp"
 #include "proxy/socks5_udp.hpp"
 
 namespace mulenet::kad {
@@ -45,6 +46,9 @@ struct KadNodeOptions {
   // Set: every Kad datagram goes through this SOCKS5 UDP association (peers
   // see the relay's address), and udp_port/bind_address are not used.
   std::shared_ptr<proxy::Socks5UdpAssociation> udp_relay;
+  // Set instead (the daemon): through this link, which makes the association
+  // again when the proxy ends it.
+  std::shared_ptr<proxy::ProxiedUdpLink> udp_link;
 };
 
 struct Received {
@@ -114,6 +118,7 @@ class KadNode {
   [[nodiscard]] KadNodeCounters counters() const;
   [[nodiscard]] std::string udp_path() const;  // "direct" or "through the SOCKS5 relay A:P"
   [[nodiscard]] bool udp_lost() const;         // the UDP port (or the proxy's association) went away
+  [[nodiscard]] std::uint64_t udp_losses() const;  // associations the proxy ended and the link made again
   // Every address (Kad order) our port sent a datagram to or got one from,
   // and when last: flows a firewall or NAT may still hold open.
   [[nodiscard]] std::map<std::uint32_t, std::chrono::steady_clock::time_point> udp_exchanges() const;

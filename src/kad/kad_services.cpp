@@ -25,6 +25,7 @@ KadNodeOptions node_options(const KadServicesOptions& o, const KadServices& s)
   no.tcp_port = o.settings.tcp_port;
   no.user_hash = o.user_hash;
   no.udp_relay = s.relay;
+  no.udp_link = s.link;
   no.dialer = s.dialer;  // nodes that ask us to check their TCP port get it done, as aMule does
   return no;
 }
@@ -76,7 +77,13 @@ asio::awaitable<std::optional<KadServices>> open_kad_services(KadServicesOptions
     co_return std::nullopt;
   }
   if (!route.note.empty()) s.notes.push_back(route.note);
-  s.relay = route.relay;
+  if (route.relay && o.keep_relay_up) {
+    const auto spec = proxy::proxy_from_settings(settings.proxy);  // complete: the route opened it
+    s.link = std::make_shared<proxy::ProxiedUdpLink>(executor, *spec, proxy::DialTimeouts{}, o.on_relay_event);
+    s.link->start(route.relay);
+  } else {
+    s.relay = route.relay;
+  }
   s.dialer = o.dialer ? o.dialer
                      : std::make_shared<proxy::Dialer>(executor, proxy::proxy_from_settings(settings.proxy),
                                                        settings.proxy.strict);
@@ -86,7 +93,7 @@ asio::awaitable<std::optional<KadServices>> open_kad_services(KadServicesOptions
     code = KadErrc::udp_port_unavailable;
     co_return std::nullopt;
   }
-  if (s.relay)
+  if (s.relay || s.link)
     s.notes.push_back("Kad UDP goes " + s.node->udp_path() +
                       ": the nodes see the proxy's address and the relay's port, and connect back to the proxy, not to us");
   s.me.user_hash = o.user_hash;
@@ -101,6 +108,7 @@ void stop_kad_services(KadServices& s)
 {
   s.udp_tests.reset();
   if (s.node) s.node->stop();
+  if (s.link) s.link->stop();
   if (s.listener && s.owns_listener) s.listener->stop();
 }
 
@@ -130,6 +138,8 @@ asio::awaitable<NodeServices> open_node_services(NodeServicesOptions o)
   ko.listener = s.ed2k.listener;
   ko.listen_error = s.ed2k.listen_error;
   ko.dialer = s.ed2k.dialer;
+  ko.keep_relay_up = o.keep_relay_up;
+  ko.on_relay_event = o.on_relay_event;
   s.kad = co_await open_kad_services(ko, s.kad_error, s.kad_code);
   co_return s;
 }

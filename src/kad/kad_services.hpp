@@ -4,6 +4,7 @@
 // Dialer for every outgoing TCP connection. Opened once by their owner (the
 // Engine, a command, the doctor), lent to the checks and lookups, stopped by
 // the owner. A check never opens a port of its own.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,7 @@
 #include "kad/kad_node.hpp"
 #include "kad/kad_seeds.hpp"
 #include "proxy/dialer.hpp"
+#include "proxy/proxied_udp_link.hpp"
 #include "proxy/socks5_udp.hpp"
 
 namespace mulenet::kad {
@@ -29,6 +31,7 @@ struct KadServices {
   std::shared_ptr<ed2k::ClientListener> listener;  // null: another program holds our TCP port
   std::shared_ptr<proxy::Dialer> dialer;
   std::shared_ptr<proxy::Socks5UdpAssociation> relay;  // set: Kad UDP goes through the proxy
+  std::shared_ptr<proxy::ProxiedUdpLink> link;         // set instead: through the proxy, kept up
   ed2k::Identity me;                                   // what our Hellos say
   std::vector<std::string> notes;  // how they were opened: the proxy's route, a port another program holds
   // Others' UDP tests (OP_FWCHECKUDPREQ arrives over TCP on the listener) are
@@ -48,6 +51,11 @@ struct KadServicesOptions {
   std::shared_ptr<ed2k::ClientListener> listener;
   std::string listen_error;
   std::shared_ptr<proxy::Dialer> dialer;
+  // Through a SOCKS5 proxy: keep the UDP association up (a ProxiedUdpLink
+  // makes it again when the proxy ends it) and tell `on_relay_event`; else
+  // its loss ends the node (one-shot commands: they report it).
+  bool keep_relay_up = false;
+  std::function<void(const proxy::ProxiedUdpLink::Event&)> on_relay_event;
 };
 
 // nullopt and `error` set when Kad cannot run: the UDP port is taken (aMule
@@ -76,6 +84,8 @@ struct NodeServicesOptions {
   bool with_kad = true;
   bool listen = true;  // false: someone else (aMule) answers on our TCP port
   std::string nick = "mulenet";
+  bool keep_relay_up = false;  // as KadServicesOptions
+  std::function<void(const proxy::ProxiedUdpLink::Event&)> on_relay_event;
 };
 // The options for our node: the settings and who we are (user hash, Kad ID, UDP key).
 [[nodiscard]] NodeServicesOptions node_services_options(const config::Settings& settings, const NodeIdentity& identity);

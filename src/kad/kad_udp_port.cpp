@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 
@@ -59,6 +60,24 @@ class DirectPort final : public KadUdpPort {
   udp::socket socket_;
 };
 
+// A datagram the relay handed us, as one from a Kad peer (false: the relay
+// named a host or an IPv6 address, which is no Kad peer).
+bool take_relayed(const proxy::Socks5UdpAssociation::Received& got, std::vector<std::uint8_t>& buffer,
+                  KadUdpPort::Incoming& in)
+{
+  const auto* ip = std::get_if<proxy::Ipv4>(&got.source.host);
+  if (!ip) return false;
+  in.from = udp::endpoint(asio::ip::address_v4(*ip), got.source.port);
+  in.size = std::min(got.payload.size(), buffer.size());
+  std::copy_n(got.payload.begin(), in.size, buffer.begin());
+  return true;
+}
+
+std::string relay_path(const udp::endpoint& relay)
+{
+  return fmt::format("through the SOCKS5 relay {}:{}", relay.address().to_string(), relay.port());
+}
+
 class RelayedPort final : public KadUdpPort {
  public:
   RelayedPort(asio::any_io_executor executor, std::shared_ptr<proxy::Socks5UdpAssociation> a)
@@ -80,24 +99,14 @@ class RelayedPort final : public KadUdpPort {
     // association's loss or our close ends it at once.
     for (int quiet = 0; quiet < 100000 && association_->alive(); ++quiet) {
       auto got = co_await association_->receive(std::chrono::seconds(60));
-      if (!got) continue;
-      const auto* ip = std::get_if<proxy::Ipv4>(&got->source.host);
-      if (!ip) continue;  // a relay reporting a name or IPv6: not a Kad peer
-      in.from = udp::endpoint(asio::ip::address_v4(*ip), got->source.port);
-      in.size = std::min(got->payload.size(), buffer.size());
-      std::copy_n(got->payload.begin(), in.size, buffer.begin());
-      co_return in;
+      if (got && take_relayed(*got, buffer, in)) co_return in;
     }
     in.closed = true;
     co_return in;
   }
 
   std::uint16_t local_port() const override { return 0; }
-  std::string path() const override
-  {
-    const auto relay = association_->relay();
-    return fmt::format("through the SOCKS5 relay {}:{}", relay.address().to_string(), relay.port());
-  }
+  std::string path() const override { return relay_path(association_->relay()); }
   asio::any_io_executor executor() const override { return executor_; }
   void close() override { association_->close(); }
 
@@ -106,7 +115,75 @@ class RelayedPort final : public KadUdpPort {
   std::shared_ptr<proxy::Socks5UdpAssociation> association_;
 };
 
+// Through a ProxiedUdpLink (the daemon): when the proxy ends the association
+// the link makes a new one; meanwhile datagrams are lost (counted), and the
+// port stays open until the link is stopped.
+class LinkedPort final : public KadUdpPort {
+ public:
+  LinkedPort(asio::any_io_executor executor, std::shared_ptr<proxy::ProxiedUdpLink> link)
+      : executor_(std::move(executor)), link_(std::move(link)), pause_(executor_)
+  {
+  }
+
+  asio::awaitable<std::error_code> send_to(udp::endpoint to, std::span<const std::uint8_t> bytes) override
+  {
+    if (!to.address().is_v4()) co_return std::make_error_code(std::errc::address_family_not_supported);
+    const proxy::Target target{to.address().to_v4().to_bytes(), to.port()};
+    co_return co_await link_->send_to(target, bytes);
+  }
+
+  asio::awaitable<Incoming> receive(std::vector<std::uint8_t>& buffer) override
+  {
+    using State = proxy::ProxiedUdpLink::State;
+    Incoming in;
+    // Bounded: each turn waits up to a minute while the link is up, a
+    // quarter second while it is being made again (at least 29 days in all).
+    for (int turn = 0; turn < 10'000'000 && !closed_ && link_->state() != State::stopped; ++turn) {
+      if (link_->state() == State::up) {
+        const auto asked = std::chrono::steady_clock::now();
+        auto got = co_await link_->receive(std::chrono::seconds(60));
+        if (got && take_relayed(*got, buffer, in)) co_return in;
+        // A quiet minute: wait again. Nothing at once: the association just
+        // went (the link has not said so yet), so pause rather than spin.
+        if (got || std::chrono::steady_clock::now() - asked >= std::chrono::seconds(1)) continue;
+      }
+      pause_.expires_after(std::chrono::milliseconds(250));
+      co_await pause_.async_wait(use_tuple);
+    }
+    in.closed = true;
+    co_return in;
+  }
+
+  std::uint16_t local_port() const override { return 0; }
+  std::string path() const override
+  {
+    const auto relay = link_->relay();
+    return relay ? relay_path(*relay) + " (made again when the proxy ends it)"
+                 : "through the SOCKS5 proxy (its UDP association is being made again)";
+  }
+  asio::any_io_executor executor() const override { return executor_; }
+  std::uint64_t losses() const override { return link_->losses(); }
+  void close() override
+  {
+    closed_ = true;
+    pause_.cancel();
+    link_->stop();
+  }
+
+ private:
+  asio::any_io_executor executor_;
+  std::shared_ptr<proxy::ProxiedUdpLink> link_;
+  asio::steady_timer pause_;
+  bool closed_ = false;
+};
+
 }  // namespace
+
+std::unique_ptr<KadUdpPort> KadUdpPort::through_link(asio::any_io_executor executor,
+                                                     std::shared_ptr<proxy::ProxiedUdpLink> link)
+{
+  return std::make_unique<LinkedPort>(std::move(executor), std::move(link));
+}
 
 std::unique_ptr<KadUdpPort> KadUdpPort::bind(asio::any_io_executor executor, const asio::ip::address& address,
                                              std::uint16_t port, std::string& error)

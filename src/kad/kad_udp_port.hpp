@@ -17,6 +17,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/udp.hpp>
 
+#include "proxy/proxied_udp_link.hpp"
 #include "proxy/socks5_udp.hpp"
 
 namespace mulenet::kad {
@@ -33,6 +34,9 @@ class KadUdpPort {
                                           std::uint16_t port, std::string& error);
   static std::unique_ptr<KadUdpPort> through(boost::asio::any_io_executor executor,
                                              std::shared_ptr<proxy::Socks5UdpAssociation> association);
+  // Through a link that makes the association again when the proxy ends it (the daemon).
+  static std::unique_ptr<KadUdpPort> through_link(boost::asio::any_io_executor executor,
+                                                  std::shared_ptr<proxy::ProxiedUdpLink> link);
   virtual ~KadUdpPort() = default;
 
   virtual boost::asio::awaitable<std::error_code> send_to(boost::asio::ip::udp::endpoint to,
@@ -43,6 +47,9 @@ class KadUdpPort {
   [[nodiscard]] virtual std::string path() const = 0;  // "direct" or "through the SOCKS5 relay A:P"
   [[nodiscard]] virtual boost::asio::any_io_executor executor() const = 0;
   virtual void close() = 0;
+  // Times the way out went away and came back (a proxy's association made
+  // again): what was sent or due meanwhile was lost.
+  [[nodiscard]] virtual std::uint64_t losses() const { return 0; }
 };
 
 }  // namespace mulenet::kad

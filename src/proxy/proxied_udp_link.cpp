@@ -19,6 +19,8 @@ struct ProxiedUdpLink::Impl {
   std::shared_ptr<Socks5UdpAssociation> association;
   State state = State::connecting;
   bool stopping = false;
+  std::uint64_t losses = 0;
+  std::shared_ptr<Socks5UdpAssociation> first;  // adopted by start(first) for attempt 1
   asio::steady_timer wait;  // back-off sleeps; cancelled by stop()
 
   Impl(asio::any_io_executor ex, ProxySpec p, DialTimeouts t, std::function<void(const Event&)> cb, Backoff b)
@@ -37,6 +39,16 @@ namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
+// The first association given to start(first), else a new one.
+asio::awaitable<std::pair<std::shared_ptr<Socks5UdpAssociation>, DialResult>> associate(ProxiedUdpLink::Impl& self)
+{
+  if (auto first = std::move(self.first); first && first->alive()) {
+    std::pair<std::shared_ptr<Socks5UdpAssociation>, DialResult> adopted{std::move(first), DialResult{}};
+    co_return adopted;
+  }
+  co_return co_await Socks5UdpAssociation::open(self.proxy, self.timeouts);
+}
+
 // The keeper: associate, wait for the loss, back off, again; until stopped.
 asio::awaitable<void> keep_up(std::shared_ptr<ProxiedUdpLink::Impl> self)
 {
@@ -45,7 +57,7 @@ asio::awaitable<void> keep_up(std::shared_ptr<ProxiedUdpLink::Impl> self)
   auto delay = self->backoff.first;
   for (int attempt = 1; !self->stopping; ++attempt) {
     self->emit(Event{State::connecting, {}, {}, {}, attempt});
-    auto [association, result] = co_await Socks5UdpAssociation::open(self->proxy, self->timeouts);
+    auto [association, result] = co_await associate(*self);
     if (self->stopping) {
       if (association) association->close();
       break;
@@ -57,6 +69,7 @@ asio::awaitable<void> keep_up(std::shared_ptr<ProxiedUdpLink::Impl> self)
       co_await association->wait_until_lost();
       self->association.reset();
       if (self->stopping) break;
+      ++self->losses;
       if (std::chrono::steady_clock::now() - since >= self->backoff.stable) delay = self->backoff.first;
       result.error = ProxyErrc::udp_association_lost;
       result.detail = "the proxy closed the UDP association's control connection";
@@ -87,6 +100,12 @@ ProxiedUdpLink::~ProxiedUdpLink() { stop(); }
 
 void ProxiedUdpLink::start() { asio::co_spawn(impl_->executor, keep_up(impl_), asio::detached); }
 
+void ProxiedUdpLink::start(std::shared_ptr<Socks5UdpAssociation> first)
+{
+  impl_->first = std::move(first);
+  start();
+}
+
 void ProxiedUdpLink::stop()
 {
   impl_->stopping = true;
@@ -111,6 +130,14 @@ asio::awaitable<std::optional<Socks5UdpAssociation::Received>> ProxiedUdpLink::r
 }
 
 ProxiedUdpLink::State ProxiedUdpLink::state() const { return impl_->state; }
+
+std::optional<asio::ip::udp::endpoint> ProxiedUdpLink::relay() const
+{
+  if (!impl_->association || !impl_->association->alive()) return std::nullopt;
+  return impl_->association->relay();
+}
+
+std::uint64_t ProxiedUdpLink::losses() const { return impl_->losses; }
 
 const char* to_string(ProxiedUdpLink::State state)
 {

@@ -5,6 +5,7 @@
 // is down, sends fail with udp_association_lost instead of vanishing silently
 // as in aMule.
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -41,6 +42,9 @@ class ProxiedUdpLink {
   ~ProxiedUdpLink();
 
   void start();
+  // Starts with an association already opened (the caller's check that the
+  // proxy carries UDP at all): no second one at start.
+  void start(std::shared_ptr<Socks5UdpAssociation> first);
   void stop();
 
   boost::asio::awaitable<std::error_code> send_to(const Target& destination, std::span<const std::uint8_t> payload);
@@ -48,6 +52,10 @@ class ProxiedUdpLink {
   boost::asio::awaitable<std::optional<Socks5UdpAssociation::Received>> receive(std::chrono::milliseconds timeout);
 
   [[nodiscard]] State state() const;
+  // The relay datagrams go through now (none while down): peers see its address and port.
+  [[nodiscard]] std::optional<boost::asio::ip::udp::endpoint> relay() const;
+  // Associations the proxy ended so far: a datagram sent or due meanwhile was lost.
+  [[nodiscard]] std::uint64_t losses() const;
 
   struct Impl;
 

@@ -276,5 +276,24 @@ TEST(EngineEvents, DescribeAndJsonNameTheEvent)
   EXPECT_EQ(describe(stopped), "engine stopped: 3 mapping(s) removed from the router");
 }
 
+// Kad's UDP association through the proxy: its loss says when it is made
+// again, its return names the new relay.
+TEST(EngineEvents, UdpRelayChangedSaysDownAndUp)
+{
+  const Event down = UdpRelayChanged{"down", "", "the proxy closed the UDP association's control connection", 1000};
+  EXPECT_EQ(event_name(down), "udp-relay-changed");
+  EXPECT_EQ(describe(down), "proxy: the SOCKS5 proxy ended Kad's UDP association (the proxy closed the UDP "
+                            "association's control connection); made again in 1 s");
+  const json::object d = json::parse(to_json(down)).as_object();
+  EXPECT_EQ(d.at("state").as_string(), "down");
+  EXPECT_TRUE(d.at("relay").is_null());
+  EXPECT_EQ(d.at("retry_in_ms").as_int64(), 1000);
+  const Event up = UdpRelayChanged{"up", "203.0.113.10:40000", "", std::nullopt};
+  EXPECT_EQ(describe(up), "proxy: Kad's UDP association made again, relay 203.0.113.10:40000 (Kad checked again)");
+  const json::object u = json::parse(to_json(up)).as_object();
+  EXPECT_EQ(u.at("relay").as_string(), "203.0.113.10:40000");
+  EXPECT_TRUE(u.at("retry_in_ms").is_null());
+}
+
 }  // namespace
 }  // namespace mulenet::engine

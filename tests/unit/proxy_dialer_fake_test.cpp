@@ -37,6 +37,7 @@ struct Script {
   std::vector<Exchange> exchanges;
   bool hang_up_after = false;  // close right after the last exchange
   bool stay_silent = false;    // keep the connection open, answer nothing more
+  std::chrono::milliseconds hang_up_delay{0};  // with hang_up_after: this long after the last exchange
 };
 
 asio::awaitable<void> serve(tcp::socket socket, Script script)
@@ -55,7 +56,11 @@ asio::awaitable<void> serve(tcp::socket socket, Script script)
       co_await asio::async_write(socket, asio::buffer(x.reply), use_tuple);
     }
   }
-  if (script.hang_up_after) co_return;
+  if (script.hang_up_after) {
+    asio::steady_timer t(socket.get_executor(), script.hang_up_delay);
+    if (script.hang_up_delay.count() > 0) co_await t.async_wait(use_tuple);
+    co_return;
+  }
   // Silent or not, keep the connection until the client closes it.
   std::uint8_t sink[64];
   for (int i = 0; i < 1000; ++i) {
@@ -200,5 +205,41 @@ TEST(ProxyUdpLinkFake, ReassociatesAfterTheProxyEndsTheAssociation)
   ASSERT_GE(events.size(), 3u);
   EXPECT_EQ(events[2].error, make_error_code(ProxyErrc::udp_association_lost));
   EXPECT_EQ(fake.connections, 2);
+  link.stop();
+}
+
+// start(first): the association the caller already opened is the first one
+// (no second at start); its loss is counted and the relay is the new one's.
+TEST(ProxyUdpLinkFake, AdoptsTheFirstAssociationAndCountsItsLoss)
+{
+  asio::io_context io;
+  asio::ip::udp::socket relay(io, asio::ip::udp::endpoint(asio::ip::address_v4::loopback(), 0));
+  const std::uint16_t port = relay.local_endpoint().port();
+  const Bytes reply{5, 0, 0, 1, 127, 0, 0, 1, static_cast<std::uint8_t>(port >> 8),
+                    static_cast<std::uint8_t>(port & 0xFF)};
+  // The caller's association: the proxy hangs up on it a moment later. The link's own: it stays.
+  FakeProxy fake(io, {Script{{{3, {5, 0}}, {10, reply}}, true, false, std::chrono::milliseconds(300)},
+                      Script{{{3, {5, 0}}, {10, reply}}, false, false}});
+  std::shared_ptr<Socks5UdpAssociation> first;
+  const ProxySpec spec = fake.spec();  // open() keeps a reference: it must outlive the coroutine
+  asio::co_spawn(io, Socks5UdpAssociation::open(spec, {}),
+                 [&](std::exception_ptr, std::pair<std::shared_ptr<Socks5UdpAssociation>, DialResult> r) {
+                   first = std::move(r.first);
+                   io.stop();  // before the hang-up is read: handed over alive
+                 });
+  io.run_for(std::chrono::seconds(5));
+  io.restart();
+  ASSERT_TRUE(first);
+  std::vector<ProxiedUdpLink::Event> events;
+  ProxiedUdpLink link(io.get_executor(), fake.spec(), {}, [&](const ProxiedUdpLink::Event& e) {
+    events.push_back(e);
+    if (e.state == ProxiedUdpLink::State::up && e.attempt == 2) io.stop();
+  }, {std::chrono::milliseconds(20), std::chrono::milliseconds(100), std::chrono::milliseconds(60000)});
+  link.start(first);
+  io.run_for(std::chrono::seconds(20));
+  EXPECT_EQ(fake.connections, 2);  // the caller's, then one after its loss: none more at start
+  EXPECT_EQ(link.losses(), 1u);
+  ASSERT_TRUE(link.relay().has_value());
+  EXPECT_EQ(link.relay()->port(), port);
   link.stop();
 }

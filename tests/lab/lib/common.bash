@@ -43,6 +43,11 @@ LAB_RECHECK_IP=198.51.100.40
 LAB_EMBED_IP=198.51.100.50
 # And one for the daemon_run case (mulenet run's own Kad node, checked).
 LAB_DAEMON_IP=198.51.100.60
+# Hosts the daemon_flood case makes itself (namespaces of its own on the WAN
+# bridge): the node under load, and the swarm's real lookup (its flooding
+# addresses, 198.51.100.200-239, never join Kad).
+LAB_FLOOD_NODE_IP=198.51.100.70
+LAB_SWARM_IP=198.51.100.199
 lab_kad_ip() { echo "100.64.$1.1"; }
 
 lab_ns() { echo "${LAB_PREFIX}$1"; }

@@ -397,6 +397,20 @@ wan_up() {
   done
 }
 
+# wan_cmd restart-dante: dante (the one with a password) stopped and started
+# again, as an admin restarts it: every UDP association it relayed is gone
+# (the daemon's Kad must make its own again). Test hook: `lab wan ...`.
+wan_cmd() {
+  case ${1:-} in
+    restart-dante)
+      wan_stop dante
+      wan_spawn dante "$WAN_MOUNT_ACCOUNTS" danted -f "$WAN_DIR/dante/auth.conf" -p "$WAN_DIR/dante/auth.pid"
+      wan_wait dante tcp "$LAB_DANTE_PORT"
+      ;;
+    *) echo "lab wan: restart-dante" >&2; return 64 ;;
+  esac
+}
+
 wan_down() {
   local i name pgid
   # Signal every service first, then wait for each: a daemon that exited

@@ -232,7 +232,7 @@ check_bootstrap() {
   want_count=$((LAB_KAD_NODES - 1 < 20 ? LAB_KAD_NODES - 1 : 20))
   # Besides the other lab nodes, a node may list lab hosts that joined it
   # (a `mulenet kad check` run by an earlier test: direct, peer, the router,
-  # wan in kad_lookup).
+  # wan in kad_lookup, the flooded node of daemon_flood).
   [ "${#BYTES[@]}" -eq $((21 + 25 * count)) ] && [ "$count" -ge "$want_count" ] &&
     pass "kad$n BOOTSTRAP_RES contact count (size ${#BYTES[@]})" ||
     fail "kad$n BOOTSTRAP_RES contact count (size ${#BYTES[@]}): expected at least $want_count, got $count"
@@ -244,7 +244,7 @@ check_bootstrap() {
     i=$(node_of_ip "$ip")
     if [ "$i" -eq 0 ]; then
       case $ip in
-        "$LAB_DIRECT_IP" | "$LAB_RECHECK_IP" | "$LAB_EMBED_IP" | "$LAB_DAEMON_IP" | "$LAB_PEER_IP" | "$LAB_ROUTER_WAN_IP" | "$LAB_ROUTER_WAN2_IP" | "$LAB_WAN_IP") ;;
+        "$LAB_DIRECT_IP" | "$LAB_RECHECK_IP" | "$LAB_EMBED_IP" | "$LAB_DAEMON_IP" | "$LAB_PEER_IP" | "$LAB_ROUTER_WAN_IP" | "$LAB_ROUTER_WAN2_IP" | "$LAB_WAN_IP" | "$LAB_FLOOD_NODE_IP" | "$LAB_SWARM_IP") ;;
         *) bad+=" unexpected contact $ip;" ;;
       esac
     elif [ "$i" -eq "$n" ]; then
