@@ -48,12 +48,13 @@ for rate in $RATES; do
   set -e
   flood=$(sed -n 's/^flood: //p' "$WORK/case-$rate.log")
   node=$(sed -nE 's/^node: RSS ([0-9]+) KiB before, peak ([0-9]+) KiB; descriptors ([0-9]+) before, peak ([0-9]+); CPU ([0-9.]+) s.*/{"rss_kib":\1,"peak_rss_kib":\2,"fds":\3,"peak_fds":\4,"cpu_s":\5}/p' "$WORK/case-$rate.log")
+  kernel=$(sed -nE 's/^kernel: ([0-9]+) datagrams delivered.*, ([0-9]+) dropped.*/{"delivered":\1,"dropped":\2}/p' "$WORK/case-$rate.log")
   passed=$(grep -c '^ok ' "$WORK/case-$rate.log" || true)
   failed=$(grep -c '^FAIL ' "$WORK/case-$rate.log" || true)
   grep '^FAIL ' "$WORK/case-$rate.log" >&2 || true
   runs+=("$(jq -n -c --argjson rate "$rate" --argjson seconds "$SECONDS_EACH" --argjson flood "${flood:-null}" \
-    --argjson node "${node:-null}" --argjson passed "$passed" --argjson failed "$failed" --argjson code "$code" \
-    '{rate:$rate, seconds:$seconds, flood:$flood, node:$node, checks_passed:$passed, checks_failed:$failed, exit_code:$code}')")
+    --argjson node "${node:-null}" --argjson kernel "${kernel:-null}" --argjson passed "$passed" --argjson failed "$failed" --argjson code "$code" \
+    '{rate:$rate, seconds:$seconds, flood:$flood, node:$node, kernel:$kernel, checks_passed:$passed, checks_failed:$failed, exit_code:$code}')")
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -74,14 +75,16 @@ print(f"Load average before {d['load_before']}, after {d['load_after']}.\n")
 print("`mulenet run` (Kad node and client listener, no mapping, no eD2k) on a WAN host of its own; 40 lab")
 print("addresses send every kind of Kad request, far above aMule's per-address limits, and malformed")
 print("datagrams, round-robin, and keep 200 TCP connections half-open (tests/lab/lib/kad_flood.py).")
-print("A real `mulenet kad lookup` asks the node halfway through. The checks are the lab case's.\n")
-print("| datagrams/s | seconds | datagrams | answers | bytes back / bytes sent (all; worst address) | RSS KiB start → peak | descriptors start → peak | CPU s | half-open closed by the node | checks |")
+print("A real `mulenet kad lookup` asks the node halfway through. The checks are the lab case's.")
+print("The answers are those of the first seconds: an address that asks more than 5 times aMule's limit")
+print("in a minute is banned for 2 hours (as aMule), and the node drops all it sends after decoding its header.\n")
+print("| datagrams/s | seconds | datagrams (delivered by the kernel; dropped, buffer full) | answers | bytes back / bytes sent (all; worst address) | RSS KiB start → peak | descriptors start → peak | CPU s | half-open closed by the node | checks |")
 print("|---|---|---|---|---|---|---|---|---|---|")
 for r in d["runs"]:
-    f, n = r.get("flood") or {}, r.get("node") or {}
+    f, n, k = r.get("flood") or {}, r.get("node") or {}, r.get("kernel") or {}
     ratio = f"{f.get('bytes_received', 0) / max(1, f.get('bytes_sent', 1)):.4f}; {f.get('worst_source_ratio', '?')}"
     ho = f.get("half_open", {})
-    print(f"| {r['rate']} | {f.get('seconds', '?')} | {f.get('datagrams', '?')} | {f.get('answers', '?')} | {ratio} | "
+    print(f"| {r['rate']} | {f.get('seconds', '?')} | {f.get('datagrams', '?')} ({k.get('delivered', '?')}; {k.get('dropped', '?')}) | {f.get('answers', '?')} | {ratio} | "
           f"{n.get('rss_kib', '?')} → {n.get('peak_rss_kib', '?')} | {n.get('fds', '?')} → {n.get('peak_fds', '?')} | "
           f"{n.get('cpu_s', '?')} | {ho.get('closed_by_node', '?')} of {ho.get('opened', '?')} | "
           f"{r['checks_passed']} passed, {r['checks_failed']} failed |")

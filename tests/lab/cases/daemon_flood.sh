@@ -70,6 +70,11 @@ pid=$(pgrep -f "mulenet --config $conf run" | head -n 1)
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$pid/status"; }
 fds() { find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+# The kernel's UDP counters in the node's namespace: what reached its
+# sockets, and what it dropped because a receive buffer was full.
+udp_counter() { ip netns exec "$node_ns" awk -v k="$1" '/^Udp:/ { if (!n) { for (i = 1; i <= NF; i++) f[$i] = i; n = 1 } else print $f[k] }' /proc/net/snmp; }
+in0=$(udp_counter InDatagrams)
+drop0=$(udp_counter RcvbufErrors)
 rss0=$(rss_kib)
 fds0=$(fds)
 cpu0=$(cpu_ticks)
@@ -114,6 +119,7 @@ cpu1=$(cpu_ticks)
 read -r peak_rss peak_fds <"$peaks" 2>/dev/null || { peak_rss=0; peak_fds=0; }
 hz=$(getconf CLK_TCK)
 cpu_s=$(awk -v a="$cpu0" -v b="$cpu1" -v hz="$hz" 'BEGIN {printf "%.2f", (b - a) / hz}')
+echo "kernel: $(($(udp_counter InDatagrams) - in0)) datagrams delivered to the node's sockets, $(($(udp_counter RcvbufErrors) - drop0)) dropped (receive buffer full)"
 echo "node: RSS ${rss0} KiB before, peak ${peak_rss} KiB; descriptors ${fds0} before, peak ${peak_fds}; CPU ${cpu_s} s during ${FLOOD_SECONDS} s of flood"
 jq -r '.evidence[]? | "    \(.ms) ms \(.node) \(.said)"' "$SMOKE_TMP/lookup.json" 2>/dev/null | head -n 12
 
