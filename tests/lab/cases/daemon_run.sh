@@ -92,6 +92,10 @@ fi
 # address): the daemon hears it from netlink and maps to the new address at
 # once; and back. The old address stays on the host meanwhile, so the old
 # mappings are removed from it (NAT-PMP and PCP keep mappings per address).
+# Resident memory before the faults below (address change, router loss): flat after them.
+daemon_pid=$(pgrep -f "mulenet --config $conf run" | head -n 1)
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$daemon_pid/status" 2>/dev/null || echo 0; }
+rss_before_faults=$(rss_kib)
 new_ip=192.168.77.150
 "$LAB" exec lan ip addr add "$new_ip/24" dev eth0
 "$LAB" exec lan ip route replace 192.168.77.0/24 dev eth0 src "$new_ip"
@@ -132,6 +136,9 @@ if [ -n "$watcher" ]; then
   tail -c 600 "$SMOKE_TMP/page-watch.log"; echo
 fi
 
+rss_after_faults=$(rss_kib)
+echo "RSS: $rss_before_faults KiB before the faults, $rss_after_faults KiB after"
+smoke_check "resident memory flat across the faults (within 2 MiB)" test "$rss_after_faults" -le $((rss_before_faults + 2048))
 pid=$(pgrep -f "mulenet --config $conf run" | head -n 1)
 kill -TERM "$pid" 2>/dev/null
 for _ in $(seq 100); do kill -0 "$runner" 2>/dev/null || break; sleep 0.1; done
