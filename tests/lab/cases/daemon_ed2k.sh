@@ -9,14 +9,8 @@
 # the daemon sends aMule's keep-alive (an empty OP_OFFERFILES) after a
 # minute of silence, before the servers' 70 s idle limit closes the session.
 # SIGTERM leaves no mapping.
-set -uo pipefail
-LAB=${1:?usage: $0 LAB_SCRIPT}
-# shellcheck source=../router/smoke.bash
-source "$(dirname "$LAB")/router/smoke.bash"
-MULENET=${MULENET:?the ctest environment names the mulenet binary}
-LAB_HOME=$(dirname "$LAB")
-smoke_init
-smoke_require_lab
+# shellcheck source=../lib/case.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/case.bash" "$@"
 server_py="$LAB_HOME/../ed2k_server/ed2k_test_server.py"
 conf_dir="$SMOKE_TMP/conf"
 mkdir -p "$conf_dir"

@@ -11,16 +11,8 @@
 # The two hosts (the node, the swarm) are namespaces this case makes on the
 # lab's WAN bridge and removes: their addresses are used by no other case, so
 # amuled's per-address memory of other cases is not touched.
-set -uo pipefail
-LAB=${1:?usage: $0 LAB_SCRIPT}
-# shellcheck source=../router/smoke.bash
-source "$(dirname "$LAB")/router/smoke.bash"
-LAB_HOME=$(dirname "$LAB")
-# shellcheck source=../lib/kad.bash
-source "$LAB_HOME/lib/kad.bash"
-MULENET=${MULENET:?the ctest environment names the mulenet binary}
-smoke_init
-smoke_require_lab
+# shellcheck source=../lib/case.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/case.bash" "$@"
 FLOOD_SECONDS=${MULENET_FLOOD_SECONDS:-10}
 FLOOD_RATE=${MULENET_FLOOD_RATE:-2000}
 node_ns=$(lab_ns floodnode)
@@ -45,7 +37,7 @@ wan_namespace() {
   ip -n "$ns" route add default dev eth0
 }
 sources=()
-for i in $(seq 200 239); do sources+=("198.51.100.$i"); done
+for i in $(seq 200 239); do sources+=("100.64.201.$i"); done
 smoke_on_exit ip netns del "$node_ns"
 smoke_on_exit ip netns del "$swarm_ns"
 wan_namespace "$node_ns" p-floodnode "$node_ip"

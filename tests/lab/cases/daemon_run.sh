@@ -11,14 +11,8 @@
 # follow it within seconds; SIGTERM leaves no mapping on the router. Then on a
 # WAN host of its own: its Kad node open/open, a High ID, both ports verified
 # from outside, and the page's "Check Kad now" asks again.
-set -uo pipefail
-LAB=${1:?usage: $0 LAB_SCRIPT}
-# shellcheck source=../router/smoke.bash
-source "$(dirname "$LAB")/router/smoke.bash"
-MULENET=${MULENET:?the ctest environment names the mulenet binary}
-LAB_HOME=$(dirname "$LAB")
-smoke_init
-smoke_require_lab
+# shellcheck source=../lib/case.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/case.bash" "$@"
 conf_dir="$SMOKE_TMP/conf"
 mkdir -p "$conf_dir"
 conf="$conf_dir/amule.conf"
@@ -150,8 +144,6 @@ smoke_check "the last line says they were removed" bash -c "tail -n 3 '$log' | g
 # this case uses: amuled keeps per-address state): Kad TCP and UDP open at
 # start, a High ID at its own address, both ports verified open from outside;
 # the page's "Check Kad now" (a POST with the page's token) asks again.
-# shellcheck source=../lib/kad.bash
-source "$LAB_HOME/lib/kad.bash"
 wan_dir="$conf_dir/wan"
 mkdir -p "$wan_dir"
 wan_ec_pw=mulenet-wan-ec

@@ -6,15 +6,8 @@
 #   an "overloaded" server + a good one -> that server gives Low IDs: use the other (High ID)
 #   through a SOCKS5 proxy            -> Low ID because servers connect back to the proxy
 #   server.met read when no server is named; --no-ed2k asks none.
-set -uo pipefail
-LAB=${1:?usage: $0 LAB_SCRIPT}
-# shellcheck source=../router/smoke.bash
-source "$(dirname "$LAB")/router/smoke.bash"
-# shellcheck source=../lib/wan.bash
-source "$(dirname "$LAB")/lib/wan.bash"
-MULENET=${MULENET:?the ctest environment names the mulenet binary}
-smoke_init
-smoke_require_lab
+# shellcheck source=../lib/case.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/case.bash" "$@"
 conf_dir="$SMOKE_TMP/conf"
 mkdir -p "$conf_dir"
 conf="$conf_dir/amule.conf"

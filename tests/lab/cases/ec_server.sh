@@ -6,13 +6,8 @@
 # never the password), a request we do not serve is answered "failed" and
 # the session goes on; `mulenet amule status` reads it too. Without an
 # ECPassword the daemon refuses to start, naming the key.
-set -uo pipefail
-LAB=${1:?usage: $0 LAB_SCRIPT}
-# shellcheck source=../router/smoke.bash
-source "$(dirname "$LAB")/router/smoke.bash"
-MULENET=${MULENET:?the ctest environment names the mulenet binary}
-smoke_init
-smoke_require_lab
+# shellcheck source=../lib/case.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/case.bash" "$@"
 command -v amulecmd >/dev/null || {
   smoke_fail "amulecmd is installed (Debian package amule-utils)"
   smoke_finish

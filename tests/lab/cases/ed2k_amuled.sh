@@ -7,13 +7,8 @@
 # a mulenet with another preferences.dat gets a Low ID for the wrong hash.
 # `mulenet ed2k hello` from the other LAN host is answered by amuled.
 # This also shows that the test server treats a real aMule as real servers do.
-set -uo pipefail
-LAB=${1:?usage: $0 LAB_SCRIPT}
-# shellcheck source=../router/smoke.bash
-source "$(dirname "$LAB")/router/smoke.bash"
-MULENET=${MULENET:?the ctest environment names the mulenet binary}
-smoke_init
-smoke_require_lab
+# shellcheck source=../lib/case.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/case.bash" "$@"
 command -v amuled >/dev/null && command -v amulecmd >/dev/null || {
   smoke_fail "amuled and amulecmd are installed (Debian packages amule-daemon, amule-utils)"
   smoke_finish

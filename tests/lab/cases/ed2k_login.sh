@@ -7,15 +7,8 @@
 # Low ID: peers never come in through a proxy); hostile servers end with a
 # clear error, within the time limit. UDP status pings: direct and through
 # a SOCKS5 UDP association.
-set -uo pipefail
-LAB=${1:?usage: $0 LAB_SCRIPT}
-# shellcheck source=../router/smoke.bash
-source "$(dirname "$LAB")/router/smoke.bash"
-# shellcheck source=../lib/wan.bash
-source "$(dirname "$LAB")/lib/wan.bash"
-MULENET=${MULENET:?the ctest environment names the mulenet binary}
-smoke_init
-smoke_require_lab
+# shellcheck source=../lib/case.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/case.bash" "$@"
 server="$LAB_WAN_IP:4661"
 conf_dir="$SMOKE_TMP/conf"
 mkdir -p "$conf_dir"

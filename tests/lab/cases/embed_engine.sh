@@ -4,13 +4,8 @@
 # find_package), and run on the LAN host with UPnP on in its amule.conf: the
 # Engine maps the three ports on the lab's real router, the events and the
 # status JSON say so, and after SIGINT (Engine::stop) none is left.
-set -uo pipefail
-LAB=${1:?usage: $0 LAB_SCRIPT}
-# shellcheck source=../router/smoke.bash
-source "$(dirname "$LAB")/router/smoke.bash"
-MULENET=${MULENET:?the ctest environment names the mulenet binary}
-smoke_init
-smoke_require_lab
+# shellcheck source=../lib/case.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/case.bash" "$@"
 src=$(cd "$(dirname "$LAB")/../.." && pwd)
 build=$(cd "$(dirname "$MULENET")/.." && pwd)
 prefix="$SMOKE_TMP/prefix"
@@ -110,9 +105,6 @@ done
 # directly on the WAN (a host only this case uses: amuled keeps per-address
 # state, and a node that knows an address declines its UDP test) against the lab's amuled nodes: open and open, said by
 # an event and in the status; stop() ends it.
-# shellcheck source=../lib/kad.bash
-LAB_HOME=$(dirname "$LAB")
-source "$LAB_HOME/lib/kad.bash"
 mkdir -p "$conf_dir/kad"
 printf '[eMule]\nPort=4951\nUDPPort=4961\n' >"$conf_dir/kad/amule.conf"
 lab_kad_nodes_dat "$conf_dir/kad/nodes.dat" 6 5 4 3 2

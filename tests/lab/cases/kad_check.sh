@@ -11,16 +11,8 @@
 # node gets more than 2 firewall checks or pings a minute from one address
 # (amuled's flood limits), and `lab router forget-flows` clears the NAT's
 # memory of earlier UDP exchanges between runs.
-set -uo pipefail
-LAB=${1:?usage: $0 LAB_SCRIPT}
-# shellcheck source=../router/smoke.bash
-source "$(dirname "$LAB")/router/smoke.bash"
-LAB_HOME=$(dirname "$LAB")
-# shellcheck source=../lib/kad.bash
-source "$LAB_HOME/lib/kad.bash"
-MULENET=${MULENET:?the ctest environment names the mulenet binary}
-smoke_init
-smoke_require_lab
+# shellcheck source=../lib/case.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/case.bash" "$@"
 conf_dir="$SMOKE_TMP/conf"
 mkdir -p "$conf_dir"
 conf="$conf_dir/amule.conf"

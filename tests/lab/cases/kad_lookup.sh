@@ -10,16 +10,8 @@
 #     node as a verified contact hands it out to a lookup for its ID.
 # From the WAN hosts `wan` and `peer` (the other Kad cases use other
 # addresses: amuled keeps per-address state for minutes).
-set -uo pipefail
-LAB=${1:?usage: $0 LAB_SCRIPT}
-# shellcheck source=../router/smoke.bash
-source "$(dirname "$LAB")/router/smoke.bash"
-# shellcheck source=../lib/kad.bash
-LAB_HOME=$(dirname "$LAB")
-source "$LAB_HOME/lib/kad.bash"
-MULENET=${MULENET:?the ctest environment names the mulenet binary}
-smoke_init
-smoke_require_lab
+# shellcheck source=../lib/case.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/case.bash" "$@"
 show() { jq -r '.evidence[]? | "    \(.ms) ms \(.node) \(.said)"' <<<"$out"; }  # shown by ctest on failure
 mkdir -p "$SMOKE_TMP/peer" "$SMOKE_TMP/wan"
 printf '[eMule]\nPort=4875\nUDPPort=4775\n' >"$SMOKE_TMP/peer/amule.conf"

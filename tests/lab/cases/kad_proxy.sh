@@ -11,18 +11,8 @@
 # And with a SOCKS4 proxy in strict mode, Kad is refused with the reason.
 # Nodes 6 5 4 check TCP and 3 is asked for the UDP test; kad_lookup.sh (also
 # seen as 203.0.113.10) uses 1 and 2 for its TCP check.
-set -uo pipefail
-LAB=${1:?usage: $0 LAB_SCRIPT}
-# shellcheck source=../router/smoke.bash
-source "$(dirname "$LAB")/router/smoke.bash"
-# shellcheck source=../lib/wan.bash
-source "$(dirname "$LAB")/lib/wan.bash"
-LAB_HOME=$(dirname "$LAB")
-# shellcheck source=../lib/kad.bash
-source "$LAB_HOME/lib/kad.bash"
-MULENET=${MULENET:?the ctest environment names the mulenet binary}
-smoke_init
-smoke_require_lab
+# shellcheck source=../lib/case.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/case.bash" "$@"
 lan_ns=$(lab_ns lan)
 smoke_on_exit ip netns exec "$lan_ns" nft delete table inet mulenet_kad_leak_count
 

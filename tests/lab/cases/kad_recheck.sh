@@ -19,16 +19,8 @@
 # check queued or connecting, a connection idling out after 40 s).
 # --no-join: with only eight nodes, joining would make them know us, and a node
 # that knows us declines the UDP test (the real network has thousands).
-set -uo pipefail
-LAB=${1:?usage: $0 LAB_SCRIPT}
-# shellcheck source=../router/smoke.bash
-source "$(dirname "$LAB")/router/smoke.bash"
-LAB_HOME=$(dirname "$LAB")
-# shellcheck source=../lib/kad.bash
-source "$LAB_HOME/lib/kad.bash"
-MULENET=${MULENET:?the ctest environment names the mulenet binary}
-smoke_init
-smoke_require_lab
+# shellcheck source=../lib/case.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/case.bash" "$@"
 ns=$(lab_ns recheck)
 tcp_port=4874
 udp_port=4774

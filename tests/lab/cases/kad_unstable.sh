@@ -6,16 +6,8 @@
 # not "remapped"), and the doctor names it with the documented workaround.
 # From lan (203.0.113.2); its PINGs go to nodes 6 and 3, then 5, 4 and 1,
 # within amuled's flood limit of 2 PINGs a minute per address.
-set -uo pipefail
-LAB=${1:?usage: $0 LAB_SCRIPT}
-# shellcheck source=../router/smoke.bash
-source "$(dirname "$LAB")/router/smoke.bash"
-LAB_HOME=$(dirname "$LAB")
-# shellcheck source=../lib/kad.bash
-source "$LAB_HOME/lib/kad.bash"
-MULENET=${MULENET:?the ctest environment names the mulenet binary}
-smoke_init
-smoke_require_lab
+# shellcheck source=../lib/case.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/case.bash" "$@"
 mkdir -p "$SMOKE_TMP/conf"
 conf="$SMOKE_TMP/conf/amule.conf"
 printf '[eMule]\nPort=4877\nUDPPort=4777\n' >"$conf"

@@ -5,13 +5,8 @@
 # says so (state other-port, exit code 2, UPnP names the holder), a WAN host
 # really reaches us through the port granted, and unmap removes only ours:
 # the other host's mappings stay.
-set -uo pipefail
-LAB=${1:?usage: $0 LAB_SCRIPT}
-# shellcheck source=../router/smoke.bash
-source "$(dirname "$LAB")/router/smoke.bash"
-MULENET=${MULENET:?the ctest environment names the mulenet binary}
-smoke_init
-smoke_require_lab
+# shellcheck source=../lib/case.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/case.bash" "$@"
 conf_dir="$SMOKE_TMP/conf"
 mkdir -p "$conf_dir"
 conf="$conf_dir/amule.conf"

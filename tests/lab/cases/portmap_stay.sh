@@ -5,13 +5,8 @@
 # (UPnP cannot notice a flush: miniupnpd keeps listing the flushed mapping
 # and answers AddPortMapping without re-creating its rule. So for UPnP only
 # the restart is tested; PCP and NAT-PMP re-create the rules on renewal.)
-set -uo pipefail
-LAB=${1:?usage: $0 LAB_SCRIPT}
-# shellcheck source=../router/smoke.bash
-source "$(dirname "$LAB")/router/smoke.bash"
-MULENET=${MULENET:?the ctest environment names the mulenet binary}
-smoke_init
-smoke_require_lab
+# shellcheck source=../lib/case.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/case.bash" "$@"
 conf_dir="$SMOKE_TMP/conf"
 mkdir -p "$conf_dir"
 conf="$conf_dir/amule.conf"

@@ -8,18 +8,8 @@
 # Named to run after the kad_* cases: Kad through the proxy appears as the
 # proxy's address (203.0.113.10), which kad_lookup and kad_proxy also use
 # (amuled keeps per-address state for minutes).
-set -uo pipefail
-LAB=${1:?usage: $0 LAB_SCRIPT}
-# shellcheck source=../router/smoke.bash
-source "$(dirname "$LAB")/router/smoke.bash"
-# shellcheck source=../lib/wan.bash
-source "$(dirname "$LAB")/lib/wan.bash"
-LAB_HOME=$(dirname "$LAB")
-# shellcheck source=../lib/kad.bash
-source "$LAB_HOME/lib/kad.bash"
-MULENET=${MULENET:?the ctest environment names the mulenet binary}
-smoke_init
-smoke_require_lab
+# shellcheck source=../lib/case.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/case.bash" "$@"
 status_port=4728
 conf_dir="$SMOKE_TMP/conf"
 mkdir -p "$conf_dir"

@@ -45,9 +45,11 @@ LAB_EMBED_IP=198.51.100.50
 LAB_DAEMON_IP=198.51.100.60
 # Hosts the daemon_flood case makes itself (namespaces of its own on the WAN
 # bridge): the node under load, and the swarm's real lookup (its flooding
-# addresses, 198.51.100.200-239, never join Kad).
-LAB_FLOOD_NODE_IP=198.51.100.70
-LAB_SWARM_IP=198.51.100.199
+# addresses, 100.64.201.200-239, never join Kad). Each in a /24 of its own:
+# amuled keeps at most 2 contacts of one /24 in a routing bin, and the other
+# WAN hosts (198.51.100.x) need those places.
+LAB_FLOOD_NODE_IP=100.64.200.70
+LAB_SWARM_IP=100.64.201.199
 lab_kad_ip() { echo "100.64.$1.1"; }
 
 lab_ns() { echo "${LAB_PREFIX}$1"; }

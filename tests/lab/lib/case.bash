@@ -1,0 +1,21 @@
+# The start every tests/lab/cases/*.sh shares. A case begins with
+#   # shellcheck source=../lib/case.bash
+#   source "$(dirname "${BASH_SOURCE[0]}")/../lib/case.bash" "$@"
+# which takes the lab script (its first argument) as LAB and its folder as
+# LAB_HOME, loads the helpers a case may use (the smoke checks and the
+# router's hooks, the Kad nodes' facts, the WAN side's ports and proxies),
+# needs the mulenet binary in MULENET (ctest sets it), makes the case's
+# temporary folder and stops early, with the reason, when no lab is up.
+# shellcheck shell=bash
+set -uo pipefail
+LAB=${1:?usage: $0 LAB_SCRIPT}
+LAB_HOME=$(dirname "$LAB")
+# shellcheck source=../router/smoke.bash
+source "$LAB_HOME/router/smoke.bash"
+# shellcheck source=kad.bash
+source "$LAB_HOME/lib/kad.bash"
+# shellcheck source=wan.bash
+source "$LAB_HOME/lib/wan.bash"
+MULENET=${MULENET:?the ctest environment names the mulenet binary}
+smoke_init
+smoke_require_lab
