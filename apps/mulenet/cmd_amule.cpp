@@ -112,7 +112,7 @@ int run_amule_status(const GlobalOptions& g, const AmuleOptions& o)
   ec::EcClientOptions options;
   options.timeout = std::chrono::milliseconds(o.timeout_ms);
   options.client_version = MULENET_VERSION;
-  net::run_to_end([&]() -> boost::asio::awaitable<void> {
+  net::run_to_end(g.io(), [&]() -> boost::asio::awaitable<void> {
     const auto executor = co_await boost::asio::this_coro::executor;  // named: GCC 12 and co_await temporaries
     const auto proxy = proxy::proxy_from_settings(settings->proxy);
     proxy::Dialer dialer(executor, proxy, settings->proxy.strict);

@@ -80,7 +80,7 @@ int run_doctor(const GlobalOptions& g, const DoctorOptions& o)
   options.ask_kad = !o.no_kad;
   options.kad_bootstrap = o.kad_bootstrap;
   options.ask_amule = !o.no_amule;
-  const doctor::Evidence evidence = doctor::gather_evidence(config, options);
+  const doctor::Evidence evidence = doctor::gather_evidence(g.io(), config, options);
   if (show_progress) std::cerr << "\r\033[K" << std::flush;
   const std::vector<doctor::Finding> findings = doctor::run_checks(evidence);
   const int code = doctor::exit_code_for(findings);

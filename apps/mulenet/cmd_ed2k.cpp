@@ -129,7 +129,7 @@ int run_login(const GlobalOptions& g, const LoginOptions& o)
   services.listen = options.listen;
   services.nick = options.nick;
   ed2k::Ed2kCheckReport report;
-  engine::run_with_services(services, [&](kad::NodeServices& s) -> boost::asio::awaitable<void> {
+  engine::run_with_services(g.io(), services, [&](kad::NodeServices& s) -> boost::asio::awaitable<void> {
     report = co_await ed2k::check_ed2k(s.ed2k, options);
   });
 
@@ -176,7 +176,7 @@ int run_hello(const GlobalOptions& g, const std::string& peer_text, int timeout_
   me.tcp_port = settings.tcp_port;
   me.udp_port = settings.udp_enabled ? settings.udp_port : 0;
   ed2k::HelloProbe probe;
-  net::run_to_end([&]() -> boost::asio::awaitable<void> {
+  net::run_to_end(g.io(), [&]() -> boost::asio::awaitable<void> {
     proxy::Dialer dialer(co_await boost::asio::this_coro::executor, proxy::proxy_from_settings(settings.proxy),
                          settings.proxy.strict);
     probe = co_await ed2k::say_hello(dialer, *peer, me, std::chrono::seconds(timeout_s));

@@ -88,7 +88,7 @@ int run_igd(const GlobalOptions& g, const IgdOptions& o)
   options.list_mappings = true;
   if (!g.json) std::cerr << "Asking the router (NAT-PMP, PCP, UPnP)..." << std::endl;
   portmap::GatewayReport report;
-  net::run_to_end([&]() -> boost::asio::awaitable<void> { report = co_await portmap::probe_gateway(options); });
+  net::run_to_end(g.io(), [&]() -> boost::asio::awaitable<void> { report = co_await portmap::probe_gateway(options); });
 
   std::optional<std::string> external = report.natpmp.external_ip;
   if (!external) external = report.upnp.external_ip;

@@ -139,7 +139,7 @@ int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
   o.memory_path = kad::checker_memory_path(config_path(g));
   const kad::NodeServicesOptions services = kad::node_services_options(o.settings, identity);
   kad::KadCheckReport r;
-  engine::run_with_services(services, [&](kad::NodeServices& s) -> boost::asio::awaitable<void> {
+  engine::run_with_services(g.io(), services, [&](kad::NodeServices& s) -> boost::asio::awaitable<void> {
     if (!s.kad) {
       r.error = s.kad_error;
       r.code = s.kad_code;
@@ -254,7 +254,7 @@ int run_kad_lookup(const GlobalOptions& g, const KadLookupCli& c)
   o.progress = progress_printer(g);
   kad::KadFindReport r;
   // A node of its own on a free port: aMule may hold the Kad port meanwhile.
-  net::run_to_end([&]() -> boost::asio::awaitable<void> { r = co_await kad::find_kad_nodes(o); });
+  net::run_to_end(g.io(), [&]() -> boost::asio::awaitable<void> { r = co_await kad::find_kad_nodes(o); });
   const int code = r.error.empty() ? kExitOk : kExitProblems;
   if (g.json) {
     boost::json::array closest;

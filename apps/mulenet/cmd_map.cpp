@@ -227,7 +227,7 @@ int run_map(const GlobalOptions& g, const MapOptions& o)
   keep.check_period = std::chrono::seconds(std::clamp<unsigned>(options->lease_seconds / 2, 1, 5));
   keep.event_port = settings.upnp_tcp_port;
   int code = kExitOk;
-  net::run_to_end([&]() -> asio::awaitable<void> {
+  net::run_to_end(g.io(), [&]() -> asio::awaitable<void> {
     portmap::Mapper mapper(co_await asio::this_coro::executor, plan, *options, keep);
     code = co_await map_and_keep(g, o, mapper, keep);
   });
@@ -238,7 +238,7 @@ int run_unmap(const GlobalOptions& g, const MapOptions& o)
 {
   const auto options = mapper_options(g, o);
   portmap::UnmapReport removed;
-  net::run_to_end([&]() -> asio::awaitable<void> { removed = co_await portmap::unmap_journal(*options); });
+  net::run_to_end(g.io(), [&]() -> asio::awaitable<void> { removed = co_await portmap::unmap_journal(*options); });
   return print_unmap(g, removed);
 }
 

@@ -105,7 +105,7 @@ int run_proxy_test(const GlobalOptions& g, const ProxyTestOptions& o)
   auto on_check = [&g](const proxy::ProbeCheck& c) {
     if (!g.json) print_check(c);
   };
-  net::run_to_end([&]() -> boost::asio::awaitable<void> { report = co_await proxy::probe_proxy(request, on_check); });
+  net::run_to_end(g.io(), [&]() -> boost::asio::awaitable<void> { report = co_await proxy::probe_proxy(request, on_check); });
 
   const int code = report.all_ok() ? kExitOk : kExitProblems;
   if (g.json) {

@@ -94,7 +94,7 @@ int run_status(const GlobalOptions& g, const StatusOptions& o)
   const std::string address = settings->status_address;
   const auto port = o.status_port ? static_cast<std::uint16_t>(*o.status_port) : settings->status_port;
   web::StatusFetch got;
-  net::run_to_end([&]() -> boost::asio::awaitable<void> { got = co_await web::fetch_status(address, port); });
+  net::run_to_end(g.io(), [&]() -> boost::asio::awaitable<void> { got = co_await web::fetch_status(address, port); });
   if (!got.answered) {
     report_error(g, "not-running", got.error + (got.not_running ? ": start it with `mulenet run`" : ""));
     return kExitProblems;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
 
 #include "config/config_file.hpp"
 #include "config/settings.hpp"
@@ -13,9 +14,25 @@
 
 namespace mulenet::cli {
 
+// The program's one io_context, for the one-shot commands' network work: made
+// on first use (`mulenet run` never asks: its Engine runs its own), owned by main.
+class ProgramLoop {
+ public:
+  boost::asio::io_context& io()
+  {
+    if (!io_) io_.emplace(1);
+    return *io_;
+  }
+
+ private:
+  std::optional<boost::asio::io_context> io_;
+};
+
 struct GlobalOptions {
   std::string config_path;  // empty: ~/.aMule/amule.conf
   bool json = false;
+  ProgramLoop* loop = nullptr;  // main's
+  [[nodiscard]] boost::asio::io_context& io() const { return loop->io(); }
 };
 
 // A subcommand: its CLI11 node and what runs when it was chosen.

@@ -19,7 +19,9 @@ int main(int argc, char** argv)
       "Exit codes: 0 ok; 1 warnings (doctor), only Low IDs (ed2k login), firewalled (kad check); 2 problems,\n"
       "a failed step, nothing mapped or no verdict; 3 invalid configuration; 4 a file unreadable/unwritable;\n"
       "5 no such key/server; 64 bad command line. Each command's --help says exactly.");
+  ProgramLoop loop;  // the process's one io_context for one-shot commands (made when one asks)
   GlobalOptions options;
+  options.loop = &loop;
   add_global_options(app, options);
 
   std::vector<Command> commands;

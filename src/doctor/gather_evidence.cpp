@@ -77,7 +77,8 @@ void gather_firewall(Evidence& ev)
 
 }  // namespace
 
-Evidence gather_evidence(const std::filesystem::path& config_path, const GatherOptions& options)
+Evidence gather_evidence(boost::asio::io_context& io, const std::filesystem::path& config_path,
+                         const GatherOptions& options)
 {
   auto step = [&](std::string_view what) {
     if (options.progress) options.progress(what);
@@ -96,7 +97,7 @@ Evidence gather_evidence(const std::filesystem::path& config_path, const GatherO
   step("reading the local firewall");
   gather_firewall(ev);
   ev.router.upnp_built = portmap::upnp_built_in();
-  gather_network(config_path, options, ev);
+  gather_network(io, config_path, options, ev);
   return ev;
 }
 

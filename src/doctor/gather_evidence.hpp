@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/asio/io_context.hpp>
+
 #include "doctor/evidence.hpp"
 
 namespace mulenet::doctor {
@@ -29,6 +31,8 @@ struct GatherOptions {
   std::chrono::milliseconds amule_timeout{5000};
 };
 
-[[nodiscard]] Evidence gather_evidence(const std::filesystem::path& config_path, const GatherOptions& options = {});
+// What goes over the network runs on `io`, the program's io_context (borrowed).
+[[nodiscard]] Evidence gather_evidence(boost::asio::io_context& io, const std::filesystem::path& config_path,
+                                       const GatherOptions& options = {});
 
 }  // namespace mulenet::doctor

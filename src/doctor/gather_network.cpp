@@ -209,10 +209,11 @@ asio::awaitable<void> gather_all(const std::filesystem::path& config_path, const
 
 }  // namespace
 
-void gather_network(const std::filesystem::path& config_path, const GatherOptions& options, Evidence& ev)
+void gather_network(boost::asio::io_context& io, const std::filesystem::path& config_path,
+                    const GatherOptions& options, Evidence& ev)
 {
   try {
-    net::run_to_end([&]() { return gather_all(config_path, options, ev); });
+    net::run_to_end(io, [&]() { return gather_all(config_path, options, ev); });
   } catch (...) {
     // Never a crash: what was not gathered stays "not checked".
     if (ev.kad.asked && ev.kad.report.error.empty()) ev.kad.no_nodes = "the Kad check failed unexpectedly";

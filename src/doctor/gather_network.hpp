@@ -1,5 +1,5 @@
 #pragma once
-// The doctor's evidence from the network, gathered on one io_context: the
+// The doctor's evidence from the network, gathered on the program's io_context: the
 // proxy, the router, then eD2k servers and Kad nodes on one set of services
 // (one listener on our TCP port, one Dialer, one Kad node) opened once and
 // lent to both checks.
@@ -10,6 +10,7 @@
 
 namespace mulenet::doctor {
 
-void gather_network(const std::filesystem::path& config_path, const GatherOptions& options, Evidence& ev);
+void gather_network(boost::asio::io_context& io, const std::filesystem::path& config_path,
+                    const GatherOptions& options, Evidence& ev);
 
 }  // namespace mulenet::doctor

@@ -6,10 +6,10 @@ namespace mulenet::engine {
 
 namespace asio = boost::asio;
 
-void run_with_services(kad::NodeServicesOptions options,
+void run_with_services(asio::io_context& io, kad::NodeServicesOptions options,
                        std::function<asio::awaitable<void>(kad::NodeServices&)> use_case)
 {
-  net::run_to_end([&]() -> asio::awaitable<void> {
+  net::run_to_end(io, [&]() -> asio::awaitable<void> {
     kad::NodeServices services = co_await kad::open_node_services(options);
     std::exception_ptr failure;
     try {

@@ -1,6 +1,6 @@
 #pragma once
-// How a command runs its use-case: one io_context on the calling thread (the
-// program's only one at a time), the services the use-case needs opened once
+// How a command runs its use-case: on the program's io_context (borrowed, on
+// the calling thread), the services the use-case needs opened once
 // (kad::NodeServices: one listener, one Dialer, the Kad node borrowing them),
 // the use-case run with them to its end, then the services stopped. The
 // io_context glue of every command is here and nowhere else.
@@ -14,7 +14,7 @@
 namespace mulenet::engine {
 
 // Opens the services `options` asks for, runs `use_case` with them, stops them.
-void run_with_services(kad::NodeServicesOptions options,
+void run_with_services(boost::asio::io_context& io, kad::NodeServicesOptions options,
                        std::function<boost::asio::awaitable<void>(kad::NodeServices&)> use_case);
 
 }  // namespace mulenet::engine

@@ -5,9 +5,9 @@
 
 namespace mulenet::net {
 
-void run_to_end(std::function<boost::asio::awaitable<void>()> work)
+void run_to_end(boost::asio::io_context& io, std::function<boost::asio::awaitable<void>()> work)
 {
-  boost::asio::io_context io;
+  io.restart();  // an earlier use-case ran it to its end
   std::exception_ptr failure;
   boost::asio::co_spawn(io, work(), [&failure](std::exception_ptr e) { failure = e; });
   io.run();
