@@ -1,6 +1,7 @@
 #include "kad/kad_udp_port.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -73,6 +74,13 @@ bool take_relayed(const proxy::Socks5UdpAssociation::Received& got, std::vector<
   return true;
 }
 
+// A Kad peer as the relay's destination: IPv4 only (Kad is).
+std::optional<proxy::Target> relay_target(const udp::endpoint& to)
+{
+  if (!to.address().is_v4()) return std::nullopt;
+  return proxy::Target{to.address().to_v4().to_bytes(), to.port()};
+}
+
 std::string relay_path(const udp::endpoint& relay)
 {
   return fmt::format("through the SOCKS5 relay {}:{}", relay.address().to_string(), relay.port());
@@ -87,9 +95,9 @@ class RelayedPort final : public KadUdpPort {
 
   asio::awaitable<std::error_code> send_to(udp::endpoint to, std::span<const std::uint8_t> bytes) override
   {
-    if (!to.address().is_v4()) co_return std::make_error_code(std::errc::address_family_not_supported);
-    const proxy::Target target{to.address().to_v4().to_bytes(), to.port()};
-    co_return co_await association_->send_to(target, bytes);
+    const auto target = relay_target(to);
+    if (!target) co_return std::make_error_code(std::errc::address_family_not_supported);
+    co_return co_await association_->send_to(*target, bytes);
   }
 
   asio::awaitable<Incoming> receive(std::vector<std::uint8_t>& buffer) override
@@ -127,9 +135,9 @@ class LinkedPort final : public KadUdpPort {
 
   asio::awaitable<std::error_code> send_to(udp::endpoint to, std::span<const std::uint8_t> bytes) override
   {
-    if (!to.address().is_v4()) co_return std::make_error_code(std::errc::address_family_not_supported);
-    const proxy::Target target{to.address().to_v4().to_bytes(), to.port()};
-    co_return co_await link_->send_to(target, bytes);
+    const auto target = relay_target(to);
+    if (!target) co_return std::make_error_code(std::errc::address_family_not_supported);
+    co_return co_await link_->send_to(*target, bytes);
   }
 
   asio::awaitable<Incoming> receive(std::vector<std::uint8_t>& buffer) override

@@ -101,8 +101,7 @@ asio::awaitable<std::vector<MappingOutcome>> renew_mappings(std::vector<Mapping>
 {
   std::vector<MappingOutcome> outcomes;
   std::vector<std::string> warnings;
-  std::string error;
-  Journal journal = read_journal(options.journal_path, error, warnings).value_or(Journal{});
+  std::vector<Mapping> renewed;
   for (Mapping& m : live) {
     config::PlannedPort port{m.name, m.protocol, m.internal_port, "", "", "", true, true};
     MappingOutcome outcome;
@@ -114,9 +113,8 @@ asio::awaitable<std::vector<MappingOutcome>> renew_mappings(std::vector<Mapping>
     outcome.received_at = again.received_at;
     outcome.external_ip = again.external_ip;
     if (again.ok) {
-      forget(journal, m);
+      renewed.push_back(m);
       m = again.mapping;
-      journal.mappings.push_back(m);
       outcome.mapping = m;
       outcome.state = m.external_port == m.internal_port ? MappingState::mapped : MappingState::other_port;
     } else {
@@ -126,13 +124,17 @@ asio::awaitable<std::vector<MappingOutcome>> renew_mappings(std::vector<Mapping>
     }
     outcomes.push_back(std::move(outcome));
   }
-  // A round that only renewed changes nothing in the journal: no write (and
-  // no fsync) every few seconds while the daemon idles. Compared with the
-  // file as it is now, not as the round began: `mulenet unmap` may have
-  // emptied it meanwhile, and what this round put back must be listed again.
-  std::vector<std::string> ignored;
-  const Journal now_on_disk = read_journal(options.journal_path, error, ignored).value_or(Journal{});
-  if (serialize_journal(journal) != serialize_journal(now_on_disk)) save(options.journal_path, journal, warnings);
+  // The journal as it is now, not as the round began (`mulenet unmap` may
+  // have emptied it meanwhile, and what this round put back must be listed
+  // again), read once; a round that only renewed changes nothing in it: no
+  // write (and no fsync) every few seconds while the daemon idles.
+  std::string error;
+  Journal journal = read_journal(options.journal_path, error, warnings).value_or(Journal{});
+  const std::string before = serialize_journal(journal);
+  for (const Mapping& old : renewed) forget(journal, old);
+  for (const MappingOutcome& o : outcomes)
+    if (o.mapping) journal.mappings.push_back(*o.mapping);
+  if (serialize_journal(journal) != before) save(options.journal_path, journal, warnings);
   co_return outcomes;
 }
 

@@ -42,9 +42,6 @@ smoke_check "no session problem blamed on the server for it" bash -c "! grep -q 
 smoke_check "the first address comes back" "$LAB" router wan-address back
 smoke_check "again: 203.0.113.2 and its High ID" lab_wait_for "a High ID at 203.0.113.2 again" 30 at 203.0.113.2 "$first_id"
 
-pid=$(pgrep -f "mulenet --config $conf run" | head -n 1)
-kill -TERM "$pid" 2>/dev/null
-gone() { ! pgrep -f "mulenet --config $conf run" >/dev/null; }
-smoke_check "SIGTERM stops it" lab_wait_for "the daemon to stop" 10 gone
+sigterm_daemon "$conf"
 smoke_check "no mapping of ours left on the router" bash -c "! '$LAB' router mappings | grep -qE '^(tcp|udp) (4901|4904|4905) '"
 smoke_finish

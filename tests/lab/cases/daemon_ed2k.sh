@@ -57,9 +57,6 @@ grep -E "4692" "$SMOKE_TMP/servers.log" | tail -n 4  # shown by ctest when a che
 still_held() { ! grep -q "silent for" "$SMOKE_TMP/servers.log" && high_id_at_good; }
 smoke_check "the session was not closed as idle, still a High ID" still_held
 
-pid=$(pgrep -f "mulenet --config $conf run" | head -n 1)
-kill -TERM "$pid" 2>/dev/null
-gone() { ! pgrep -f "mulenet --config $conf run" >/dev/null; }
-smoke_check "SIGTERM stops it" lab_wait_for "the daemon to stop" 10 gone
+sigterm_daemon "$conf"
 smoke_check "no mapping of ours left on the router" bash -c "! '$LAB' router mappings | grep -qE '^(tcp|udp) (4921|4924|4925) '"
 smoke_finish

@@ -130,7 +130,5 @@ smoke_check "CPU bounded: under one core on average while flooded" \
 fds_back() { [ "$(fds)" -le $((fds0 + 4)) ]; }
 smoke_check "the half-open connections closed again (the Hello timeout)" lab_wait_for "the descriptors back" 20 fds_back
 smoke_check "afterwards: still connected to Kad, the API answers" kad_connected
-kill -TERM "$pid" 2>/dev/null
-for _ in $(seq 100); do kill -0 "$runner" 2>/dev/null || break; sleep 0.1; done
-smoke_check "SIGTERM stops it" bash -c "! kill -0 $runner 2>/dev/null"
+sigterm_daemon "$conf"
 smoke_finish

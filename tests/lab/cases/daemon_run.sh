@@ -133,10 +133,7 @@ fi
 rss_after_faults=$(rss_kib)
 echo "RSS: $rss_before_faults KiB before the faults, $rss_after_faults KiB after"
 smoke_check "resident memory flat across the faults (within 2 MiB)" test "$rss_after_faults" -le $((rss_before_faults + 2048))
-pid=$(pgrep -f "mulenet --config $conf run" | head -n 1)
-kill -TERM "$pid" 2>/dev/null
-for _ in $(seq 100); do kill -0 "$runner" 2>/dev/null || break; sleep 0.1; done
-smoke_check "SIGTERM stops it" bash -c "! kill -0 $runner 2>/dev/null"
+sigterm_daemon "$conf"
 smoke_check "no mapping left on the router" none
 smoke_check "the last line says they were removed" bash -c "tail -n 3 '$log' | grep -q 'mapping(s) removed'"
 
@@ -177,9 +174,6 @@ checks_before=$(grep -c 'Kad: connected, TCP' "$wlog")
 smoke_check "WAN: Check Kad now (POST with the token) is accepted" test "$(wapi -o /dev/null -w '%{http_code}' -X POST -H "X-Mulenet-Token: $token" "http://127.0.0.1:$status_port/api/check-kad")" = 202
 another_check() { [ "$(grep -c 'Kad: connected, TCP' "$wlog")" -gt "$checks_before" ]; }
 smoke_check "WAN: and a new Kad check reports" lab_wait_for "the second Kad check" 90 another_check
-pid=$(pgrep -f "mulenet --config $wan_dir/amule.conf run" | head -n 1)
-kill -TERM "$pid" 2>/dev/null
-for _ in $(seq 100); do kill -0 "$wrunner" 2>/dev/null || break; sleep 0.1; done
-smoke_check "WAN: SIGTERM stops it" bash -c "! kill -0 $wrunner 2>/dev/null"
+sigterm_daemon "$wan_dir/amule.conf" "WAN: "
 smoke_check "WAN: the Kad port is free again" bash -c "! '$LAB' exec daemon ss -uln | grep -q ':4965 '"
 smoke_finish

@@ -48,7 +48,5 @@ smoke_check "the log never shows the proxy password" bash -c '! grep -qF "$1" "$
 rss_after=$(rss_kib)
 echo "RSS: $rss_before KiB before the restart, $rss_after KiB after the new association and check"
 smoke_check "resident memory flat across the restart (within 2 MiB)" test "$rss_after" -le $((rss_before + 2048))
-kill -TERM "$pid" 2>/dev/null
-for _ in $(seq 100); do kill -0 "$runner" 2>/dev/null || break; sleep 0.1; done
-smoke_check "SIGTERM stops it" bash -c "! kill -0 $runner 2>/dev/null"
+sigterm_daemon "$conf"
 smoke_finish

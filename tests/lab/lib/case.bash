@@ -19,3 +19,13 @@ source "$LAB_HOME/lib/wan.bash"
 MULENET=${MULENET:?the ctest environment names the mulenet binary}
 smoke_init
 smoke_require_lab
+
+# sigterm_daemon CONF [LABEL_PREFIX]: SIGTERM to the `mulenet run` started
+# with that amule.conf, and the check that it stops within 10 s.
+sigterm_daemon() {
+  local pid
+  pid=$(pgrep -f "mulenet --config $1 run" | head -n 1)
+  kill -TERM "$pid" 2>/dev/null
+  smoke_check "${2:-}SIGTERM stops it" lab_wait_for "the daemon to stop" 10 daemon_gone "$1"
+}
+daemon_gone() { ! pgrep -f "mulenet --config $1 run" >/dev/null; }
