@@ -143,7 +143,8 @@ bool reload_needs_restart(const GlobalOptions& g, const config::Settings& runnin
   say(g, amule_gone ? std::string("SIGHUP: our ports are free now (aMule stopped): the Kad node, the listener and "
                                   "the eD2k session start")
                     : "SIGHUP: amule.conf changed (" + what_changed(running, *fresh) +
-                          "): the services restart with it, ports no longer wanted are removed from the router");
+                          "): the services restart with it; the ports that stay keep their mappings, those no "
+                          "longer wanted are removed from the router");
   next = std::move(fresh);
   return true;
 }
@@ -180,8 +181,12 @@ AfterSignal run_until_signal(const GlobalOptions& g, const EngineOptions& option
     sigwait(&signals, &signal);
     if (signal != SIGHUP || reload_needs_restart(g, settings, held, next)) break;
   }
-  if (signal != SIGHUP) say(g, "stopping: removing our mappings from the router");
-  engine.stop(std::chrono::seconds(10));
+  if (signal == SIGHUP) {
+    engine.stop_keeping_mappings(std::chrono::seconds(10));  // the next generation adopts or removes them
+  } else {
+    say(g, "stopping: removing our mappings from the router");
+    engine.stop(std::chrono::seconds(10));
+  }
   exit_code = mappings_left ? kExitProblems : kExitOk;
   return signal == SIGHUP ? AfterSignal::restart : AfterSignal::stop;
 }
@@ -222,8 +227,10 @@ int run_daemon(const GlobalOptions& g, const RunOptions& o)
                                    "{}:{}", settings->ec_address.empty() ? "127.0.0.1" : settings->ec_address,
                                    settings->ec_port))
                              : std::nullopt;
-    if (run_until_signal(g, engine_options(g, o, *settings, !held), *settings, held.has_value(), ec_address, signals,
-                         exit_code, next) == AfterSignal::stop)
+    EngineOptions options = engine_options(g, o, *settings, !held);
+    options.adopt_mappings = generation > 0;  // handed over by the generation a SIGHUP stopped
+    if (run_until_signal(g, options, *settings, held.has_value(), ec_address, signals, exit_code, next) ==
+        AfterSignal::stop)
       break;
   }
   return exit_code;

@@ -34,6 +34,11 @@ struct EngineOptions {
   // them, remove them on stop(). A crash leaves a journal next to amule.conf;
   // the next start removes what it lists.
   bool map_ports = true;
+  // Take over the mappings an Engine on the same amule.conf left with
+  // stop_keeping_mappings(): those this start asks for again (same port, same
+  // router, protocol and address) are renewed where they are, the others
+  // removed. Without it, a start removes everything the journal lists.
+  bool adopt_mappings = false;
   std::optional<MappingVia> via;          // only this protocol; none: the best that answers
   std::optional<std::string> gateway;     // ask this router instead of the default gateway
   std::uint32_t lease_seconds = 3600;     // asked of the router; renewed long before it ends
@@ -105,6 +110,12 @@ class MULENET_API Engine {
   // the last one is EngineStopped. Safe to call twice, from any thread but
   // the engine's own (an event handler).
   void stop(std::chrono::milliseconds limit = std::chrono::milliseconds(15000));
+  // As stop(), but our router mappings stay in place (and in the journal)
+  // for the next Engine on the same amule.conf, started with
+  // EngineOptions::adopt_mappings: a reload keeps the ports that did not
+  // change forwarded without a gap (`mulenet run` on SIGHUP). A start without
+  // adopt_mappings removes them, as after a crash.
+  void stop_keeping_mappings(std::chrono::milliseconds limit = std::chrono::milliseconds(15000));
   [[nodiscard]] bool running() const;
   // Asks Kad nodes (the nodes.dat next to amule.conf) whether our TCP and UDP
   // ports are open, on the running node and listener (EngineOptions::kad).

@@ -73,6 +73,7 @@ struct EngineStopped {
   unsigned mappings_removed = 0;
   unsigned mappings_left = 0;  // > 0: the router did not answer; the journal keeps them for the next start
   std::string error;
+  unsigned mappings_kept = 0;  // Engine::stop_keeping_mappings(): left in place for the next Engine
 };
 
 using Event = std::variant<EngineStarted, PortChanged, ExternalAddressChanged, RouterRestarted, RouterProblem,

@@ -36,6 +36,7 @@ struct Engine::Impl {
   bool stopped = false;
   std::optional<std::uint16_t> status_port;
 
+  void stop(std::chrono::milliseconds limit, portmap::KeepOnStop keep);
   void deliver(const Event& event, const Status& status)
   {
     {
@@ -119,16 +120,23 @@ Status Engine::status() const
 
 bool Engine::running() const { return impl_->started && !impl_->stopped; }
 
-void Engine::stop(std::chrono::milliseconds limit)
+void Engine::stop(std::chrono::milliseconds limit) { impl_->stop(limit, portmap::KeepOnStop::nothing); }
+
+void Engine::stop_keeping_mappings(std::chrono::milliseconds limit)
 {
-  Impl& d = *impl_;
+  impl_->stop(limit, portmap::KeepOnStop::for_handover);
+}
+
+void Engine::Impl::stop(std::chrono::milliseconds limit, portmap::KeepOnStop keep)
+{
+  Impl& d = *this;
   if (!d.started || d.stopped) return;
   if (std::this_thread::get_id() == d.thread.get_id())
     throw EngineError("stop() was called from an event handler on the engine's thread: call it from another thread");
   d.stopped = true;
   std::promise<void> done;
   auto finished = done.get_future();
-  asio::co_spawn(d.io, d.core->stop(), [&done](std::exception_ptr) { done.set_value(); });
+  asio::co_spawn(d.io, d.core->stop(keep), [&done](std::exception_ptr) { done.set_value(); });
   const bool in_time = finished.wait_for(limit) == std::future_status::ready;
   // Not in time: the router stopped answering. What is left stays in the
   // journal, and the next start (of any mulenet) removes it.
@@ -139,7 +147,11 @@ void Engine::stop(std::chrono::milliseconds limit)
     EngineStopped late;
     late.error = "the router did not answer within " + std::to_string(limit.count()) +
                  " ms; mappings not yet removed stay in the journal, and the next start removes them";
-    Status s = status();
+    Status s;
+    {
+      std::lock_guard lock(mutex);
+      s = snapshot;
+    }
     d.deliver(late, s);  // the thread is gone: delivered here, still the last event
   }
   d.delivering->store(false);

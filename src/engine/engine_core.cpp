@@ -55,6 +55,7 @@ portmap::MapperOptions mapper_options(const EngineOptions& o, const LoadedConfig
   m.timeout = o.router_timeout;
   m.journal_path = portmap::journal_path_for(c.path);
   m.gateway_override = o.gateway;
+  m.adopt_journal = o.adopt_mappings;
   return m;
 }
 
@@ -198,6 +199,10 @@ void Core::log_in_again_if_moved(portmap::MapperChange change)
 
 asio::awaitable<void> Core::start_mapper()
 {
+  if (options_.adopt_mappings && (!options_.map_ports || !anything_to_map(plan_))) {
+    // Handed mappings that this Engine will not keep: removed now, not left to lapse.
+    co_await portmap::unmap_journal(mapper_options(options_, config_));
+  }
   if (!options_.map_ports) co_return;
   if (!anything_to_map(plan_)) {
     emit(RouterProblem{"nothing to map: UPnP is off in " + config_.path.string() +
@@ -507,14 +512,15 @@ asio::awaitable<void> Core::run()
   run_done_.cancel();
 }
 
-asio::awaitable<void> Core::stop()
+asio::awaitable<void> Core::stop(portmap::KeepOnStop keep)
 {
   if (stopping_) co_return;
   stopping_ = true;
   for (asio::steady_timer* t : stop_waiters_) t->cancel();
   EngineStopped stopped;
   if (mapper_) {
-    const portmap::UnmapReport removed = co_await mapper_->stop();
+    const portmap::UnmapReport removed = co_await mapper_->stop(keep);
+    stopped.mappings_kept = static_cast<unsigned>(removed.kept);
     for (const auto& o : removed.outcomes) ++(o.error.empty() ? stopped.mappings_removed : stopped.mappings_left);
     stopped.error = removed.error;
     if (stopped.error.empty() && stopped.mappings_left > 0) {

@@ -42,7 +42,8 @@ class Core {
   boost::asio::awaitable<void> run();
   // Stops the services (router mappings removed, bounded by the router
   // timeout per request) and reports EngineStopped, the last event.
-  boost::asio::awaitable<void> stop();
+  // for_handover: our mappings stay for the next Engine (EngineOptions::adopt_mappings).
+  boost::asio::awaitable<void> stop(portmap::KeepOnStop keep = portmap::KeepOnStop::nothing);
 
   [[nodiscard]] const Status& status() const { return status_; }
 

@@ -87,6 +87,8 @@ std::string describe(const Event& event)
           [](const ServiceProblem& e) { return fmt::format("{}: {}", e.service, e.message); },
           [](const EngineStopped& e) {
             std::string text = fmt::format("engine stopped: {} mapping(s) removed from the router", e.mappings_removed);
+            if (e.mappings_kept > 0)
+              text += fmt::format(", {} kept on it for the next start (a handover)", e.mappings_kept);
             if (e.mappings_left > 0)
               text += fmt::format(", {} left (kept in the journal; the next start removes them)", e.mappings_left);
             if (!e.error.empty()) text += ": " + e.error;
@@ -135,6 +137,7 @@ void tag_invoke(json::value_from_tag, json::value& out, const Event& event)
                  },
                  [&](const EngineStopped& e) {
                    o["mappings_removed"] = e.mappings_removed;
+                   o["mappings_kept"] = e.mappings_kept;
                    o["mappings_left"] = e.mappings_left;
                    o["error"] = e.error.empty() ? json::value(nullptr) : json::value(e.error);
                  },

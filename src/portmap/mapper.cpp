@@ -138,20 +138,54 @@ asio::awaitable<std::vector<MappingOutcome>> renew_mappings(std::vector<Mapping>
   co_return outcomes;
 }
 
-asio::awaitable<MapReport> map_plan(config::PortPlan plan, MapperOptions options)
-{
-  MapReport report;
-  // 1. What an earlier run left behind (a crash, a kill -9) goes first.
-  const UnmapReport leftovers = co_await unmap_journal(options);
-  report.warnings = leftovers.warnings;
-  for (const auto& o : leftovers.outcomes) {
-    report.cleaned.push_back(describe(o.mapping) + (o.error.empty() ? ": removed" : ": could not remove: " + o.error));
-  }
-  std::string error;
-  std::vector<std::string> journal_warnings;
-  Journal journal = read_journal(options.journal_path, error, journal_warnings).value_or(Journal{});
+namespace {
 
-  // 2. Ask the router what it speaks.
+// Whether the plan asks for this mapping's port again (a handover keeps it).
+bool planned_again(const config::PortPlan& plan, const Mapping& m)
+{
+  return std::any_of(plan.ports.begin(), plan.ports.end(), [&](const config::PlannedPort& p) {
+    return p.upnp && p.port >= 1024 && p.protocol == m.protocol && p.port == m.internal_port;
+  });
+}
+
+void note_removed(MapReport& report, const Mapping& m, const std::string& error)
+{
+  report.cleaned.push_back(describe(m) + (error.empty() ? ": removed" : ": could not remove: " + error));
+}
+
+// Removes these journal entries from the router and from the journal.
+asio::awaitable<void> remove_listed(std::vector<Mapping> doomed, const MapperOptions& options, Journal& journal,
+                                    MapReport& report)
+{
+  if (doomed.empty()) co_return;
+  for (const Mapping& m : doomed) {
+    const DeleteOutcome failure = co_await delete_mapping(m, options.timeout);
+    if (failure.error.empty()) forget(journal, m);
+    note_removed(report, m, failure.error);
+  }
+  save(options.journal_path, journal, report.warnings);
+}
+
+// 1. What an earlier run left behind (a crash, a kill -9) goes first. On a
+// handover (adopt_journal) the mappings the plan asks for again stay: they
+// are returned, to be renewed where they are instead of removed and re-made.
+asio::awaitable<std::vector<Mapping>> clear_leftovers(const config::PortPlan& plan, const MapperOptions& options,
+                                                      Journal& journal, MapReport& report)
+{
+  std::string error;
+  auto listed = read_journal(options.journal_path, error, report.warnings);
+  if (!listed) report.warnings.push_back(error);
+  journal = listed.value_or(Journal{});
+  std::vector<Mapping> doomed, carried;
+  for (const Mapping& m : journal.mappings)
+    (options.adopt_journal && planned_again(plan, m) ? carried : doomed).push_back(m);
+  co_await remove_listed(std::move(doomed), options, journal, report);
+  co_return carried;
+}
+
+// 2. Ask the router what it speaks, and choose by which protocol to map.
+asio::awaitable<bool> find_router(const MapperOptions& options, MapReport& report)
+{
   ProbeOptions probe;
   probe.timeout = options.timeout;
   probe.gateway_override = options.gateway_override;
@@ -164,82 +198,136 @@ asio::awaitable<MapReport> map_plan(config::PortPlan plan, MapperOptions options
   if (!report.gateway.error.empty()) {
     report.error = report.gateway.error;
     report.code = report.gateway.code;
-    co_return report;
+    co_return false;
   }
   report.via = choose(report.gateway, options.via, report.error, report.code);
-  if (!report.via) co_return report;
+  if (!report.via) co_return false;
   report.external_ip = report.gateway.natpmp.external_ip ? report.gateway.natpmp.external_ip
                                                          : report.gateway.upnp.external_ip;
   report.degraded = report.external_ip && is_private_or_cgnat(*report.external_ip);
+  co_return true;
+}
 
-  // 3. Each port the toggles select, at its own number.
-  for (const config::PlannedPort& port : plan.ports) {
-    if (!port.upnp) continue;
-    MappingOutcome outcome;
-    outcome.port = port;
-    if (port.port < 1024) {
-      outcome.state = MappingState::skipped;
-      outcome.error = "ports below 1024 are never mapped";
-      outcome.code = PortmapErrc::below_1024;
-      report.outcomes.push_back(std::move(outcome));
-      continue;
+// A kept mapping still fits when it was made on this router, by this
+// protocol, for this address; any other is removed before the new ones.
+bool still_fits(const Mapping& m, const MapReport& report)
+{
+  return report.via && m.via == *report.via && report.gateway.gateway && m.gateway == report.gateway.gateway->address &&
+         m.internal_client == report.gateway.local_address;
+}
+
+// What to ask the router for one port: a fresh mapping at the port's own number.
+std::optional<Mapping> fresh_mapping(const config::PlannedPort& port, const MapReport& report,
+                                     const MapperOptions& options, MappingOutcome& outcome)
+{
+  Mapping wanted;
+  wanted.via = *report.via;
+  wanted.protocol = port.protocol;
+  wanted.internal_port = port.port;
+  wanted.external_port = port.port;
+  wanted.internal_client = report.gateway.local_address;
+  wanted.gateway = report.gateway.gateway->address;
+  wanted.lease_seconds = options.lease_seconds;
+  wanted.name = port.name;
+  if (wanted.via == Via::pcp) {
+    const auto nonce = pcp::make_nonce();
+    if (!nonce) {
+      outcome.error = "cannot make a random PCP nonce";
+      outcome.code = PortmapErrc::no_randomness;
+      return std::nullopt;
     }
-    Mapping wanted;
-    wanted.via = *report.via;
-    wanted.protocol = port.protocol;
-    wanted.internal_port = port.port;
-    wanted.external_port = port.port;
-    wanted.internal_client = report.gateway.local_address;
-    wanted.gateway = report.gateway.gateway->address;
-    wanted.lease_seconds = options.lease_seconds;
-    wanted.name = port.name;
-    if (wanted.via == Via::pcp) {
-      const auto nonce = pcp::make_nonce();
-      if (!nonce) {
-        outcome.error = "cannot make a random PCP nonce";
-        outcome.code = PortmapErrc::no_randomness;
-        report.outcomes.push_back(std::move(outcome));
-        continue;
-      }
-      wanted.pcp_nonce_hex = pcp::nonce_to_hex(*nonce);
-    }
-    if (wanted.via == Via::upnp && report.gateway.upnp_info) {
-      wanted.upnp_control_url = report.gateway.upnp_info->control_url;
-      wanted.upnp_service_type = report.gateway.upnp_info->service_type;
-    }
-    // Journal first: if we die between the request and its answer, the next start still removes it.
-    journal.mappings.push_back(wanted);
-    save(options.journal_path, journal, report.warnings);
-    AddOutcome added = co_await add_mapping(wanted, options.timeout);
-    forget(journal, wanted);
-    outcome.epoch = added.epoch;
-    outcome.received_at = added.received_at;
-    outcome.external_ip = added.external_ip;
-    if (added.ok) {
-      if (!report.external_ip && !added.external_ip.empty()) {
-        report.external_ip = added.external_ip;
-        report.degraded = is_private_or_cgnat(added.external_ip);
-      }
-      journal.mappings.push_back(added.mapping);
-      outcome.mapping = added.mapping;
-      if (added.mapping.external_port == port.port) {
-        outcome.state = MappingState::mapped;
-      } else {
-        outcome.state = MappingState::other_port;
-        outcome.error = fmt::format("the router forwards external port {} instead of {}; eD2k announces the "
-                                    "local port, so eD2k peers cannot use it (Kad learns the outside port)",
-                                    added.mapping.external_port, port.port);
-        outcome.code = PortmapErrc::other_port;
-        outcome.holder = added.holder;
-      }
-    } else {
-      outcome.error = added.error;
-      outcome.code = added.code;
-      outcome.holder = added.holder;
-    }
-    save(options.journal_path, journal, report.warnings);
-    report.outcomes.push_back(std::move(outcome));
+    wanted.pcp_nonce_hex = pcp::nonce_to_hex(*nonce);
   }
+  if (wanted.via == Via::upnp && report.gateway.upnp_info) {
+    wanted.upnp_control_url = report.gateway.upnp_info->control_url;
+    wanted.upnp_service_type = report.gateway.upnp_info->service_type;
+  }
+  return wanted;
+}
+
+void take_answer(const config::PlannedPort& port, const AddOutcome& added, MapReport& report, MappingOutcome& outcome)
+{
+  outcome.epoch = added.epoch;
+  outcome.received_at = added.received_at;
+  outcome.external_ip = added.external_ip;
+  if (!added.ok) {
+    outcome.error = added.error;
+    outcome.code = added.code;
+    outcome.holder = added.holder;
+    return;
+  }
+  if (!report.external_ip && !added.external_ip.empty()) {
+    report.external_ip = added.external_ip;
+    report.degraded = is_private_or_cgnat(added.external_ip);
+  }
+  outcome.mapping = added.mapping;
+  if (added.mapping.external_port == port.port) {
+    outcome.state = MappingState::mapped;
+    return;
+  }
+  outcome.state = MappingState::other_port;
+  outcome.error = fmt::format("the router forwards external port {} instead of {}; eD2k announces the "
+                              "local port, so eD2k peers cannot use it (Kad learns the outside port)",
+                              added.mapping.external_port, port.port);
+  outcome.code = PortmapErrc::other_port;
+  outcome.holder = added.holder;
+}
+
+// 3. One port: its kept mapping renewed (same PCP nonce: the router sees a
+// renewal, the rule is never removed), or a fresh one at its own number.
+asio::awaitable<MappingOutcome> map_port(const config::PlannedPort& port, std::vector<Mapping>& carried,
+                                         const MapperOptions& options, Journal& journal, MapReport& report)
+{
+  MappingOutcome outcome;
+  outcome.port = port;
+  if (port.port < 1024) {
+    outcome.state = MappingState::skipped;
+    outcome.error = "ports below 1024 are never mapped";
+    outcome.code = PortmapErrc::below_1024;
+    co_return outcome;
+  }
+  const auto kept = std::find_if(carried.begin(), carried.end(), [&](const Mapping& m) {
+    return m.protocol == port.protocol && m.internal_port == port.port;
+  });
+  std::optional<Mapping> wanted;
+  if (kept != carried.end()) {
+    wanted = *kept;
+    wanted->lease_seconds = options.lease_seconds;
+    forget(journal, *kept);
+    report.kept.push_back(describe(*kept));
+    carried.erase(kept);
+  } else {
+    wanted = fresh_mapping(port, report, options, outcome);
+    if (!wanted) co_return outcome;
+  }
+  // Journal first: if we die between the request and its answer, the next start still removes it.
+  journal.mappings.push_back(*wanted);
+  save(options.journal_path, journal, report.warnings);
+  const AddOutcome added = co_await add_mapping(*wanted, options.timeout);
+  forget(journal, *wanted);
+  if (added.ok) journal.mappings.push_back(added.mapping);
+  take_answer(port, added, report, outcome);
+  save(options.journal_path, journal, report.warnings);
+  co_return outcome;
+}
+
+}  // namespace
+
+asio::awaitable<MapReport> map_plan(config::PortPlan plan, MapperOptions options)
+{
+  MapReport report;
+  Journal journal;
+  std::vector<Mapping> carried = co_await clear_leftovers(plan, options, journal, report);
+  const bool found = co_await find_router(options, report);
+  std::vector<Mapping> stale;
+  for (const Mapping& m : carried)
+    if (!still_fits(m, report)) stale.push_back(m);
+  std::erase_if(carried, [&](const Mapping& m) { return !still_fits(m, report); });
+  co_await remove_listed(std::move(stale), options, journal, report);
+  if (!found) co_return report;
+
+  for (const config::PlannedPort& port : plan.ports)
+    if (port.upnp) report.outcomes.push_back(co_await map_port(port, carried, options, journal, report));
   if (report.outcomes.empty()) {
     report.error = "nothing to map: UPnP is off in amule.conf (mulenet config set /eMule/UPnPEnabled 1)";
     report.code = PortmapErrc::nothing_to_map;

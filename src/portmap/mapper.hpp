@@ -26,6 +26,11 @@ struct MapperOptions {
   std::chrono::milliseconds timeout{3000};
   std::filesystem::path journal_path;
   std::optional<std::string> gateway_override;
+  // A handover within one process (`mulenet run` on SIGHUP): the journal's
+  // mappings that the plan asks for again, on the same router by the same
+  // protocol for the same address, are renewed where they are (PCP: same
+  // nonce) instead of removed first; the others are removed as after a crash.
+  bool adopt_journal = false;
 };
 
 enum class MappingState {
@@ -56,6 +61,7 @@ struct MapReport {
   bool degraded = false;  // the router's external address is private or CGNAT: double NAT
   std::vector<MappingOutcome> outcomes;
   std::vector<std::string> cleaned;   // mappings of an earlier run (journal) removed first
+  std::vector<std::string> kept;      // adopt_journal: mappings of the handing-over run renewed in place
   std::vector<std::string> warnings;  // journal trouble
   std::string error;                  // nothing could be tried at all
   std::error_code code;               // with error: its PortmapErrc (no_gateway, no_protocol, nothing_to_map, ...)
@@ -82,6 +88,7 @@ struct UnmapOutcome {
 };
 struct UnmapReport {
   std::vector<UnmapOutcome> outcomes;
+  std::size_t kept = 0;  // a stop for a handover: mappings left in place for the next run
   std::vector<std::string> warnings;
   std::string error;     // the journal could not be read
   std::error_code code;  // with error: PortmapErrc::journal_io

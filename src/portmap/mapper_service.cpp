@@ -108,6 +108,8 @@ asio::awaitable<MapReport> Mapper::start()
   starting_ = true;
   start_done_.expires_at(asio::steady_timer::time_point::max());
   MapReport r = co_await map_plan(plan_, options_);
+  options_.adopt_journal = false;  // a handover is taken over once: later rounds start from what they find
+  state_.kept = r.kept;
   take_report(r);
   report(MapperChange::mapped, r.error);
   starting_ = false;
@@ -245,7 +247,7 @@ asio::awaitable<void> Mapper::remove_unlisted_live(UnmapReport& removed)
   }
 }
 
-asio::awaitable<UnmapReport> Mapper::stop()
+asio::awaitable<UnmapReport> Mapper::stop(KeepOnStop keep)
 {
   stopping_ = true;
   wake_.cancel();
@@ -256,7 +258,13 @@ asio::awaitable<UnmapReport> Mapper::stop()
   if (watch_) co_await watch_->stop();
   watch_.reset();
 #endif
-  UnmapReport removed = co_await unmap_journal(options_);
+  UnmapReport removed;
+  if (keep == KeepOnStop::for_handover) {
+    removed.kept = live_.size();  // the journal lists them; the next Mapper adopts or removes them
+    live_.clear();
+    co_return removed;
+  }
+  removed = co_await unmap_journal(options_);
   co_await remove_unlisted_live(removed);
   live_.clear();
   co_return removed;

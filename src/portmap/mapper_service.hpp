@@ -61,9 +61,12 @@ struct MapperState {
   std::vector<MappingOutcome> outcomes;
   std::string error;       // nothing could be mapped, and why
   std::error_code code;    // with error: its PortmapErrc (portmap_error.hpp)
+  std::vector<std::string> kept;  // mappings taken over from the run before (a handover), renewed in place
   bool events_watched = false;
   std::string events_error;  // why no router events (polling only)
 };
+
+enum class KeepOnStop { nothing, for_handover };
 
 enum class MapperChange {
   mapped,            // the first attempt is over (outcomes say what)
@@ -93,7 +96,9 @@ class Mapper {
   boost::asio::awaitable<void> run();
   // Ends run(), unsubscribes from the router's events, removes every mapping
   // of ours (the journal). Bounded: each request has the options' timeout.
-  boost::asio::awaitable<UnmapReport> stop();
+  // for_handover: the mappings stay on the router and in the journal, for
+  // the next Mapper on the same journal with MapperOptions::adopt_journal.
+  boost::asio::awaitable<UnmapReport> stop(KeepOnStop keep = KeepOnStop::nothing);
   // This host's addresses or routes changed (net/netlink_watch.hpp): find
   // the router again and map the plan there at once (a new LAN address, a new
   // gateway), instead of renewing mappings that may point nowhere.

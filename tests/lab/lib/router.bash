@@ -199,8 +199,10 @@ usage: lab router COMMAND
   flush-mappings
         delete miniupnpd's rules behind its back (and the conntrack entries
         of flows they let in); miniupnpd does not notice
-  mappings
-        list the port mappings in force: PROTO EXT_PORT -> IP:PORT
+  mappings [handles]
+        list the port mappings in force: PROTO EXT_PORT -> IP:PORT; with
+        "handles": PROTO EXT_PORT HANDLE, the nft handle of each rule (a rule
+        removed and added again gets a new one)
   wan-address other|back
         other: the router's external address becomes $LAB_ROUTER_WAN2_IP (its
                first address is removed, as when an ISP hands out a new one;
@@ -219,7 +221,7 @@ router_cmd() {
     forget-flows) router_require_up && router_exec conntrack -F >/dev/null 2>&1 ;;
     restart-miniupnpd) router_require_up && router_restart_miniupnpd "$@" ;;
     flush-mappings) router_require_up && router_flush_mappings ;;
-    mappings) router_require_up && router_mappings ;;
+    mappings) router_require_up && router_mappings "$@" ;;
     wan-address) router_require_up && router_wan_address "$@" ;;
     help | -h | --help) router_usage ;;
     *)
@@ -340,8 +342,20 @@ router_flush_mappings() {
 # nft prints miniupnpd's raw protocol match as "@nh,72,8 0x6" (tcp) or "0x11"
 # (udp); the last expression covers the symbolic form.
 router_mappings() {
+  if [ "${1:-}" = handles ]; then
+    router_mapping_handles
+    return
+  fi
   router_nft list chain inet "$ROUTER_TABLE" "$ROUTER_NAT_CHAIN" | sed -nE \
     -e 's/^.*@nh,72,8 0x6 .*dport ([0-9]+) .*dnat ip to ([0-9.]+:[0-9]+).*$/tcp \1 -> \2/p' \
     -e 's/^.*@nh,72,8 0x11 .*dport ([0-9]+) .*dnat ip to ([0-9.]+:[0-9]+).*$/udp \1 -> \2/p' \
     -e 's/^.*(tcp|udp) dport ([0-9]+) .*dnat ip to ([0-9.]+:[0-9]+).*$/\1 \2 -> \3/p'
+}
+
+# router_mapping_handles: PROTO EXT_PORT HANDLE for each DNAT rule of miniupnpd.
+router_mapping_handles() {
+  router_nft -a list chain inet "$ROUTER_TABLE" "$ROUTER_NAT_CHAIN" | sed -nE \
+    -e 's/^.*@nh,72,8 0x6 .*dport ([0-9]+) .*dnat ip to .*# handle ([0-9]+).*$/tcp \1 \2/p' \
+    -e 's/^.*@nh,72,8 0x11 .*dport ([0-9]+) .*dnat ip to .*# handle ([0-9]+).*$/udp \1 \2/p' \
+    -e 's/^.*(tcp|udp) dport ([0-9]+) .*dnat ip to .*# handle ([0-9]+).*$/\1 \2 \3/p'
 }
