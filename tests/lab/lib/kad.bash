@@ -332,6 +332,40 @@ kad_down() {
   return 0
 }
 
+# kad_restart N...: stop those amuled nodes (TERM, as kad_down) and start
+# them again from their folders, as a user restarts aMule: the same ID,
+# address and ports, with the nodes.dat each saved when it stopped; returns
+# once every one is Kad-connected again.
+kad_restart() {
+  local i pid t0=${EPOCHREALTIME/,/.}
+  [ $# -gt 0 ] || { echo "lab kad: restart N... (1..$LAB_KAD_NODES)" >&2; return 64; }
+  for i in "$@"; do
+    [[ $i =~ ^[0-9]+$ ]] && ((i >= 1 && i <= LAB_KAD_NODES)) || { lab_log "kad: no node $i"; return 64; }
+  done
+  for i in "$@"; do
+    pid=$(cut -d' ' -f1 "$LAB_DIR/pids/$(kad_pid_name "$i").pid" 2>/dev/null) && kill -TERM "$pid" 2>/dev/null
+  done
+  for i in "$@"; do
+    lab_wait_for "amuled kad$i to stop" 10 kad_stopped "$i" || true
+    lab_stop "$(kad_pid_name "$i")" || true  # KILLs one that did not stop
+    lab_spawn "$(kad_pid_name "$i")" "kad$i" \
+      env HOME="$(lab_kad_dir "$i")/home" stdbuf -oL amuled -c "$(lab_kad_dir "$i")/" -o
+  done
+  for i in "$@"; do
+    lab_wait_for "kad$i Kad-connected again" "$LAB_KAD_UP_TIMEOUT" kad_connected "$i" || return 1
+  done
+  lab_log "kad: node(s) $* restarted, Kad-connected after $(kad_elapsed "$t0") s"
+}
+kad_stopped() { ! lab_alive "$(kad_pid_name "$1")"; }
+kad_connected() { [[ $(kad_node_state "$1") == Connected* ]]; }
+
+kad_cmd() {
+  case ${1:-} in
+    restart) shift; kad_restart "$@" ;;
+    *) echo "lab kad: restart N..." >&2; return 64 ;;
+  esac
+}
+
 kad_status() {
   local i rc=0 state
   for ((i = 1; i <= LAB_KAD_NODES; i++)); do
