@@ -16,7 +16,7 @@
 #include "ec/ec_login.hpp"
 #include "ec/ec_server_login.hpp"
 #include "ec/ec_stream.hpp"
-#include "net/port_holder.hpp"
+#include "net/tcp_listen.hpp"
 #include "net/random_bytes.hpp"
 
 namespace mulenet::ec {
@@ -260,10 +260,9 @@ asio::awaitable<void> accept_loop(std::shared_ptr<State> st)
 std::string cannot_listen(const EcServerOptions& o, const boost::system::error_code& ec)
 {
   std::string text = fmt::format("cannot serve EC on {}:{} ([ExternalConnect] ECAddress/ECPort): {}",
-                                 o.address.empty() ? "0.0.0.0" : o.address, o.port, ec.message());
+                                 o.address.empty() ? "0.0.0.0" : o.address, o.port,
+                                 net::listen_failure_text(ec, o.port));
   if (ec == asio::error::address_in_use) {
-    if (const auto holder = net::find_port_holder(config::Protocol::tcp, o.port))
-      text += fmt::format("; held by PID {} ({})", holder->pid, holder->command);
     text += fmt::format(". Is aMule running with External Connections on that port? Give mulenet's EC another "
                         "port (mulenet config set /ExternalConnect/ECPort {}) or stop the other program",
                         o.port + 1);
@@ -285,24 +284,18 @@ std::unique_ptr<EcServer> EcServer::start(asio::any_io_executor executor, EcServ
             "EC off (AcceptExternalConnections=0)";
     return nullptr;
   }
-  boost::system::error_code ec;
-  const std::string address = o.address.empty() ? "0.0.0.0" : o.address;
-  const auto ip = asio::ip::make_address(address == "localhost" ? "127.0.0.1" : address, ec);
-  if (ec) {
+  const auto ip = net::listen_address(o.address);
+  if (!ip) {
     error = "[ExternalConnect] ECAddress is not an IP address: " + o.address;
     return nullptr;
   }
-  tcp::acceptor acceptor(executor);
-  const tcp::endpoint endpoint(ip, o.port);
-  acceptor.open(endpoint.protocol(), ec);
-  if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor.bind(endpoint, ec);
-  if (!ec) acceptor.listen(16, ec);
-  if (ec) {
+  boost::system::error_code ec;
+  auto acceptor = net::listen_tcp(executor, tcp::endpoint(*ip, o.port), 16, ec);
+  if (!acceptor) {
     error = cannot_listen(o, ec);
     return nullptr;
   }
-  auto st = std::make_shared<State>(std::move(acceptor), std::move(o));
+  auto st = std::make_shared<State>(std::move(*acceptor), std::move(o));
   asio::co_spawn(executor, accept_loop(st), asio::detached);
   return std::make_unique<EcServer>(st);
 }

@@ -10,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "ed2k/packet_stream.hpp"
+#include "net/tcp_listen.hpp"
 
 namespace mulenet::ed2k {
 
@@ -124,23 +125,19 @@ std::shared_ptr<ClientListener> ClientListener::start(asio::any_io_executor exec
                                                       std::uint16_t port, Identity me, ListenerLimits limits,
                                                       std::string& error)
 {
-  boost::system::error_code ec;
-  const auto ip = address.empty() ? asio::ip::address(asio::ip::address_v4::any()) : asio::ip::make_address(address, ec);
-  if (ec) {
+  const auto ip = net::listen_address(address);
+  if (!ip) {
     error = "not an IP address: " + address;
     return nullptr;
   }
-  tcp::acceptor acceptor(executor);
-  const tcp::endpoint endpoint(ip, port);
-  acceptor.open(endpoint.protocol(), ec);
-  if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor.bind(endpoint, ec);
-  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    error = "cannot listen on TCP " + endpoint.address().to_string() + ":" + std::to_string(port) + ": " + ec.message();
+  boost::system::error_code ec;
+  auto acceptor = net::listen_tcp(executor, tcp::endpoint(*ip, port), asio::socket_base::max_listen_connections, ec);
+  if (!acceptor) {
+    error = "cannot listen on TCP " + ip->to_string() + ":" + std::to_string(port) + ": " +
+            net::listen_failure_text(ec, port);
     return nullptr;
   }
-  auto state = std::make_shared<State>(std::move(acceptor));
+  auto state = std::make_shared<State>(std::move(*acceptor));
   state->me = std::move(me);
   state->limits = limits;
   asio::co_spawn(executor, accept_loop(state), asio::detached);

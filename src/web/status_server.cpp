@@ -17,7 +17,7 @@
 #include <boost/beast/http/write.hpp>
 #include <fmt/format.h>
 
-#include "net/port_holder.hpp"
+#include "net/tcp_listen.hpp"
 #include "net/with_timeout.hpp"
 #include "web/request_guard.hpp"
 #include "net/random_bytes.hpp"
@@ -252,10 +252,8 @@ asio::awaitable<void> accept_loop(std::shared_ptr<State> st)
 std::string busy_port_message(const StatusServerOptions& o, const boost::system::error_code& ec)
 {
   std::string text = fmt::format("cannot serve the status page on {}:{} ([mulenet] StatusAddress/StatusPort): {}",
-                                 o.address, o.port, ec.message());
+                                 o.address, o.port, net::listen_failure_text(ec, o.port));
   if (ec == asio::error::address_in_use) {
-    if (const auto holder = net::find_port_holder(config::Protocol::tcp, o.port))
-      text += fmt::format("; held by PID {} ({})", holder->pid, holder->command);
     text += fmt::format(". Give it another port: mulenet config set /mulenet/StatusPort {}", o.port + 1);
   }
   return text;
@@ -275,23 +273,18 @@ std::unique_ptr<StatusServer> StatusServer::start(asio::any_io_executor executor
             "aMule's web password ([WebServer] Password), or keep StatusAddress=127.0.0.1";
     return nullptr;
   }
-  boost::system::error_code ec;
-  const auto ip = asio::ip::make_address(o.address == "localhost" ? "127.0.0.1" : o.address, ec);
-  if (ec) {
+  const auto ip = o.address.empty() ? std::nullopt : net::listen_address(o.address);
+  if (!ip) {
     error = "[mulenet] StatusAddress is not an IP address: " + o.address;
     return nullptr;
   }
-  tcp::acceptor acceptor(executor);
-  const tcp::endpoint endpoint(ip, o.port);
-  acceptor.open(endpoint.protocol(), ec);
-  if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor.bind(endpoint, ec);
-  if (!ec) acceptor.listen(16, ec);
-  if (ec) {
+  boost::system::error_code ec;
+  auto acceptor = net::listen_tcp(executor, tcp::endpoint(*ip, o.port), 16, ec);
+  if (!acceptor) {
     error = busy_port_message(o, ec);
     return nullptr;
   }
-  auto st = std::make_shared<State>(std::move(acceptor));
+  auto st = std::make_shared<State>(std::move(*acceptor));
   st->guard.address = o.address;
   st->guard.port = st->acceptor.local_endpoint(ec).port();
   st->guard.token = random_token();

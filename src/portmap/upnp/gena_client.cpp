@@ -12,6 +12,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include "net/tcp_listen.hpp"
 #include "net/with_timeout.hpp"
 #include "portmap/upnp/http_fetch.hpp"
 
@@ -151,24 +152,19 @@ EventListener::~EventListener() { stop(); }
 std::shared_ptr<EventListener> EventListener::start(asio::any_io_executor executor, const std::string& local_address,
                                                     std::uint16_t port, std::string gateway_address, std::string& error)
 {
-  boost::system::error_code ec;
-  const auto ip = asio::ip::make_address(local_address, ec);
-  if (ec) {
+  const auto ip = local_address.empty() ? std::nullopt : net::listen_address(local_address);
+  if (!ip) {
     error = "not an IP address: " + local_address;
     return nullptr;
   }
-  tcp::acceptor acceptor(executor);
-  const tcp::endpoint endpoint(ip, port);
-  acceptor.open(endpoint.protocol(), ec);
-  if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor.bind(endpoint, ec);
-  if (!ec) acceptor.listen(8, ec);
-  if (ec) {
+  boost::system::error_code ec;
+  auto acceptor = net::listen_tcp(executor, tcp::endpoint(*ip, port), 8, ec);
+  if (!acceptor) {
     error = "cannot listen for router events on TCP " + local_address + ":" + std::to_string(port) + ": " +
-            ec.message();
+            net::listen_failure_text(ec, port);
     return nullptr;
   }
-  auto st = std::make_shared<State>(std::move(acceptor));
+  auto st = std::make_shared<State>(std::move(*acceptor));
   st->gateway = std::move(gateway_address);
   asio::co_spawn(executor, accept_loop(st), asio::detached);
   return std::make_shared<EventListener>(st);
