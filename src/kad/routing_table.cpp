@@ -37,6 +37,15 @@ std::uint8_t type_for_age(std::chrono::steady_clock::duration age)
   return 0;
 }
 
+// How long a contact of that type may stay silent before it is asked again
+// (CContact::UpdateType: 1 h while new, 1.5 h, then 2 h).
+std::chrono::minutes lifetime_of_type(std::uint8_t type)
+{
+  if (type >= 2) return std::chrono::minutes(60);
+  if (type == 1) return std::chrono::minutes(90);
+  return std::chrono::minutes(120);
+}
+
 }  // namespace
 
 const char* to_string(AddOutcome o)
@@ -107,13 +116,13 @@ Zone* leaf_for(Zone* z, const KadId& distance)
   return z;
 }
 
-template <typename F>
-void each_leaf(const Zone& z, F&& f)
+template <typename Z, typename F>
+void each_leaf(Z& z, F&& f)
 {
   // Iterative, bounded by the tree's size (depth is at most 128).
-  std::vector<const Zone*> stack{&z};
+  std::vector<Z*> stack{&z};
   while (!stack.empty()) {
-    const Zone* at = stack.back();
+    Z* at = stack.back();
     stack.pop_back();
     if (at->leaf()) {
       f(*at);
@@ -201,6 +210,7 @@ AddOutcome RoutingTable::insert(const Contact& c, std::uint32_t udp_key, std::ui
     if (e.udp_key == 0) e.udp_key = udp_key;
     e.verified = e.verified || verified;
     e.type = type_for_age(now - e.created);
+    e.expires = now + lifetime_of_type(e.type);
     e.last_seen = now;
     return AddOutcome::updated;
   }
@@ -220,6 +230,7 @@ AddOutcome RoutingTable::insert(const Contact& c, std::uint32_t udp_key, std::ui
   e.type = 3;
   e.created = now;
   e.last_seen = now;
+  e.expires = now;  // asked at the next upkeep: a contact is typed only by an answer of its own
   z->bin.push_back(e);
   ++size_;
   return AddOutcome::added;
@@ -235,6 +246,31 @@ bool RoutingTable::mark_verified(const KadId& id, std::uint32_t ip)
     }
   }
   return false;
+}
+
+std::vector<RoutingEntry> RoutingTable::upkeep(Clock::time_point now, std::size_t& removed)
+{
+  std::vector<RoutingEntry> to_ask;
+  each_leaf(*root_, [&](Zone& leaf) {
+    // Dead: asked twice without an answer (type 4) and its last 2 minutes passed.
+    const auto before = leaf.bin.size();
+    std::erase_if(leaf.bin, [&](const RoutingEntry& e) { return e.type >= 4 && e.expires <= now; });
+    removed += before - leaf.bin.size();
+    size_ -= before - leaf.bin.size();
+    // The longest silent of those whose time is up; one per zone per round, as aMule.
+    RoutingEntry* oldest = nullptr;
+    for (RoutingEntry& e : leaf.bin)
+      if (e.type < 4 && e.expires < now && (!oldest || e.last_seen < oldest->last_seen)) oldest = &e;
+    if (!oldest) return;
+    // CContact::CheckingType: one step down per ask (at most every 10 s), 2 minutes to answer.
+    if (now - oldest->type_set >= std::chrono::seconds(10)) {
+      oldest->type_set = now;
+      oldest->expires = now + std::chrono::minutes(2);
+      ++oldest->type;
+    }
+    to_ask.push_back(*oldest);
+  });
+  return to_ask;
 }
 
 bool RoutingTable::remove(const KadId& id)

@@ -36,6 +36,9 @@ struct RoutingEntry {
   std::uint8_t type = 3;
   std::chrono::steady_clock::time_point created{};
   std::chrono::steady_clock::time_point last_seen{};
+  // When it is asked again (HELLO) if it stays silent; type 4: when it is removed.
+  std::chrono::steady_clock::time_point expires{};
+  std::chrono::steady_clock::time_point type_set{};  // the last upkeep step (CContact::m_lastTypeSet)
 };
 
 enum class AddOutcome {
@@ -79,6 +82,12 @@ class RoutingTable {
   // receiver key): its address is proven.
   bool mark_verified(const KadId& id, std::uint32_t ip);
   bool remove(const KadId& id);
+  // One round of aMule's routing-table upkeep (CRoutingZone::OnSmallTimer,
+  // every minute): in each zone, contacts asked twice in vain are removed
+  // (counted in `removed`), and the longest silent whose time is up is
+  // returned, to be sent a HELLO_REQ, one step lower in trust (type + 1, at
+  // most 4) with 2 minutes to answer. An answer (add) types it by age again.
+  [[nodiscard]] std::vector<RoutingEntry> upkeep(Clock::time_point now, std::size_t& removed);
 
   [[nodiscard]] const RoutingEntry* find(const KadId& id) const;
   [[nodiscard]] bool knows_ip(std::uint32_t kad_ip) const;

@@ -215,3 +215,66 @@ TEST(KadRoutingTable, ClosestContactsAndWhatAmuleWouldHandOut)
   // Bootstrap answers are bounded.
   EXPECT_EQ(t.bootstrap_contacts(20).size(), 20u);
 }
+
+// Routing-table upkeep as aMule's minute timer does it (CRoutingZone::OnSmallTimer).
+namespace {
+
+TEST(KadRoutingUpkeep, ANewContactIsAskedAtTheNextRoundAndRemovedAfterTwoSilentAsks)
+{
+  RoutingTable t(kOwn);
+  const Clock::time_point t0{};
+  const KadId id = id_with_prefix(1, 1, 1);
+  ASSERT_EQ(t.add_listed(contact(id, 1), t0), AddOutcome::added);
+  std::size_t removed = 0;
+  auto asked = t.upkeep(t0 + std::chrono::seconds(60), removed);
+  ASSERT_EQ(asked.size(), 1u);
+  EXPECT_EQ(asked[0].contact.id, id);
+  EXPECT_EQ(t.find(id)->type, 4);  // 3 (new) + one ask
+  // Within its 2 minutes: neither asked again nor removed.
+  EXPECT_TRUE(t.upkeep(t0 + std::chrono::seconds(120), removed).empty());
+  EXPECT_EQ(removed, 0u);
+  EXPECT_EQ(t.size(), 1u);
+  // Silent past them: removed.
+  EXPECT_TRUE(t.upkeep(t0 + std::chrono::seconds(181), removed).empty());
+  EXPECT_EQ(removed, 1u);
+  EXPECT_EQ(t.size(), 0u);
+}
+
+TEST(KadRoutingUpkeep, AnAnswerTypesItByAgeAndItIsLeftAloneForAnHour)
+{
+  RoutingTable t(kOwn);
+  const Clock::time_point t0{};
+  const KadId id = id_with_prefix(1, 1, 2);
+  const Contact c = contact(id, 2);
+  ASSERT_EQ(t.add_listed(c, t0), AddOutcome::added);
+  std::size_t removed = 0;
+  ASSERT_EQ(t.upkeep(t0 + std::chrono::seconds(60), removed).size(), 1u);
+  ASSERT_EQ(t.add(c, 0, true, t0 + std::chrono::seconds(61)), AddOutcome::updated);  // its HELLO_RES
+  EXPECT_EQ(t.find(id)->type, 2);
+  EXPECT_TRUE(t.upkeep(t0 + std::chrono::minutes(30), removed).empty());
+  EXPECT_TRUE(t.upkeep(t0 + std::chrono::minutes(61), removed).empty());
+  // An hour after its answer it is asked again, one step lower.
+  const auto again = t.upkeep(t0 + std::chrono::minutes(62), removed);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(t.find(id)->type, 3);
+  EXPECT_EQ(removed, 0u);
+}
+
+TEST(KadRoutingUpkeep, OnePerZoneTheLongestSilentFirst)
+{
+  RoutingTable t(kOwn);
+  const Clock::time_point t0{};
+  // Two contacts in the same (root) zone, heard at different times.
+  const KadId a = id_with_prefix(1, 1, 3), b = id_with_prefix(1, 1, 4);
+  ASSERT_EQ(t.add_listed(contact(a, 3), t0 + std::chrono::seconds(5)), AddOutcome::added);
+  ASSERT_EQ(t.add_listed(contact(b, 4), t0), AddOutcome::added);
+  std::size_t removed = 0;
+  const auto first = t.upkeep(t0 + std::chrono::seconds(60), removed);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].contact.id, b);
+  const auto second = t.upkeep(t0 + std::chrono::seconds(120), removed);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].contact.id, a);
+}
+
+}  // namespace
