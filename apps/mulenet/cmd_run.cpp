@@ -29,6 +29,7 @@ struct RunOptions {
   bool no_ec = false;
   std::optional<unsigned> status_port;  // overrides [mulenet] StatusPort (0: any free port)
   unsigned kad_check_period = 3600;
+  unsigned kad_upkeep_period = 60;
 };
 
 // Who holds the node's own ports (aMule, most likely): the daemon then leaves
@@ -66,6 +67,7 @@ EngineOptions engine_options(const GlobalOptions& g, const RunOptions& o, const 
   e.map_ports = !o.no_map;
   e.kad = ports_free && !o.no_kad && s.udp_enabled;
   e.kad_check_period = std::chrono::seconds(o.kad_check_period);
+  e.kad_upkeep_period = std::chrono::seconds(o.kad_upkeep_period);
   e.ed2k = ports_free && !o.no_ed2k;
   e.ec_server = ports_free && !o.no_ec && s.ec_enabled;  // beside aMule, aMule serves EC itself
   e.status_address = s.status_address;
@@ -254,6 +256,10 @@ std::vector<Command> make_run_commands(CLI::App& root, GlobalOptions& g)
                   "seconds between Kad checks (default 3600, aMule's cadence; also a few seconds after the router "
                   "changed)")
       ->check(CLI::Range(60u, 86400u));
+  run->add_option("--kad-upkeep-period", o->kad_upkeep_period,
+                  "seconds between two rounds of routing-table upkeep (default 60, aMule's: a HELLO to each zone's "
+                  "longest-silent contact, the dead removed; our own ID looked up after 3 rounds, then every 4 h)")
+      ->check(CLI::Range(5u, 3600u));
   run->footer(
       "Starts everything amule.conf enables and keeps it up until Ctrl-C or SIGTERM:\n"
       "  - the ports the UPnP toggles select are mapped (PCP > NAT-PMP > UPnP), renewed, and put back\n"

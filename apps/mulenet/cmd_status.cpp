@@ -75,6 +75,7 @@ void print_text(const json::value& s, const std::string& where)
   std::cout << "Kad:    " << text_of(field(k, "state"), "not run") << ", TCP " << text_of(field(k, "tcp"), "not checked")
             << ", UDP " << text_of(field(k, "udp"), "not checked")
             << (field(k, "external_udp_port").is_null() ? "" : ", external UDP port " + text_of(field(k, "external_udp_port")))
+            << (field(k, "contacts").is_null() ? "" : ", " + text_of(field(k, "contacts")) + " contacts")
             << "\n";
   const auto& r = field(s, "router");
   std::cout << "Router: " << text_of(field(r, "gateway"), "not known") << ", external address "

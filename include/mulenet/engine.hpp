@@ -55,6 +55,11 @@ struct EngineOptions {
   // mapping lost or put back, a restart, a new external address). 0: only
   // when check_kad_now() asks.
   std::chrono::seconds kad_check_period{0};
+  // With kad: our routing table kept as aMule keeps it, one round this often
+  // (aMule: a minute): a HELLO to each zone's longest-silent contact whose
+  // time is up, the dead removed; our own ID looked up after 3 rounds, then
+  // every 4 hours. status().kad.contacts counts the table after each round.
+  std::chrono::seconds kad_upkeep_period{60};
   // Keep an eD2k server session, as aMule's "connect" does: log in to the
   // servers of the server.met next to amule.conf in turn, hold the first that
   // gives an ID, move on when it drops us. The client listener on the TCP

@@ -76,6 +76,9 @@ struct KadStatus {
   std::optional<bool> udp_remapped;  // the NAT changes our UDP source port
   std::optional<std::string> tcp_reason;  // why the TCP verdict is what it is (for unknown: what could not tell)
   std::optional<std::string> udp_reason;
+  // Contacts in our node's routing table (aMule's Kad Info panel shows the
+  // same), counted after each upkeep round; none before the first.
+  std::optional<std::size_t> contacts;
 };
 
 struct ProxyStatus {

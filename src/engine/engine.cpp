@@ -92,6 +92,10 @@ void Engine::start()
   d.started = true;
   d.core = std::make_unique<engine::Core>(d.io.get_executor(), d.options, std::move(*config),
                                           [&d](const Event& e, const Status& s) { d.deliver(e, s); });
+  d.core->on_quiet_change([&d](const Status& s) {
+    std::lock_guard lock(d.mutex);
+    d.snapshot = s;
+  });
   {
     std::lock_guard lock(d.mutex);
     d.snapshot = d.core->status();

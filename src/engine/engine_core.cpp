@@ -287,6 +287,40 @@ asio::awaitable<void> Core::open_node_services_now()
   status_.kad = k;
   if (!services_->kad) emit(ServiceProblem{"kad", services_->kad_error, code_of(services_->kad_code)});
   emit(KadStatusChanged{status_.kad});
+  if (services_->kad) start_routing_keeper();
+}
+
+// Our node stays a good citizen while the Engine runs: its contacts asked
+// again as aMule asks them, the dead removed, our own ID looked up. Our
+// HELLOs say what the checks found (a firewalled node must say so: aMule
+// does not add one whose UDP is firewalled).
+void Core::start_routing_keeper()
+{
+  kad::RoutingKeeperOptions o;
+  o.round_every = options_.kad_upkeep_period;
+  o.tcp_port = config_.settings.tcp_port;
+  o.misc_options = [this] {
+    std::uint8_t misc = 0;
+    if (status_.kad.udp == Reachability::firewalled) misc |= 0x01;
+    if (status_.kad.tcp == Reachability::firewalled) misc |= 0x02;
+    return misc;
+  };
+  o.on_round = [this](std::size_t contacts) {
+    if (stopping_ || status_.kad.contacts == contacts) return;
+    status_.kad.contacts = contacts;
+    publish_quietly();
+  };
+  routing_keeper_ = kad::RoutingKeeper::start(executor_, services_->kad->node, o);
+}
+
+// A change that is no event (the count of Kad contacts): the snapshot, the
+// page and EC see it; the log does not.
+void Core::publish_quietly()
+{
+  status_.updated_at = std::chrono::system_clock::now();
+  if (quiet_sink_) quiet_sink_(status_);
+  if (web_) web_->publish_status(to_json(status_));
+  if (ec_) ec_->publish(amule_state_from(status_), ec_servers_);
 }
 
 void Core::take_kad_report(const kad::KadCheckReport& r)
@@ -538,6 +572,7 @@ asio::awaitable<void> Core::stop(portmap::KeepOnStop keep)
     status_.ed2k = Ed2kStatus{};
     status_.ed2k.state = Ed2kState::disconnected;
   }
+  if (routing_keeper_) routing_keeper_->stop();
   if (services_) kad::stop_node_services(*services_);  // a check still running ends at once
   if (checking_) co_await check_done_.async_wait(asio::as_tuple(asio::use_awaitable));
   if (kad_loop_running_) co_await kad_loop_done_.async_wait(asio::as_tuple(asio::use_awaitable));

@@ -22,6 +22,7 @@
 #include "engine/port_status.hpp"
 #include "kad/kad_check.hpp"
 #include "kad/kad_services.hpp"
+#include "kad/routing_keeper.hpp"
 #include "net/netlink_watch.hpp"
 #include "portmap/mapper_service.hpp"
 #include "web/status_server.hpp"
@@ -46,6 +47,9 @@ class Core {
   boost::asio::awaitable<void> stop(portmap::KeepOnStop keep = portmap::KeepOnStop::nothing);
 
   [[nodiscard]] const Status& status() const { return status_; }
+  // Called with the Status when it changes without an event worth one
+  // (the number of Kad contacts).
+  void on_quiet_change(std::function<void(const Status&)> fn) { quiet_sink_ = std::move(fn); }
 
   // The status page (EngineOptions::status_port), opened before the
   // io_context runs so that a busy port fails start(). False with `error`.
@@ -78,6 +82,8 @@ class Core {
   void on_relay_event(const proxy::ProxiedUdpLink::Event& e);
   void refresh(const portmap::MapperState* mapper);
   void add_outside(const std::vector<OutsideEvidence>& fresh);
+  void start_routing_keeper();
+  void publish_quietly();
   void emit(const Event& event);
   void publish(const Event& event);
 
@@ -86,6 +92,8 @@ class Core {
   LoadedConfig config_;
   config::PortPlan plan_;
   Sink sink_;
+  std::function<void(const Status&)> quiet_sink_;
+  std::shared_ptr<kad::RoutingKeeper> routing_keeper_;  // with Kad: the routing table kept as aMule keeps it
   Status status_;
   std::unique_ptr<portmap::Mapper> mapper_;
   kad::NodeIdentity identity_;                 // loaded once, when the node opens

@@ -80,7 +80,8 @@ void tag_invoke(json::value_from_tag, json::value& out, const KadStatus& k)
                      {"external_udp_port", opt(k.external_udp_port)},
                      {"udp_remapped", opt(k.udp_remapped)},
                      {"tcp_reason", opt(k.tcp_reason)},
-                     {"udp_reason", opt(k.udp_reason)}};
+                     {"udp_reason", opt(k.udp_reason)},
+                     {"contacts", opt(k.contacts)}};
 }
 
 void tag_invoke(json::value_from_tag, json::value& out, const ProxyStatus& p)

@@ -514,6 +514,11 @@ std::vector<RoutingEntry> KadNode::contacts() const { return state_->table.all()
 
 const RoutingTable& KadNode::table() const { return state_->table; }
 
+std::vector<RoutingEntry> KadNode::table_upkeep(Clock::time_point now, std::size_t& removed)
+{
+  return state_->table.upkeep(now, removed);
+}
+
 AddOutcome KadNode::remember(const Contact& c, std::uint32_t their_key, bool verified)
 {
   return state_->table.add(c, their_key, verified, Clock::now());

@@ -128,6 +128,10 @@ class KadNode {
   // The routing table: who answered us or asked us (HELLO), and who others listed.
   [[nodiscard]] std::vector<RoutingEntry> contacts() const;
   [[nodiscard]] const RoutingTable& table() const;
+  // One upkeep round of the table (RoutingTable::upkeep): the contacts to
+  // send a HELLO_REQ now; those asked in vain removed.
+  [[nodiscard]] std::vector<RoutingEntry> table_upkeep(std::chrono::steady_clock::time_point now,
+                                                       std::size_t& removed);
   // A node that asked or answered us (its key: the sender key it gave us).
   AddOutcome remember(const Contact& c, std::uint32_t their_key, bool verified = false);
   // A node another node listed: added when new, never changes what we have.

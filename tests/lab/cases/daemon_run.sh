@@ -151,13 +151,29 @@ cp "$conf_dir/server.met" "$wan_dir/server.met"
 lab_kad_nodes_dat "$wan_dir/nodes.dat" 6 5 4 3 2
 touch -d '-1 hour' "$wan_dir/nodes.dat"  # as by an aMule that ran an hour ago (no UDP flows left)
 wlog="$SMOKE_TMP/run-wan.log"
-"$LAB" exec daemon "$MULENET" --config "$wan_dir/amule.conf" run --no-map >"$wlog" 2>&1 &
+# amuled lists a contact only once it has seen it alive twice (HELLOs within
+# its first minute or so): until then the lab's nodes do not list each
+# other, and no lookup could find them. Wait until a lookup from this host
+# (its own UDP port, no HELLO) finds every node: one every 10 s at most
+# (amuled answers 10 KADEMLIA2_REQ a minute per address).
+for ((try = 0; try < 9; try++)); do
+  "$LAB" exec daemon "$MULENET" --config "$wan_dir/amule.conf" kad lookup --json --timeout 5 |
+    jqt ".closest | length >= $LAB_KAD_NODES" && break
+  sleep 10
+done
+# --kad-upkeep-period 5: aMule's routing-table rounds every 5 s instead of a minute (its self-lookup after 15 s).
+"$LAB" exec daemon "$MULENET" --config "$wan_dir/amule.conf" run --no-map --kad-upkeep-period 5 >"$wlog" 2>&1 &
 wrunner=$!
 SMOKE_PIDS+=("$wrunner")
 wapi() { "$LAB" exec daemon curl -s --max-time 5 "$@"; }
 wstatus() { wapi "http://127.0.0.1:$status_port/api/status"; }
 kad_open() { wstatus | jqt '.kad.tcp == "open" and .kad.udp == "open"' >/dev/null 2>&1; }
 smoke_check "WAN: Kad TCP and UDP open at start" lab_wait_for "the Kad verdicts" 90 kad_open
+# Its nodes.dat names 5 nodes; the lookup of its own ID finds the lab's others.
+contacts_at_least() { wstatus | jqt ".kad.contacts >= $1" >/dev/null 2>&1; }
+smoke_check "WAN: the routing table kept as aMule's: the lookup of our own ID finds all $LAB_KAD_NODES lab nodes" \
+  lab_wait_for "the contacts" 60 contacts_at_least "$LAB_KAD_NODES"
+wstatus | jq -c '.kad'
 grep -E 'Kad|eD2k' "$wlog"  # shown by ctest when a check fails
 smoke_check "WAN: a High ID at its own address" bash -c "$(declare -f wapi wstatus); LAB=$LAB status_port=$status_port
   wstatus | jqt '.ed2k.state == \"high-id\"' >/dev/null"
