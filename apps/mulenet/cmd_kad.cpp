@@ -19,6 +19,7 @@
 #include "kad/kad_prefs.hpp"
 #include "kad/kad_seeds.hpp"
 #include "kad/nodes_dat.hpp"
+#include "kad/nodes_dat_save.hpp"
 
 namespace mulenet::cli {
 namespace {
@@ -57,17 +58,6 @@ int gather_seeds(const GlobalOptions& g, const std::string& nodes_file, const st
   return kExitUsage;
 }
 
-// The nodes.dat next to amule.conf was just written by us: noted in the Kad
-// memory, so that the next check tells it from one aMule wrote at its exit.
-void remember_our_nodes_dat(const GlobalOptions& g, const std::filesystem::path& path)
-{
-  kad::CheckerMemory m;
-  m.nodes_dat_written = kad::modification_time(path);
-  std::string error;
-  if (m.nodes_dat_written && !kad::save_checker_memory(kad::checker_memory_path(config_path(g)), m, kad::unix_now(), error))
-    std::cerr << "mulenet: note: " << error << "\n";
-}
-
 // Our routing table into nodes.dat, as aMule on exit: only when it has at
 // least 25 contacts (a poorer table never replaces the file), unless the
 // user named the file. Returns a JSON description of what was done.
@@ -80,9 +70,16 @@ boost::json::object save_routing_table(const GlobalOptions& g, const KadCheckCli
     out["reason"] = "--no-save-nodes";
     return out;
   }
-  if (!named && r.routing.size() < kad::kNodesDatMinimumToWrite) {
-    out["reason"] = fmt::format("fewer than {} contacts (as aMule, a poorer table does not replace the file)",
-                                kad::kNodesDatMinimumToWrite);
+  std::string error;
+  if (!named) {
+    switch (kad::save_nodes_dat_as_amule(config_path(g), r.routing, r.public_ip, error)) {
+      case kad::NodesDatSave::written: out["written"] = true; break;
+      case kad::NodesDatSave::too_few:
+        out["reason"] = fmt::format("fewer than {} contacts (as aMule, a poorer table does not replace the file)",
+                                    kad::kNodesDatMinimumToWrite);
+        break;
+      case kad::NodesDatSave::failed: out["reason"] = error; break;
+    }
     return out;
   }
   std::uint32_t key_ip = 0;
@@ -90,14 +87,10 @@ boost::json::object save_routing_table(const GlobalOptions& g, const KadCheckCli
   if (r.public_ip) {
     if (const auto a = boost::asio::ip::make_address_v4(*r.public_ip, ec); !ec) key_ip = kad::kad_ip_of(a);
   }
-  std::string error;
-  if (kad::write_nodes_dat(path, kad::nodes_dat_entries(r.routing, key_ip), error)) {
+  if (kad::write_nodes_dat(path, kad::nodes_dat_entries(r.routing, key_ip), error))
     out["written"] = true;
-    // Ours: the next check must not take its nodes for aMule's recent flows.
-    if (!named) remember_our_nodes_dat(g, path);
-  } else {
+  else
     out["reason"] = error;
-  }
   return out;
 }
 

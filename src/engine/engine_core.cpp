@@ -13,6 +13,7 @@
 #include "engine/status_json.hpp"
 #include "ed2k/servers_to_ask.hpp"
 #include "engine/amule_state_from_status.hpp"
+#include "kad/nodes_dat_save.hpp"
 #include "kad/checker_memory.hpp"
 #include "kad/kad_seeds.hpp"
 #include "net/default_gateway.hpp"
@@ -313,6 +314,16 @@ void Core::start_routing_keeper()
   routing_keeper_ = kad::RoutingKeeper::start(executor_, services_->kad->node, o);
 }
 
+// As aMule when Kad stops: our routing table into the nodes.dat next to
+// amule.conf, when it holds at least 25 contacts.
+void Core::save_routing_table()
+{
+  std::string error;
+  if (kad::save_nodes_dat_as_amule(config_.path, services_->kad->node->contacts(), kad_public_ip_, error) ==
+      kad::NodesDatSave::failed)
+    emit(ServiceProblem{"kad", "the routing table could not be saved to nodes.dat: " + error, ""});
+}
+
 // A change that is no event (the count of Kad contacts): the snapshot, the
 // page and EC see it; the log does not.
 void Core::publish_quietly()
@@ -325,6 +336,7 @@ void Core::publish_quietly()
 
 void Core::take_kad_report(const kad::KadCheckReport& r)
 {
+  if (r.public_ip) kad_public_ip_ = r.public_ip;
   const auto verdict = [](kad::Verdict v) {
     switch (v) {
       case kad::Verdict::open: return Reachability::open;
@@ -573,6 +585,7 @@ asio::awaitable<void> Core::stop(portmap::KeepOnStop keep)
     status_.ed2k.state = Ed2kState::disconnected;
   }
   if (routing_keeper_) routing_keeper_->stop();
+  if (services_ && services_->kad) save_routing_table();
   if (services_) kad::stop_node_services(*services_);  // a check still running ends at once
   if (checking_) co_await check_done_.async_wait(asio::as_tuple(asio::use_awaitable));
   if (kad_loop_running_) co_await kad_loop_done_.async_wait(asio::as_tuple(asio::use_awaitable));

@@ -83,6 +83,7 @@ class Core {
   void refresh(const portmap::MapperState* mapper);
   void add_outside(const std::vector<OutsideEvidence>& fresh);
   void start_routing_keeper();
+  void save_routing_table();
   void publish_quietly();
   void emit(const Event& event);
   void publish(const Event& event);
@@ -93,7 +94,8 @@ class Core {
   config::PortPlan plan_;
   Sink sink_;
   std::function<void(const Status&)> quiet_sink_;
-  std::shared_ptr<kad::RoutingKeeper> routing_keeper_;  // with Kad: the routing table kept as aMule keeps it
+  std::shared_ptr<kad::RoutingKeeper> routing_keeper_;
+  std::optional<std::string> kad_public_ip_;  // as the last Kad check saw it: nodes.dat binds keys to it  // with Kad: the routing table kept as aMule keeps it
   Status status_;
   std::unique_ptr<portmap::Mapper> mapper_;
   kad::NodeIdentity identity_;                 // loaded once, when the node opens
