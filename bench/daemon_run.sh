@@ -17,7 +17,9 @@
 #   - on a WAN host with Kad (no NAT): start to Kad TCP and UDP verdicts and a
 #     High ID. One sample (amuled nodes keep per-address state).
 #   - idle: RSS and CPU of the daemon over BENCH_DAEMON_IDLE_S seconds, beside
-#     a lab amuled node's own figures over the same window.
+#     a lab amuled node's own figures over the same window; then the same for
+#     the WAN daemon with its Kad node (answering the amuled nodes, its
+#     routing table kept as aMule's) after its last run.
 # Writes bench/results/daemon.json and bench/results/daemon.md. Environment:
 #   BENCH_MULENET        the mulenet binary [<repo>/build/bin/mulenet; run `make` first]
 #   BENCH_RESULTS_DIR    where the results go [bench/results]
@@ -168,6 +170,19 @@ for ((r = 1; r <= RUNS; r++)); do
   kad_s[r]=$(wait_until 60 kad_verdicts)
   said=$(wapi | jq -c '{tcp: .kad.tcp, udp: .kad.udp}')
   kad_said="$said"
+  if [ "$r" -eq "$RUNS" ]; then
+    log "idle with Kad for $IDLE s: RSS and CPU of the WAN daemon and of kad1"
+    kpid=$(pgrep -f "mulenet --config $wan_dir/amule.conf run" | head -n 1)
+    k0=$(ticks "$kpid"); a0=$([ -n "$apid" ] && ticks "$apid" || echo 0)
+    T0=$(now)
+    sleep "$IDLE"
+    elapsed=$(since "$T0")
+    k1=$(ticks "$kpid"); a1=$([ -n "$apid" ] && ticks "$apid" || echo 0)
+    k_rss=$(rss_kb "$kpid"); k_anon=$(anon_kb "$kpid")
+    k_cpu=$(python3 -c "print(round(100 * ($k1 - $k0) / $hz / $elapsed, 4))")
+    ka_cpu=$([ -n "$apid" ] && python3 -c "print(round(100 * ($a1 - $a0) / $hz / $elapsed, 4))" || echo null)
+    k_contacts=$(wapi | jq '.kad.contacts')
+  fi
   pkill -TERM -f "mulenet --config $wan_dir/amule.conf run" || true
   T0=$(now); wait_until 30 bash -c "! pgrep -f 'mulenet --config $wan_dir/amule.conf run'" >/dev/null
   log "WAN run $r from $address: Kad verdicts ${kad_s[r]} s ($said), High ID ${wan_high_s[r]} s"
@@ -178,13 +193,15 @@ to_json() { printf '%s\n' "$@" | jq -s -c .; }
 jq -n --argjson mapped "$(to_json "${mapped_s[@]}")" --argjson high "$(to_json "${high_s[@]}")" \
   --argjson stop "$(to_json "${stop_s[@]}")" --argjson back "$(to_json "${back_s[@]}")" \
   --argjson kad "$(to_json "${kad_s[@]}")" --argjson wan_high "$(to_json "${wan_high_s[@]}")" --argjson kad_said "$kad_said" \
+  --argjson k_rss "$k_rss" --argjson k_anon "$k_anon" --argjson k_cpu "$k_cpu" --argjson ka_cpu "$ka_cpu" --argjson k_contacts "$k_contacts" \
   --argjson idle "$IDLE" --argjson d_rss "$d_rss" --argjson d_anon "$d_anon" --argjson a_anon "$a_anon" --argjson d_cpu "$d_cpu" --argjson a_rss "$a_rss" --argjson a_cpu "$a_cpu" \
   --arg cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')" --arg when "$(date -u +%FT%TZ)" \
   --arg version "$("$MULENET" --version 2>&1 | head -n1)" \
   '{when:$when, cpu:$cpu, mulenet:$version, resolution_s:0.05,
     lan:{start_to_mapped_s:$mapped, start_to_high_id_verified_s:$high, sigterm_to_exit_s:$stop, router_loss_to_mapped_s:$back},
     wan:{start_to_high_id_s:$wan_high, start_to_kad_verdicts_s:$kad, kad:$kad_said},
-    idle:{seconds:$idle, mulenet:{rss_kb:$d_rss, anon_kb:$d_anon, cpu_percent:$d_cpu}, amuled_kad_node:{rss_kb:$a_rss, anon_kb:$a_anon, cpu_percent:$a_cpu}}}' \
+    idle:{seconds:$idle, mulenet:{rss_kb:$d_rss, anon_kb:$d_anon, cpu_percent:$d_cpu}, amuled_kad_node:{rss_kb:$a_rss, anon_kb:$a_anon, cpu_percent:$a_cpu}},
+    idle_with_kad:{seconds:$idle, mulenet:{rss_kb:$k_rss, anon_kb:$k_anon, cpu_percent:$k_cpu, kad_contacts:$k_contacts}, amuled_kad_node:{cpu_percent:$ka_cpu}}}' \
   >"$OUT/daemon.json"
 python3 - "$OUT/daemon.json" >"$OUT/daemon.md" <<'PY'
 import json, statistics, sys
@@ -208,5 +225,9 @@ print(f"| SIGTERM → exit, every mapping removed | ≤ 2 s | {stats(lan['sigter
 m, a = idle["mulenet"], idle["amuled_kad_node"]
 print(f"| idle RSS over {idle['seconds']} s | ≤ 10 MB | {m['rss_kb']/1024:.1f} MB, of which {m['anon_kb']/1024:.1f} MB its own (amuled Kad node: {('%.1f MB, %.1f MB its own' % (a['rss_kb']/1024, a['anon_kb']/1024)) if a['rss_kb'] else 'n/a'}) |")
 print(f"| idle CPU over {idle['seconds']} s | ≤ 0.1 % | {m['cpu_percent']} % (amuled Kad node: {a['cpu_percent']} %) |")
+k = d["idle_with_kad"]
+km = k["mulenet"]
+print(f"| idle with its Kad node (WAN host, {km['kad_contacts']} contacts, routing table kept), RSS over {k['seconds']} s | | {km['rss_kb']/1024:.1f} MB, of which {km['anon_kb']/1024:.1f} MB its own |")
+print(f"| idle with its Kad node, CPU over {k['seconds']} s | | {km['cpu_percent']} % (amuled Kad node, same window: {k['amuled_kad_node']['cpu_percent']} %) |")
 PY
 cat "$OUT/daemon.md"
