@@ -93,14 +93,19 @@ lab_wait_for "the bench's eD2k server" 10 lab_tcp_listening wan 4693
 mkdir -p "$WORK/lan" "$WORK/wan" "$WORK/proxy"
 printf '[eMule]\nPort=4971\nUDPPort=4975\nUPnPEnabled=1\n[mulenet]\nStatusPort=4730\n' >"$WORK/lan/amule.conf"
 printf '\xe0\x01\x00\x00\x00\xcb\x00\x71\x0a\x55\x12\x00\x00\x00\x00' >"$WORK/lan/server.met"
-printf '[eMule]\nPort=4976\nUDPPort=4979\n[mulenet]\nStatusPort=4731\n' >"$WORK/wan/amule.conf"
+printf '[eMule]\nPort=4976\nUDPPort=4978\n[mulenet]\nStatusPort=4731\n' >"$WORK/wan/amule.conf"
 lab_kad_nodes_dat "$WORK/wan/nodes.dat" 6 5 4 3 2
-printf '[eMule]\nPort=4986\nUDPPort=4989\n[Proxy]\nProxyEnableProxy=1\nProxyType=0\nProxyName=%s\nProxyPort=%s\nProxyEnablePassword=1\nProxyUser=%s\nProxyPassword=%s\n[mulenet]\nStatusPort=4732\n' \
+printf '[eMule]\nPort=4986\nUDPPort=4988\n[Proxy]\nProxyEnableProxy=1\nProxyType=0\nProxyName=%s\nProxyPort=%s\nProxyEnablePassword=1\nProxyUser=%s\nProxyPassword=%s\n[mulenet]\nStatusPort=4732\n' \
   "$LAB_WAN_IP" "$LAB_DANTE_PORT" "$LAB_PROXY_USER" "$LAB_PROXY_PASS" >"$WORK/proxy/amule.conf"
 lab_kad_nodes_dat "$WORK/proxy/nodes.dat" 8 7 6 5 4
 "$LAB" exec lan "$MULENET" --config "$WORK/lan/amule.conf" run --no-kad >"$WORK/lan.log" 2>&1 &
 "$LAB" exec daemon "$MULENET" --config "$WORK/wan/amule.conf" run --no-map --no-ed2k --no-ec >"$WORK/wan.log" 2>&1 &
 "$LAB" exec daemon "$MULENET" --config "$WORK/proxy/amule.conf" run --no-map --no-ed2k --no-ec >"$WORK/proxy.log" 2>&1 &
+
+sleep 2
+for d in lan wan proxy; do
+  [ -n "$(pid_of "$d")" ] || { log "the $d daemon did not start:"; cat "$WORK/$d.log" >&2; exit 1; }
+done
 
 lan_api() { "$LAB" exec lan curl -s --max-time 2 "http://127.0.0.1:4730/api/status"; }
 wan_api() { "$LAB" exec daemon curl -s --max-time 2 "http://127.0.0.1:4731/api/status"; }
