@@ -162,7 +162,8 @@ rss_last=$(jq -n -c --argjson lan "$(rss_kb "$(pid_of lan)")" --argjson wan "$(r
   --argjson proxy "$(rss_kb "$(pid_of proxy)")" '{lan:$lan, wan:$wan, proxy:$proxy}')
 pkill -TERM -f "mulenet --config $WORK/" || true
 T0=$(now)
-stopped_s=$(wait_until 15 bash -c "! pgrep -f 'mulenet --config $WORK/'")
+all_gone() { ! pgrep -f "mulenet --config $WORK/" >/dev/null; }  # a function: `bash -c` would match itself
+stopped_s=$(wait_until 15 all_gone)
 left=$(ours)
 log "stopped in $stopped_s s, $left mapping(s) of ours left on the router"
 

@@ -151,6 +151,7 @@ lab_kad_nodes_dat "$wan_dir/nodes.dat" 6 5 4 3 2
 touch -d '-1 hour' "$wan_dir/nodes.dat"
 wapi() { "$LAB" exec daemon curl -s --max-time 2 "http://127.0.0.1:4721/api/status"; }
 kad_verdicts() { wapi | jq -e '.kad.tcp != null and .kad.tcp != "unknown" and .kad.udp != null and .kad.udp != "unknown"'; }
+wan_gone() { ! pgrep -f "mulenet --config $wan_dir/amule.conf run" >/dev/null; }
 wan_high() { wapi | jq -e '.ed2k.state == "high-id"'; }
 # Each run from a fresh address of the WAN host (198.51.100.100+r, made the
 # source of its routes) and without the checker memory: to the amuled nodes
@@ -184,7 +185,7 @@ for ((r = 1; r <= RUNS; r++)); do
     k_contacts=$(wapi | jq '.kad.contacts')
   fi
   pkill -TERM -f "mulenet --config $wan_dir/amule.conf run" || true
-  T0=$(now); wait_until 30 bash -c "! pgrep -f 'mulenet --config $wan_dir/amule.conf run'" >/dev/null
+  T0=$(now); wait_until 30 wan_gone >/dev/null
   log "WAN run $r from $address: Kad verdicts ${kad_s[r]} s ($said), High ID ${wan_high_s[r]} s"
 done
 

@@ -32,7 +32,11 @@ class ProxiedUdpLink {
   struct Backoff {
     std::chrono::milliseconds first{1000};
     std::chrono::milliseconds max{60000};
-    std::chrono::milliseconds stable{60000};  // up this long: the next loss starts from `first` again
+    // Up this long, the association worked: its loss (a proxy restarted) is
+    // made good after `first` again. Shorter lives (a proxy that accepts and
+    // drops at once) keep doubling the pause. 10 s, not a minute: a proxy
+    // restarted every minute would otherwise leave Kad without UDP 8 s and more.
+    std::chrono::milliseconds stable{10000};
   };
 
   ProxiedUdpLink(boost::asio::any_io_executor executor, ProxySpec proxy, DialTimeouts timeouts,
