@@ -2,6 +2,11 @@
 
 #include <algorithm>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 
 #include "portmap/journal.hpp"
@@ -50,6 +55,39 @@ void forget(Journal& journal, const Mapping& m)
   std::erase_if(journal.mappings, [&](const Mapping& j) { return same_mapping(j, m); });
 }
 
+// Every request at once: the router answers each in a few ms, so a plan
+// takes one round trip, not one per port. Answers in the requests' order;
+// an operation that threw (none should) counts as that request failing.
+template <typename Result, typename Ask>
+asio::awaitable<std::vector<Result>> all_at_once(const std::vector<Mapping>& mappings, Ask ask)
+{
+  if (mappings.empty()) co_return std::vector<Result>{};
+  const auto executor = co_await asio::this_coro::executor;
+  using Op = decltype(asio::co_spawn(executor, ask(mappings.front()), asio::deferred));
+  std::vector<Op> ops;
+  for (const Mapping& m : mappings) ops.push_back(asio::co_spawn(executor, ask(m), asio::deferred));
+  auto [order, errors, answers] = co_await asio::experimental::make_parallel_group(std::move(ops))
+                                      .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    if (!errors[i]) continue;
+    answers[i] = Result{};
+    answers[i].error = "internal error while asking the router";
+    answers[i].code = PortmapErrc::no_answer;
+  }
+  co_return answers;
+}
+
+asio::awaitable<std::vector<AddOutcome>> add_all(const std::vector<Mapping>& requests, std::chrono::milliseconds timeout)
+{
+  return all_at_once<AddOutcome>(requests, [timeout](const Mapping& m) { return add_mapping(m, timeout); });
+}
+
+asio::awaitable<std::vector<DeleteOutcome>> delete_all(const std::vector<Mapping>& mappings,
+                                                       std::chrono::milliseconds timeout)
+{
+  return all_at_once<DeleteOutcome>(mappings, [timeout](const Mapping& m) { return delete_mapping(m, timeout); });
+}
+
 }  // namespace
 
 const char* to_string(MappingState state)
@@ -86,11 +124,13 @@ asio::awaitable<UnmapReport> unmap_journal(MapperOptions options)
     report.code = PortmapErrc::journal_io;
     co_return report;
   }
+  if (journal->mappings.empty()) co_return report;
   Journal left = *journal;
-  for (const Mapping& m : journal->mappings) {
-    DeleteOutcome failure = co_await delete_mapping(m, options.timeout);
-    if (failure.error.empty()) forget(left, m);
-    report.outcomes.push_back({m, std::move(failure.error), failure.code});
+  const std::vector<DeleteOutcome> answers = co_await delete_all(journal->mappings, options.timeout);
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    const Mapping& m = journal->mappings[i];
+    if (answers[i].error.empty()) forget(left, m);
+    report.outcomes.push_back({m, answers[i].error, answers[i].code});
   }
   save(options.journal_path, left, report.warnings);
   co_return report;
@@ -102,13 +142,18 @@ asio::awaitable<std::vector<MappingOutcome>> renew_mappings(std::vector<Mapping>
   std::vector<MappingOutcome> outcomes;
   std::vector<std::string> warnings;
   std::vector<Mapping> renewed;
-  for (Mapping& m : live) {
-    config::PlannedPort port{m.name, m.protocol, m.internal_port, "", "", "", true, true};
-    MappingOutcome outcome;
-    outcome.port = port;
+  std::vector<Mapping> asks;
+  for (const Mapping& m : live) {
     Mapping ask = m;
     if (ask_planned_ports) ask.external_port = ask.internal_port;
-    AddOutcome again = co_await add_mapping(ask, options.timeout);
+    asks.push_back(ask);
+  }
+  const std::vector<AddOutcome> answers = co_await add_all(asks, options.timeout);
+  for (std::size_t i = 0; i < live.size(); ++i) {
+    Mapping& m = live[i];
+    const AddOutcome& again = answers[i];
+    MappingOutcome outcome;
+    outcome.port = config::PlannedPort{m.name, m.protocol, m.internal_port, "", "", "", true, true};
     outcome.epoch = again.epoch;
     outcome.received_at = again.received_at;
     outcome.external_ip = again.external_ip;
@@ -158,10 +203,10 @@ asio::awaitable<void> remove_listed(std::vector<Mapping> doomed, const MapperOpt
                                     MapReport& report)
 {
   if (doomed.empty()) co_return;
-  for (const Mapping& m : doomed) {
-    const DeleteOutcome failure = co_await delete_mapping(m, options.timeout);
-    if (failure.error.empty()) forget(journal, m);
-    note_removed(report, m, failure.error);
+  const std::vector<DeleteOutcome> answers = co_await delete_all(doomed, options.timeout);
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    if (answers[i].error.empty()) forget(journal, doomed[i]);
+    note_removed(report, doomed[i], answers[i].error);
   }
   save(options.journal_path, journal, report.warnings);
 }
@@ -273,42 +318,60 @@ void take_answer(const config::PlannedPort& port, const AddOutcome& added, MapRe
   outcome.holder = added.holder;
 }
 
-// 3. One port: its kept mapping renewed (same PCP nonce: the router sees a
-// renewal, the rule is never removed), or a fresh one at its own number.
-asio::awaitable<MappingOutcome> map_port(const config::PlannedPort& port, std::vector<Mapping>& carried,
-                                         const MapperOptions& options, Journal& journal, MapReport& report)
+// 3a. What to ask for one port: its kept mapping renewed (same PCP nonce:
+// the router sees a renewal, the rule is never removed), or a fresh one at
+// its own number; nothing (the outcome says why) for a port below 1024.
+std::optional<Mapping> request_for(const config::PlannedPort& port, std::vector<Mapping>& carried,
+                                   const MapperOptions& options, MapReport& report, MappingOutcome& outcome)
 {
-  MappingOutcome outcome;
   outcome.port = port;
   if (port.port < 1024) {
     outcome.state = MappingState::skipped;
     outcome.error = "ports below 1024 are never mapped";
     outcome.code = PortmapErrc::below_1024;
-    co_return outcome;
+    return std::nullopt;
   }
   const auto kept = std::find_if(carried.begin(), carried.end(), [&](const Mapping& m) {
     return m.protocol == port.protocol && m.internal_port == port.port;
   });
-  std::optional<Mapping> wanted;
-  if (kept != carried.end()) {
-    wanted = *kept;
-    wanted->lease_seconds = options.lease_seconds;
-    forget(journal, *kept);
-    report.kept.push_back(describe(*kept));
-    carried.erase(kept);
-  } else {
-    wanted = fresh_mapping(port, report, options, outcome);
-    if (!wanted) co_return outcome;
+  if (kept == carried.end()) return fresh_mapping(port, report, options, outcome);
+  Mapping wanted = *kept;
+  wanted.lease_seconds = options.lease_seconds;
+  report.kept.push_back(describe(*kept));
+  carried.erase(kept);
+  return wanted;
+}
+
+// 3. The plan's ports: the journal lists every request before any is sent
+// (a crash in the middle still leaves a trace) and what was granted once all
+// have answered: two writes for the whole plan, not two per port.
+asio::awaitable<void> map_ports(const config::PortPlan& plan, std::vector<Mapping>& carried, const MapperOptions& options,
+                                Journal& journal, MapReport& report)
+{
+  std::vector<MappingOutcome> outcomes;
+  std::vector<Mapping> requests;
+  std::vector<std::size_t> asked_for;  // outcome index of each request
+  for (const config::PlannedPort& port : plan.ports) {
+    if (!port.upnp) continue;
+    MappingOutcome outcome;
+    if (auto wanted = request_for(port, carried, options, report, outcome)) {
+      forget(journal, *wanted);
+      journal.mappings.push_back(*wanted);
+      requests.push_back(*wanted);
+      asked_for.push_back(outcomes.size());
+    }
+    outcomes.push_back(std::move(outcome));
   }
-  // Journal first: if we die between the request and its answer, the next start still removes it.
-  journal.mappings.push_back(*wanted);
-  save(options.journal_path, journal, report.warnings);
-  const AddOutcome added = co_await add_mapping(*wanted, options.timeout);
-  forget(journal, *wanted);
-  if (added.ok) journal.mappings.push_back(added.mapping);
-  take_answer(port, added, report, outcome);
-  save(options.journal_path, journal, report.warnings);
-  co_return outcome;
+  if (!requests.empty()) save(options.journal_path, journal, report.warnings);
+  const std::vector<AddOutcome> answers = co_await add_all(requests, options.timeout);
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    forget(journal, requests[i]);
+    if (answers[i].ok) journal.mappings.push_back(answers[i].mapping);
+    MappingOutcome& outcome = outcomes[asked_for[i]];
+    take_answer(outcome.port, answers[i], report, outcome);
+  }
+  if (!requests.empty()) save(options.journal_path, journal, report.warnings);
+  report.outcomes = std::move(outcomes);
 }
 
 }  // namespace
@@ -326,8 +389,7 @@ asio::awaitable<MapReport> map_plan(config::PortPlan plan, MapperOptions options
   co_await remove_listed(std::move(stale), options, journal, report);
   if (!found) co_return report;
 
-  for (const config::PlannedPort& port : plan.ports)
-    if (port.upnp) report.outcomes.push_back(co_await map_port(port, carried, options, journal, report));
+  co_await map_ports(plan, carried, options, journal, report);
   if (report.outcomes.empty()) {
     report.error = "nothing to map: UPnP is off in amule.conf (mulenet config set /eMule/UPnPEnabled 1)";
     report.code = PortmapErrc::nothing_to_map;
