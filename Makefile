@@ -31,6 +31,8 @@ asan: deps
 bench: deps
 	@bash bench/run.sh
 	@bash bench/portmap_run.sh
+	@bash bench/daemon_run.sh
+	@bash bench/daemon_faults.sh
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan

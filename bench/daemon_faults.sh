@@ -28,7 +28,7 @@
 #   BENCH_MULENET        the mulenet binary [<repo>/build/bin/mulenet]
 #   BENCH_RESULTS_DIR    where the results go [bench/results]
 #   BENCH_FAULT_ROUNDS   [3]
-#   MULENET_LAB_PREFIX   namespace prefix [bf-]; MULENET_LAB_DIR [/tmp/lab-bf]
+#   MULENET_LAB_PREFIX   namespace prefix [bx-]; MULENET_LAB_DIR [/tmp/lab-bx]
 set -euo pipefail
 BENCH_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_HOME")
@@ -36,8 +36,8 @@ MULENET=${BENCH_MULENET:-$ROOT/build/bin/mulenet}
 OUT=${BENCH_RESULTS_DIR:-$BENCH_HOME/results}
 ROUNDS=${BENCH_FAULT_ROUNDS:-3}
 [[ $ROUNDS =~ ^[1-9][0-9]?$ ]] || { echo "bench: BENCH_FAULT_ROUNDS must be 1..99, not '$ROUNDS'" >&2; exit 64; }
-export MULENET_LAB_PREFIX=${MULENET_LAB_PREFIX:-bf-}
-export MULENET_LAB_DIR=${MULENET_LAB_DIR:-/tmp/lab-bf}
+export MULENET_LAB_PREFIX=${MULENET_LAB_PREFIX:-bx-}
+export MULENET_LAB_DIR=${MULENET_LAB_DIR:-/tmp/lab-bx}
 LAB=$ROOT/tests/lab/lab
 LAB_HOME=$ROOT/tests/lab
 # shellcheck source=../tests/lab/lib/common.bash
