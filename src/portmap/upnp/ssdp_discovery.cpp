@@ -18,15 +18,71 @@ using udp = asio::ip::udp;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-// The IGD types first; the service types find routers that answer only those.
-constexpr std::array kSearchTargets{ssdp::st::kIgd2, ssdp::st::kIgd1, ssdp::st::kWanIpConnection2,
-                                    ssdp::st::kWanIpConnection1, ssdp::st::kWanPppConnection1};
+
+// Two stages. First only the two IGD device types, to the gateway alone:
+// every search makes a router schedule its answers, and while answers are
+// pending miniupnpd serves HTTP late (5 types to the gateway and to the
+// group: its first answer after 80-180 ms and each HTTP exchange after it
+// 40-60 ms slower; 2 types to the gateway: 51 ms and 1 ms). Then, when
+// nothing answered soon, the service types too (routers that answer only
+// those) and the multicast group (routers that ignore a unicast search).
+constexpr std::array kFirstTargets{ssdp::st::kIgd2, ssdp::st::kIgd1};
+constexpr std::array kAllTargets{ssdp::st::kIgd2, ssdp::st::kIgd1, ssdp::st::kWanIpConnection2,
+                                 ssdp::st::kWanIpConnection1, ssdp::st::kWanPppConnection1};
+// A router answers a search in 50-70 ms (miniupnpd); without an answer by
+// then, the second stage.
+constexpr std::chrono::milliseconds kFirstStageWait{250};
+
+template <typename Targets>
+asio::awaitable<void> send_searches(udp::socket& socket, const Targets& targets,
+                                    const std::vector<udp::endpoint>& destinations)
+{
+  for (const auto target : targets) {
+    const auto request = ssdp::encode_m_search(target, 1);
+    if (!request) continue;
+    for (const auto& destination : destinations)
+      co_await socket.async_send_to(asio::buffer(*request), destination, asio::as_tuple(asio::use_awaitable));
+  }
+}
+
+// The first answer that names an IGD in scope, until `deadline`; refusals noted.
+asio::awaitable<void> take_first_answer(udp::socket& socket, const GatewayScope& scope, Clock::time_point deadline,
+                                        Discovery& out)
+{
+  std::vector<char> buffer(ssdp::kMaxDatagramBytes);  // on the heap: a big array in a coroutine frame upsets GCC 12
+  for (int i = 0; i < 256 && !out.answer; ++i) {
+    const auto left = deadline - Clock::now();
+    if (left <= Clock::duration::zero()) break;
+    udp::endpoint sender;
+    auto receive = [&]() -> asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> {
+      co_return co_await socket.async_receive_from(asio::buffer(buffer), sender, asio::as_tuple(asio::use_awaitable));
+    };
+    auto got = co_await net::with_timeout(receive(), std::chrono::duration_cast<std::chrono::milliseconds>(left));
+    if (!got) break;
+    auto [rec, n] = *got;
+    if (rec) continue;
+    auto message = ssdp::parse_datagram(std::string_view(buffer.data(), n));
+    if (!message) {
+      if (out.refused.size() < 16) out.refused.push_back(sender.address().to_string() + ": " + message.detail);
+      continue;
+    }
+    auto location = accept_url(message.value.location, scope);
+    if (!location) {
+      if (out.refused.size() < 16)
+        out.refused.push_back(sender.address().to_string() + ": LOCATION " + message.value.location + " refused: " +
+                              location.detail);
+      continue;
+    }
+    out.answer = std::move(message.value);
+    out.location = std::move(location.value);
+  }
+}
+
 }  // namespace
 
 asio::awaitable<Discovery> discover_igd(const GatewayScope& scope, const std::string& local_address,
                                         std::chrono::milliseconds timeout)
 {
-  constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
   const auto t0 = Clock::now();
   Discovery out;
   boost::system::error_code ec;
@@ -47,43 +103,16 @@ asio::awaitable<Discovery> discover_igd(const GatewayScope& scope, const std::st
     out.code = PortmapErrc::socket_error;
     co_return out;
   }
-  const std::vector<udp::endpoint> destinations{
-      udp::endpoint(gateway, ssdp::kPort),
-      udp::endpoint(asio::ip::make_address_v4(std::string(ssdp::kMulticastAddress)), ssdp::kPort)};
-  for (const auto target : kSearchTargets) {
-    const auto request = ssdp::encode_m_search(target, 1);
-    if (!request) continue;
-    for (const auto& destination : destinations)
-      co_await socket.async_send_to(asio::buffer(*request), destination, use_tuple);
-  }
+  const udp::endpoint to_gateway(gateway, ssdp::kPort);
+  const udp::endpoint to_group(asio::ip::make_address_v4(std::string(ssdp::kMulticastAddress)), ssdp::kPort);
   const auto deadline = t0 + timeout;
-  std::vector<char> buffer(ssdp::kMaxDatagramBytes);  // on the heap: a big array in a coroutine frame upsets GCC 12
-  for (int i = 0; i < 256; ++i) {
-    const auto left = deadline - Clock::now();
-    if (left <= Clock::duration::zero()) break;
-    udp::endpoint sender;
-    auto receive = [&]() -> asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> {
-      co_return co_await socket.async_receive_from(asio::buffer(buffer), sender, use_tuple);
-    };
-    auto got = co_await net::with_timeout(receive(), left);
-    if (!got) break;
-    auto [rec, n] = *got;
-    if (rec) continue;
-    auto message = ssdp::parse_datagram(std::string_view(buffer.data(), n));
-    if (!message) {
-      if (out.refused.size() < 16) out.refused.push_back(sender.address().to_string() + ": " + message.detail);
-      continue;
-    }
-    auto location = accept_url(message.value.location, scope);
-    if (!location) {
-      if (out.refused.size() < 16)
-        out.refused.push_back(sender.address().to_string() + ": LOCATION " + message.value.location + " refused: " +
-                              location.detail);
-      continue;
-    }
-    out.answer = std::move(message.value);
-    out.location = std::move(location.value);
-    break;
+  // Named, not braced temporaries in the co_await (GCC 12 destroys those too early).
+  const std::vector<udp::endpoint> gateway_only{to_gateway}, gateway_and_group{to_gateway, to_group};
+  co_await send_searches(socket, kFirstTargets, gateway_only);
+  co_await take_first_answer(socket, scope, std::min(deadline, t0 + kFirstStageWait), out);
+  if (!out.answer && Clock::now() < deadline) {
+    co_await send_searches(socket, kAllTargets, gateway_and_group);
+    co_await take_first_answer(socket, scope, deadline, out);
   }
   if (!out.answer) {
     out.error = "no UPnP IGD answered the SSDP search within " + std::to_string(timeout.count()) + " ms";

@@ -1,7 +1,9 @@
 #pragma once
-// Finds the router's UPnP IGD: M-SEARCH for the IGD and WAN service types,
-// unicast to the default gateway and multicast to 239.255.255.250:1900, and
-// takes the first answer whose LOCATION passes the URL guard (http, an
+// Finds the router's UPnP IGD: M-SEARCH for the two IGD device types,
+// unicast to the default gateway; without an answer within 250 ms, for the
+// WAN service types too, and to 239.255.255.250:1900 as well (each search
+// makes the router schedule answers, which slows its HTTP: see the .cpp).
+// Takes the first answer whose LOCATION passes the URL guard (http, an
 // address on the gateway's subnet) -- as it arrives, with no fixed wait.
 #include <chrono>
 #include <optional>
