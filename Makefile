@@ -5,16 +5,23 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 WERROR := $(if $(CI),ON,OFF)
 
-.PHONY: run test build deps clean asan bench
+.PHONY: run test build program configure deps clean asan bench
 
 deps:
 	@bash scripts/install-deps.sh
 
-build: deps
+configure: deps
 	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMULENET_WERROR=$(WERROR) >/dev/null
+
+build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
-run: build
+# Only what the doctor needs, the program and its library: a newcomer sees
+# the report without waiting for the tests and fuzzers (`make test` builds them).
+program: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target mulenet_cli
+
+run: program
 	@$(BUILD_DIR)/bin/mulenet doctor $(ARGS); code=$$?; \
 	  echo "(mulenet doctor exited with $$code: 0 all good, 1 warnings, 2 problems)"
 
