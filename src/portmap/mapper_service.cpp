@@ -17,6 +17,9 @@ namespace {
 
 namespace asio = boost::asio;
 
+// Without a subscription to the router's events, one is asked for again
+// every this many rounds (about a minute at the 5 s period).
+constexpr unsigned long kWatchRetryRounds = 12;
 // Rounds are bounded: a Mapper that ran for centuries would stop renewing.
 constexpr unsigned long kMaxRounds = 1'000'000'000UL;
 
@@ -125,10 +128,10 @@ void Mapper::note_epoch(const std::vector<MappingOutcome>& outcomes, bool& resta
   }
 }
 
-asio::awaitable<void> Mapper::renew_round()
+asio::awaitable<bool> Mapper::renew_round()
 {
   std::vector<MappingOutcome> outcomes = co_await renew_mappings(live_, options_);
-  if (stopping_) co_return;
+  if (stopping_) co_return false;
   bool restarted = false;
   note_epoch(outcomes, restarted);
   if (restarted) {
@@ -136,7 +139,7 @@ asio::awaitable<void> Mapper::renew_round()
     // puts back the mappings asked before the first answer showed it.
     report(MapperChange::router_restarted, "the router's epoch went back: it restarted or lost its mappings");
     outcomes = co_await renew_mappings(live_, options_, true);  // and at our own ports again, now free
-    if (stopping_) co_return;
+    if (stopping_) co_return false;
   }
   for (const MappingOutcome& o : outcomes) {
     if (o.external_ip.empty() || o.external_ip == state_.external_ip) continue;
@@ -144,7 +147,9 @@ asio::awaitable<void> Mapper::renew_round()
     state_.degraded = is_private_or_cgnat(o.external_ip);
     report(MapperChange::external_address, o.external_ip);
   }
-  if (merge_outcomes(state_.outcomes, outcomes)) report(MapperChange::renewed_changed, "");
+  const bool changed = merge_outcomes(state_.outcomes, outcomes);
+  if (changed) report(MapperChange::renewed_changed, "");
+  co_return changed || restarted;
 }
 
 asio::awaitable<void> Mapper::retry_whole_plan()
@@ -171,7 +176,10 @@ asio::awaitable<void> Mapper::watch_router_events()
   watch_ = co_await upnp::RouterEventWatch::start(event_url_, state_.local_address, keep_.event_port, *state_.gateway,
                                                   options_.timeout, on_event, state_.events_error);
   state_.events_watched = watch_ != nullptr;
-  report(MapperChange::events, state_.events_watched ? "" : state_.events_error);
+  // Said when it changes: a router that keeps refusing is not news every minute.
+  const std::string said = state_.events_watched ? "" : state_.events_error;
+  if (!events_said_ || *events_said_ != said) report(MapperChange::events, said);
+  events_said_ = said;
 #else
   state_.events_error = "UPnP is not built in";
   co_return;
@@ -201,8 +209,11 @@ asio::awaitable<void> Mapper::run()
       if (!stopping_ && !live_.empty() && !watch_) co_await watch_router_events();
       continue;
     }
-    co_await renew_round();
+    [[maybe_unused]] const bool changed = co_await renew_round();
 #if MULENET_WITH_UPNP
+    // No subscription (the router restarted while we subscribed, or refused):
+    // asked again when the router's state changed, else about once a minute.
+    if (!watch_ && !stopping_ && (changed || round % kWatchRetryRounds == 0)) co_await watch_router_events();
     if (watch_ && !stopping_) {
       const std::string trouble = co_await watch_->keep_alive();
       if (!trouble.empty()) state_.events_error = trouble;
@@ -227,6 +238,7 @@ asio::awaitable<void> Mapper::follow_network_change()
   if (watch_) co_await watch_->stop();
   watch_.reset();
   state_.events_watched = false;
+  events_said_.reset();  // the new subscription (or its failure) is news again
 #endif
   report(MapperChange::network_changed, "this host's addresses or routes changed: finding the router again");
   co_await retry_whole_plan();  // the journal's mappings (old address, old router) are removed first

@@ -109,7 +109,7 @@ class Mapper {
 
  private:
   boost::asio::awaitable<void> watch_router_events();
-  boost::asio::awaitable<void> renew_round();
+  boost::asio::awaitable<bool> renew_round();  // true: the router's state changed
   boost::asio::awaitable<void> retry_whole_plan();
   boost::asio::awaitable<void> follow_network_change();
   boost::asio::awaitable<void> remove_unlisted_live(UnmapReport& removed);
@@ -124,6 +124,7 @@ class Mapper {
   MapperState state_;
   std::vector<Mapping> live_;
   std::string event_url_;  // the router's GENA URL, from discovery
+  std::optional<std::string> events_said_;  // the last events report ("" watched, else why not)
   ChangeFn on_change_;
   natpmp::EpochTracker epoch_;
   boost::asio::steady_timer wake_;      // the next round; cancelled to start one at once

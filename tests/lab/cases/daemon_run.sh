@@ -10,7 +10,7 @@
 # and the High ID (screenshot kept); our LAN address changes and the mappings
 # follow it within seconds; SIGTERM leaves no mapping on the router. Then on a
 # WAN host of its own: its Kad node open/open, a High ID, both ports verified
-# from outside, and the page's "Check Kad now" asks again; every amuled node
+# from outside, and the page's "Check Kad now" asks again; an amuled node
 # it knows restarts, and nothing it says turns false.
 # shellcheck source=../lib/case.bash
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/case.bash" "$@"
@@ -192,19 +192,21 @@ smoke_check "WAN: Check Kad now (POST with the token) is accepted" test "$(wapi 
 another_check() { [ "$(grep -c 'Kad: connected, TCP' "$wlog")" -gt "$checks_before" ]; }
 smoke_check "WAN: and a new Kad check reports" lab_wait_for "the second Kad check" 90 another_check
 
-# Every amuled node the daemon bootstrapped from restarts at once, as users
-# restart aMule (same IDs and addresses, each with the nodes.dat it saved):
-# the daemon's Kad stays connected meanwhile and after, a new check says no
-# port firewalled, and resident memory stays flat.
+# An amuled node the daemon bootstrapped from restarts, as a user restarts
+# aMule (same ID and address, its own nodes.dat): the daemon's Kad stays
+# connected meanwhile and after, a new check says no port firewalled, and
+# resident memory stays flat. (One node: nodes restarted together lose one
+# another from their tables for minutes, and later cases list the lab's
+# nodes; bench/daemon_faults.sh restarts five at once in a lab of its own.)
 wpid=$(pgrep -f "mulenet --config $wan_dir/amule.conf run" | head -n 1)
 wrss() { awk '/^VmRSS:/ {print $2}' "/proc/$wpid/status" 2>/dev/null || echo 0; }
 wrss_before=$(wrss)
-"$LAB" kad restart 6 5 4 3 2 &
+"$LAB" kad restart 6 &
 restarter=$!
 kad_connected_said() { wstatus | jqt '.kad.state == "connected"' >/dev/null 2>&1; }
 smoke_check "WAN: while its nodes restart, the daemon's Kad is still said connected" kad_connected_said
 wait "$restarter"
-smoke_check "WAN: the five amuled nodes restarted and Kad-connected again" test $? -eq 0
+smoke_check "WAN: the amuled node restarted and Kad-connected again" test $? -eq 0
 checks_before=$(grep -c 'Kad: connected, TCP' "$wlog")
 wapi -o /dev/null -X POST -H "X-Mulenet-Token: $token" "http://127.0.0.1:$status_port/api/check-kad"
 smoke_check "WAN: after the restart a new Kad check reports" lab_wait_for "the Kad check after the restart" 90 another_check
