@@ -38,22 +38,10 @@ ROUNDS=${BENCH_FAULT_ROUNDS:-3}
 [[ $ROUNDS =~ ^[1-9][0-9]?$ ]] || { echo "bench: BENCH_FAULT_ROUNDS must be 1..99, not '$ROUNDS'" >&2; exit 64; }
 export MULENET_LAB_PREFIX=${MULENET_LAB_PREFIX:-bx-}
 export MULENET_LAB_DIR=${MULENET_LAB_DIR:-/tmp/lab-bx}
-LAB=$ROOT/tests/lab/lab
-LAB_HOME=$ROOT/tests/lab
-# shellcheck source=../tests/lab/lib/common.bash
-source "$LAB_HOME/lib/common.bash"
-# shellcheck source=../tests/lab/lib/kad.bash
-source "$LAB_HOME/lib/kad.bash"
+# shellcheck source=lab_bench.bash
+source "$BENCH_HOME/lab_bench.bash"
 # shellcheck source=../tests/lab/lib/wan.bash
 source "$LAB_HOME/lib/wan.bash"
-if [ "$(id -u)" -ne 0 ]; then echo "bench: needs root (network namespaces for the lab)" >&2; exit 77; fi
-[ -x "$MULENET" ] || { echo "bench: no mulenet at $MULENET (run make, or set BENCH_MULENET)" >&2; exit 64; }
-for tool in jq python3 curl; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/install-deps.sh)" >&2; exit 64; }
-done
-WORK=$(mktemp -d)
-cp "$MULENET" "$WORK/mulenet"  # a rebuild during the run must not swap the binary under it
-MULENET=$WORK/mulenet
 SERVER_PY=$ROOT/tests/ed2k_server/ed2k_test_server.py
 cleanup() {
   pkill -TERM -f "mulenet --config $WORK/" 2>/dev/null || true
@@ -64,22 +52,6 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-log() { echo "bench: $*" >&2; }
-now() { echo "$EPOCHREALTIME"; }
-since() { python3 -c "print(round($(now) - $1, 3))"; }
-# wait_until SECONDS COMMAND...: polls every 50 ms until a wall-clock
-# deadline; prints the seconds since T0, or "null" when the time ran out.
-wait_until() {
-  local cap=$1 deadline i
-  shift
-  deadline=$((${EPOCHREALTIME/./} + cap * 1000000))
-  for ((i = 0; i < cap * 20; i++)); do
-    if "$@" >/dev/null 2>&1; then since "$T0"; return 0; fi
-    ((${EPOCHREALTIME/./} < deadline)) || break
-    sleep 0.05
-  done
-  echo null
-}
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo null; }
 pid_of() { pgrep -f "mulenet --config $WORK/$1/amule.conf run" | head -n 1; }
 

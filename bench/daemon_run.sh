@@ -37,21 +37,8 @@ IDLE=${BENCH_DAEMON_IDLE_S:-600}
 [[ $IDLE =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_DAEMON_IDLE_S must be a number of seconds, not '$IDLE'" >&2; exit 64; }
 export MULENET_LAB_PREFIX=${MULENET_LAB_PREFIX:-bd-}
 export MULENET_LAB_DIR=${MULENET_LAB_DIR:-/tmp/lab-bd}
-LAB=$ROOT/tests/lab/lab
-LAB_HOME=$ROOT/tests/lab
-# shellcheck source=../tests/lab/lib/common.bash
-source "$LAB_HOME/lib/common.bash"
-# shellcheck source=../tests/lab/lib/kad.bash
-source "$LAB_HOME/lib/kad.bash"
-if [ "$(id -u)" -ne 0 ]; then echo "bench: needs root (network namespaces for the lab)" >&2; exit 77; fi
-[ -x "$MULENET" ] || { echo "bench: no mulenet at $MULENET (run make, or set BENCH_MULENET)" >&2; exit 64; }
-for tool in jq python3 curl; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/install-deps.sh)" >&2; exit 64; }
-done
-WORK=$(mktemp -d)
-# A copy of its own: a rebuild during the run must not swap the binary under it.
-cp "$MULENET" "$WORK/mulenet"
-MULENET=$WORK/mulenet
+# shellcheck source=lab_bench.bash
+source "$BENCH_HOME/lab_bench.bash"
 cleanup() {
   pkill -TERM -f "mulenet --config $WORK/" 2>/dev/null || true
   sleep 1
@@ -59,22 +46,6 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-log() { echo "bench: $*" >&2; }
-now() { echo "$EPOCHREALTIME"; }  # bash 5: no process per poll
-since() { python3 -c "print(round($(now) - $1, 3))"; }
-# wait_until SECONDS COMMAND...: polls every 50 ms until a wall-clock
-# deadline; prints the seconds since T0, or "null" when the time ran out.
-wait_until() {
-  local cap=$1 deadline i
-  shift
-  deadline=$((${EPOCHREALTIME/./} + cap * 1000000))  # in microseconds
-  for ((i = 0; i < cap * 20; i++)); do
-    if "$@" >/dev/null 2>&1; then since "$T0"; return 0; fi
-    ((${EPOCHREALTIME/./} < deadline)) || break
-    sleep 0.05
-  done
-  echo null
-}
 
 log "bringing up the lab"
 "$LAB" up >"$WORK/lab.log" 2>&1 || { tail -n 20 "$WORK/lab.log" >&2; exit 1; }

@@ -382,10 +382,10 @@ asio::awaitable<MapReport> map_plan(config::PortPlan plan, MapperOptions options
   Journal journal;
   std::vector<Mapping> carried = co_await clear_leftovers(plan, options, journal, report);
   const bool found = co_await find_router(options, report);
-  std::vector<Mapping> stale;
-  for (const Mapping& m : carried)
-    if (!still_fits(m, report)) stale.push_back(m);
-  std::erase_if(carried, [&](const Mapping& m) { return !still_fits(m, report); });
+  const auto fitting_end =
+      std::stable_partition(carried.begin(), carried.end(), [&](const Mapping& m) { return still_fits(m, report); });
+  std::vector<Mapping> stale(fitting_end, carried.end());
+  carried.erase(fitting_end, carried.end());
   co_await remove_listed(std::move(stale), options, journal, report);
   if (!found) co_return report;
 
