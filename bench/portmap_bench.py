@@ -10,8 +10,9 @@ protocol, the stock clients (natpmpc, upnpc) one process per mapping or all
 in one. For each run it times, from just before the first process is
 started to just after the last one has exited (processes one after another,
 as a shell would run them; a process's own time is recorded too), then
-checks on the router that exactly the three forwards are there, then --
-untimed -- removes them with the case's own removal commands and checks
+checks on the router that exactly the three forwards are there, then
+removes them with the case's own removal commands (timed apart: map +
+unmap is a user's whole session) and checks
 that the router is empty again (falling back to `upnpc -d`, then to
 `lab router flush-mappings`, and saying so). Runs are interleaved: round r
 runs every case once, in an order shuffled with a fixed seed, so drifts of
@@ -45,6 +46,7 @@ def make_cases(a):
     r_args = []
     for proto, port in PORTS:
         r_args += [str(port), proto.upper()]
+    memory = str(Path(a.conf).parent / "mulenet-router.json")
     cases = {}
     for via in ("pcp", "natpmp", "upnp"):
         cases[f"mulenet-{via}"] = {
@@ -53,9 +55,21 @@ def make_cases(a):
             # --via asks only that protocol: the default gateway, then (UPnP) SSDP.
             "discovery": "default gateway; SSDP (answers as they come)" if via == "upnp" else "default gateway",
             "processes": 1,
+            # Cold: no description URL remembered from an earlier run.
+            "prepare": [["rm", "-f", memory]],
             "run": [mulenet + ["map", "--once", "--keep", "--via", via]],
             "cleanup": [mulenet + ["unmap"]],
         }
+    cases["mulenet-upnp-remembered"] = {
+        "tool": "mulenet",
+        "protocol": "upnp",
+        "discovery": "the description URL remembered from the last run (checked by fetching it; SSDP if it fails)",
+        "processes": 1,
+        # A run the way a user's previous one left it: map and unmap once, untimed.
+        "prepare": [["rm", "-f", memory], mulenet + ["map", "--once", "--keep", "--via", "upnp"], mulenet + ["unmap"]],
+        "run": [mulenet + ["map", "--once", "--keep", "--via", "upnp"]],
+        "cleanup": [mulenet + ["unmap"]],
+    }
     cases["natpmpc"] = {
         "tool": "natpmpc",
         "protocol": "natpmp",
@@ -109,13 +123,17 @@ def run_quiet(argv, log):
 
 
 def make_clean(a, case, log):
-    """Removes what is on the router, untimed: the case's own commands first.
-    Returns (ok, how): how is None when the case's own removal sufficed."""
+    """Removes what is on the router: the case's own commands first, timed
+    (map + unmap is what a user's session costs). Returns (ok, how, ns): how
+    is None when the case's own removal sufficed; ns is the time of the case's
+    own removal commands, one after another."""
+    ns = 0
     for argv in case["cleanup"]:
-        run_quiet(argv, log)
+        _, took, _, _ = timed(argv, log)
+        ns += took
     left = router_mappings(a.lab)
     if not left:
-        return True, None
+        return True, None, ns
     how = f"own removal left {left}"
     for line in left:  # "udp 4665 -> 192.168.77.10:4665"
         parts = line.split()
@@ -123,10 +141,10 @@ def make_clean(a, case, log):
             run_quiet(["upnpc", "-i", "-u", a.desc_url, "-d", parts[1], parts[0].upper()], log)
     left = router_mappings(a.lab)
     if not left:
-        return True, how + "; removed by upnpc -d"
+        return True, how + "; removed by upnpc -d", ns
     subprocess.run([a.lab, "router", "flush-mappings"], capture_output=True, timeout=30)
     left = router_mappings(a.lab)
-    return not left, how + "; lab router flush-mappings" + ("" if not left else f", still there: {left}")
+    return not left, how + "; lab router flush-mappings" + ("" if not left else f", still there: {left}"), ns
 
 
 def timed(argv, log):
@@ -170,8 +188,10 @@ def measure(a):
             before = router_mappings(a.lab)
             pre_fix = None
             if before:
-                _, pre_fix = make_clean(a, case, log)
+                _, pre_fix, _ = make_clean(a, case, log)
                 pre_fix = f"router not empty before the run: {before}; {pre_fix}"
+            for argv in case.get("prepare", []):
+                run_quiet(argv, log)
             with open(log, "ab") as f:
                 f.write(f"\n=== round {rnd} ===\n".encode())
             procs = []
@@ -187,7 +207,7 @@ def measure(a):
             total = time.perf_counter_ns() - t_start
             after = router_mappings(a.lab)
             mapped_ok = after == expected
-            clean_ok, clean_how = make_clean(a, case, log)
+            clean_ok, clean_how, unmap_ns = make_clean(a, case, log)
             rec = {
                 "case": name,
                 "round": rnd,
@@ -199,6 +219,7 @@ def measure(a):
                 "mapped_ok": mapped_ok,
                 "ok": mapped_ok and all(p["rc"] == 0 for p in procs),
                 "cleanup_ok": clean_ok,
+                "unmap_ns": unmap_ns,
                 "cleanup_fallback": clean_how,
                 "pre_fix": pre_fix,
             }

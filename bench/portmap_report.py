@@ -33,9 +33,12 @@ PAIRS = (
     ("mulenet-upnp", "upnpc-url-r", "upnpc is given the description URL and skips discovery; mulenet discovers"),
     ("mulenet-upnp", "upnpc-ssdp-a", "both discover the router by SSDP"),
     ("mulenet-upnp", "upnpc-ssdp-r", "both discover the router by SSDP"),
+    ("mulenet-upnp-remembered", "upnpc-url-a", "both start from the description URL: mulenet from the one it "
+                                               "remembered, upnpc from -u"),
+    ("mulenet-upnp-remembered", "upnpc-url-r", "both start from the description URL"),
 )
-CASE_ORDER = ("mulenet-pcp", "mulenet-natpmp", "mulenet-upnp", "natpmpc", "upnpc-url-a", "upnpc-url-r",
-              "upnpc-ssdp-a", "upnpc-ssdp-r")
+CASE_ORDER = ("mulenet-pcp", "mulenet-natpmp", "mulenet-upnp", "mulenet-upnp-remembered", "natpmpc", "upnpc-url-a",
+              "upnpc-url-r", "upnpc-ssdp-a", "upnpc-ssdp-r")
 
 
 def quantile(values, q):
@@ -244,6 +247,8 @@ def report(work, out_json, out_md):
             "failures": [{"round": r["round"], "rcs": [p["rc"] for p in r["processes"]], "router": r["mapped"]}
                          for r in runs if not r["ok"]],
             "ms": stats([r["ns"] / 1e6 for r in ok]),
+            # The whole session: map, then the case's own removal (older raw files have no unmap_ns).
+            "map_unmap_ms": stats([(r["ns"] + r["unmap_ns"]) / 1e6 for r in ok if r.get("unmap_ns")]),
             "per_process_ms": stats(per_process),
             "samples_ms": [round(r["ns"] / 1e6, 3) for r in ok],
         }
@@ -257,6 +262,16 @@ def report(work, out_json, out_md):
         ratios.append({"mulenet": m, "stock": s, "note": note, "mulenet_median_ms": a["median"],
                        "mulenet_p90_ms": a["p90"], "stock_median_ms": b["median"], "stock_p90_ms": b["p90"],
                        "ratio_median": a["median"] / b["median"], "ratio_p90": a["p90"] / b["p90"]})
+    session_ratios = []
+    for m, s_, note in PAIRS:
+        if m not in timing or s_ not in timing:
+            continue
+        a, b = timing[m]["map_unmap_ms"], timing[s_]["map_unmap_ms"]
+        if not a.get("n") or not b.get("n"):
+            continue
+        session_ratios.append({"mulenet": m, "stock": s_, "mulenet_median_ms": a["median"], "mulenet_p90_ms": a["p90"],
+                               "stock_median_ms": b["median"], "stock_p90_ms": b["p90"],
+                               "ratio_median": a["median"] / b["median"], "ratio_p90": a["p90"] / b["p90"]})
 
     base = {}
     if (work / "baseline.json").exists():
@@ -317,6 +332,7 @@ def report(work, out_json, out_md):
         d["fsync_ms_per_run"] = stats(d["fsync_ms"])
 
     result = {"machine": machine, "settings": settings, "cases": cases, "timing": timing, "ratios": ratios,
+              "map_unmap_ratios": session_ratios,
               "loop_baseline_ms": base, "trace": traced, "router_answer_ms": answers, "mulenet_fsyncs": syscalls}
     Path(out_json).write_text(json.dumps(result, indent=1) + "\n")
     Path(out_md).write_text(markdown(result, names))
@@ -360,6 +376,22 @@ def markdown_tables(r, names):
         out.append(f"| {x['mulenet']} | {x['stock']} | {ms(x['mulenet_median_ms'])} ({ms(x['mulenet_p90_ms'])}) | "
                    f"{ms(x['stock_median_ms'])} ({ms(x['stock_p90_ms'])}) | {x['ratio_median']:.2f} | "
                    f"{x['ratio_p90']:.2f} | {x['note']} |")
+    if r.get("map_unmap_ratios"):
+        out += ["", "## Map, then unmap: a user's whole session", "",
+                "The timed map as above plus the case's own removal commands (mulenet unmap; natpmpc with lifetime 0; "
+                "upnpc -d with the URL), one after another. Milliseconds.", "",
+                "| case | median ms | p90 ms | min ms | max ms |", "|---|---|---|---|---|"]
+        for n in names:
+            s_ = t[n].get("map_unmap_ms") or {}
+            if s_.get("n"):
+                out.append(f"| {n} | {ms(s_.get('median'))} | {ms(s_.get('p90'))} | {ms(s_.get('min'))} | "
+                           f"{ms(s_.get('max'))} |")
+        out += ["", "| mulenet | stock | mulenet median (p90) ms | stock median (p90) ms | ratio of medians | "
+                "ratio of p90s |", "|---|---|---|---|---|---|"]
+        for x in r["map_unmap_ratios"]:
+            out.append(f"| {x['mulenet']} | {x['stock']} | {ms(x['mulenet_median_ms'])} ({ms(x['mulenet_p90_ms'])}) | "
+                       f"{ms(x['stock_median_ms'])} ({ms(x['stock_p90_ms'])}) | {x['ratio_median']:.2f} | "
+                       f"{x['ratio_p90']:.2f} |")
     if r["trace"]:
         out += ["", "## Where the time goes (packet capture of a few more runs per case, medians, ms)", "",
                 "before 1st packet: from the process start until its first request leaves (summed over the "

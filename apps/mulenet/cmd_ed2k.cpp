@@ -38,7 +38,7 @@ std::string public_ip(const ed2k::LoginResult& r)
   return r.id->reported_ip && *r.id->reported_ip != 0 ? ed2k::dotted_text(*r.id->reported_ip) : "";
 }
 
-boost::json::object to_json(const ed2k::ServerCheck& s)
+boost::json::object server_check_json(const ed2k::ServerCheck& s)
 {
   const ed2k::LoginResult& r = s.login;
   boost::json::array messages;
@@ -141,7 +141,7 @@ int run_login(const GlobalOptions& g, const LoginOptions& o)
   const int code = any_high ? kExitOk : any_id ? kExitWarnings : kExitProblems;
   if (g.json) {
     boost::json::array servers;
-    for (const auto& s : report.servers) servers.push_back(to_json(s));
+    for (const auto& s : report.servers) servers.push_back(server_check_json(s));
     print_json(boost::json::object{
         {"servers", servers},
         {"listening", report.listening},

@@ -19,7 +19,7 @@ struct IgdOptions {
   int timeout_ms = 3000;
 };
 
-boost::json::object to_json(const portmap::ProtocolAnswer& a)
+boost::json::object answer_json(const portmap::ProtocolAnswer& a)
 {
   boost::json::object o{{"answered", a.answered},
                         {"ms", static_cast<double>(a.elapsed.count()) / 1000.0},
@@ -100,7 +100,7 @@ int run_igd(const GlobalOptions& g, const IgdOptions& o)
                                                                              {"interface", report.gateway->interface}})
                                     : boost::json::value(nullptr);
     out["local_address"] = report.local_address;
-    boost::json::object upnp = to_json(report.upnp);
+    boost::json::object upnp = answer_json(report.upnp);
     if (report.upnp_info) {
       const auto& i = *report.upnp_info;
       boost::json::array refused;
@@ -116,7 +116,7 @@ int run_igd(const GlobalOptions& g, const IgdOptions& o)
       upnp["mappings_error"] = i.table_error;
     }
     out["protocols"] =
-        boost::json::object{{"natpmp", to_json(report.natpmp)}, {"pcp", to_json(report.pcp)}, {"upnp", upnp}};
+        boost::json::object{{"natpmp", answer_json(report.natpmp)}, {"pcp", answer_json(report.pcp)}, {"upnp", upnp}};
     out["external_ip"] = external ? boost::json::value(*external) : boost::json::value(nullptr);
     out["double_nat"] = double_nat;
     out["error"] = report.error.empty() ? boost::json::value(nullptr) : boost::json::value(report.error);

@@ -17,6 +17,7 @@
 #include "exit_codes.hpp"
 #include "json_output.hpp"
 #include "portmap/journal.hpp"
+#include "portmap/router_memory.hpp"
 #include "portmap/mapper.hpp"
 #include "portmap/mapper_service.hpp"
 #include "text_table.hpp"
@@ -36,7 +37,7 @@ struct MapOptions {
 };
 
 
-boost::json::object to_json(const portmap::MappingOutcome& o)
+boost::json::object outcome_json(const portmap::MappingOutcome& o)
 {
   boost::json::object j{{"name", o.port.name},
                         {"protocol", config::to_string(o.port.protocol)},
@@ -112,6 +113,7 @@ std::optional<portmap::MapperOptions> mapper_options(const GlobalOptions& g, con
   options.lease_seconds = o.lease;
   options.timeout = std::chrono::milliseconds(o.timeout_ms);
   options.journal_path = portmap::journal_path_for(config_path(g));
+  options.router_memory_path = portmap::router_memory_path_for(config_path(g));
   if (!o.gateway.empty()) options.gateway_override = o.gateway;
   return options;
 }
@@ -191,15 +193,18 @@ void print_map_report(const GlobalOptions& g, const portmap::MapReport& report, 
     return;
   }
   boost::json::array mappings;
-  for (const auto& m : report.outcomes) mappings.push_back(to_json(m));
+  for (const auto& m : report.outcomes) mappings.push_back(outcome_json(m));
   boost::json::array cleaned;
   for (const auto& c : report.cleaned) cleaned.push_back(boost::json::value(c));
+  const auto& upnp = report.gateway.upnp_info;
   print_json(boost::json::object{
       {"external_ip", report.external_ip ? boost::json::value(*report.external_ip) : boost::json::value(nullptr)},
       {"via", report.via ? boost::json::value(portmap::to_string(*report.via)) : boost::json::value(nullptr)},
       {"gateway", report.gateway.gateway ? boost::json::value(report.gateway.gateway->address)
                                          : boost::json::value(nullptr)},
       {"degraded", report.degraded},
+      {"upnp_location", upnp && !upnp->location.empty() ? boost::json::value(upnp->location) : boost::json::value(nullptr)},
+      {"upnp_location_remembered", upnp && upnp->location_remembered},
       {"mappings", mappings},
       {"cleaned", cleaned},
       {"error", report.error.empty() ? boost::json::value(nullptr) : boost::json::value(report.error)},

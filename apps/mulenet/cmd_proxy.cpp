@@ -24,7 +24,7 @@ struct ProxyTestOptions {
 
 double ms(std::chrono::microseconds us) { return static_cast<double>(us.count()) / 1000.0; }
 
-boost::json::object to_json(const proxy::ProbeCheck& c)
+boost::json::object check_json(const proxy::ProbeCheck& c)
 {
   boost::json::array steps;
   for (const auto& s : c.steps)
@@ -110,8 +110,8 @@ int run_proxy_test(const GlobalOptions& g, const ProxyTestOptions& o)
   const int code = report.all_ok() ? kExitOk : kExitProblems;
   if (g.json) {
     boost::json::array tcp, udp, routing;
-    for (const auto& c : report.tcp) tcp.push_back(to_json(c));
-    for (const auto& c : report.udp) udp.push_back(to_json(c));
+    for (const auto& c : report.tcp) tcp.push_back(check_json(c));
+    for (const auto& c : report.udp) udp.push_back(check_json(c));
     for (const auto& r : report.routing) {
       routing.push_back({{"traffic", proxy::to_string(r.kind)}, {"description", proxy::describe(r.kind)},
                          {"route", proxy::to_string(r.decision.route)}, {"reason", r.decision.reason},

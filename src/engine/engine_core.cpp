@@ -19,6 +19,7 @@
 #include "net/default_gateway.hpp"
 #include "net/local_address.hpp"
 #include "portmap/journal.hpp"
+#include "portmap/router_memory.hpp"
 #include "portmap/portmap_error.hpp"
 
 namespace mulenet::engine {
@@ -55,6 +56,7 @@ portmap::MapperOptions mapper_options(const EngineOptions& o, const LoadedConfig
   m.lease_seconds = o.lease_seconds;
   m.timeout = o.router_timeout;
   m.journal_path = portmap::journal_path_for(c.path);
+  m.router_memory_path = portmap::router_memory_path_for(c.path);
   m.gateway_override = o.gateway;
   m.adopt_journal = o.adopt_mappings;
   return m;

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <utility>
 
+#include "firewall/rule_words.hpp"
+
 namespace mulenet::firewall::detail {
 namespace {
 
@@ -119,15 +121,6 @@ Match destination_type_match(std::string_view list)
 bool is_option(std::string_view word)
 {
   return word.size() > 1 && word.front() == '-';
-}
-
-template <std::size_t N>
-bool one_of(std::string_view text, const std::array<std::string_view, N>& names)
-{
-  for (const auto name : names) {
-    if (text == name) return true;
-  }
-  return false;
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <utility>
 
+#include "firewall/rule_words.hpp"
+
 namespace mulenet::firewall::detail {
 namespace json = boost::json;
 namespace {
@@ -27,13 +29,6 @@ enum class Field {
   unknown,
 };
 
-std::string_view text_of(const json::value* value)
-{
-  if (value == nullptr) return {};
-  if (const auto* text = value->if_string()) return std::string_view(text->data(), text->size());
-  return {};
-}
-
 std::optional<std::int64_t> integer_of(const json::value& value)
 {
   if (const auto* signed_value = value.if_int64()) return *signed_value;
@@ -52,15 +47,6 @@ std::optional<std::int64_t> integer_in_text(std::string_view text)
     number = number * 10 + (c - '0');
   }
   return number;
-}
-
-template <std::size_t N>
-bool one_of(std::string_view text, const std::array<std::string_view, N>& names)
-{
-  for (const auto name : names) {
-    if (text == name) return true;
-  }
-  return false;
 }
 
 Field payload_field(const json::object& payload, const InboundProbe& probe)

@@ -11,6 +11,7 @@
 
 #include "firewall/nft_match.hpp"
 #include "firewall/nft_text.hpp"
+#include "firewall/rule_words.hpp"
 
 namespace mulenet::firewall::detail {
 namespace json = boost::json;
@@ -18,13 +19,6 @@ namespace {
 
 // Real rulesets nest about ten levels; more is not nft output.
 constexpr std::size_t max_json_depth = 64;
-
-std::string_view text_of(const json::value* value)
-{
-  if (value == nullptr) return {};
-  if (const auto* text = value->if_string()) return std::string_view(text->data(), text->size());
-  return {};
-}
 
 // Chains and sets are named within a table, tables within a family.
 std::string table_key(std::string_view family, std::string_view table)
@@ -48,15 +42,6 @@ std::optional<Names> names_of(const json::object& object, std::string_view table
   const std::string_view name = text_of(object.if_contains("name"));
   if (family.empty() || table.empty() || name.empty()) return std::nullopt;
   return Names{std::string(family), std::string(table), std::string(name)};
-}
-
-template <std::size_t N>
-bool one_of(std::string_view text, const std::array<std::string_view, N>& names)
-{
-  for (const auto name : names) {
-    if (text == name) return true;
-  }
-  return false;
 }
 
 // A verdict statement or the verdict of a verdict-map entry.

@@ -16,6 +16,7 @@
 #include "kad/kad_udp_port.hpp"
 #include "kad/udp_obfuscation.hpp"
 #include "net/random_bytes.hpp"
+#include "net/use_tuple.hpp"
 
 namespace mulenet::kad {
 
@@ -25,7 +26,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+using net::use_tuple;
 constexpr std::size_t kMaxBootstrapContacts = 20;
 
 // aMule's flood limits: requests per minute per source IP and opcode

@@ -1,4 +1,5 @@
 #include "kad/kad_udp_port.hpp"
+#include "net/use_tuple.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -15,7 +16,7 @@ using udp = asio::ip::udp;
 
 namespace {
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+using net::use_tuple;
 
 class DirectPort final : public KadUdpPort {
  public:

@@ -127,8 +127,135 @@ asio::awaitable<void> read_table(const upnp::HttpUrl& control, const std::string
   }
 }
 
-asio::awaitable<UpnpAnswer> ask_upnp(bool ask, bool list_mappings, std::string gateway, unsigned prefix_length,
-                                     std::string local, std::chrono::milliseconds timeout)
+// The IGD's description and the WAN service in it: what both ways of
+// finding the router (SSDP, or the URL remembered from the last run) end with.
+struct WanDescription {
+  upnp::HttpUrl location;
+  upnp::RootDescription description;
+  upnp::WanService service;
+  std::string error;  // when nothing usable
+  std::error_code code;
+};
+
+asio::awaitable<WanDescription> fetch_wan_description(upnp::HttpUrl location, std::chrono::milliseconds timeout)
+{
+  WanDescription out;
+  out.location = std::move(location);
+  const std::string where = out.location.str();
+  const upnp::HttpResponse desc =
+      co_await upnp::http_exchange(out.location, upnp::http_get_text(out.location), {timeout, 256 * 1024});
+  if (!desc.ok || desc.status != 200) {
+    out.error = "fetching " + where + ": " + (desc.ok ? "HTTP " + std::to_string(desc.status) : desc.error);
+    out.code = desc.ok ? make_error_code(PortmapErrc::bad_answer) : desc.code;
+    co_return out;
+  }
+  auto description = upnp::parse_description(desc.body);
+  if (!description) {
+    out.error = "the device description at " + where + " is unusable: " + description.detail;
+    out.code = PortmapErrc::bad_answer;
+    co_return out;
+  }
+  auto service = upnp::select_wan_service(description.value);
+  if (!service) {
+    out.error = "the device at " + where + " has no WANIPConnection or WANPPPConnection service";
+    out.code = PortmapErrc::not_supported;
+    co_return out;
+  }
+  out.description = std::move(description.value);
+  out.service = std::move(*service);
+  co_return out;
+}
+
+// A router whose remembered URL no longer answers (restarted on another HTTP
+// port, replaced) refuses the connection at once; one that stays silent costs
+// at most this before SSDP runs as usual.
+constexpr std::chrono::milliseconds kRememberedUrlWait{500};
+
+// The remembered description, when it is still there and still an IGD.
+asio::awaitable<std::optional<WanDescription>> try_remembered(const std::optional<RouterMemory>& memory,
+                                                              const upnp::GatewayScope& scope,
+                                                              std::chrono::milliseconds timeout)
+{
+  if (!memory || memory->gateway != scope.gateway) co_return std::nullopt;
+  auto url = upnp::accept_url(memory->upnp_location, scope);
+  if (!url) co_return std::nullopt;
+  WanDescription found = co_await fetch_wan_description(std::move(url.value), std::min(timeout, kRememberedUrlWait));
+  if (!found.error.empty()) co_return std::nullopt;
+  co_return found;
+}
+
+// SSDP, then the description of the first IGD that answers.
+asio::awaitable<WanDescription> discover_wan_description(const upnp::GatewayScope& scope, const std::string& local,
+                                                         std::chrono::milliseconds timeout, UpnpInfo& info)
+{
+  upnp::Discovery found = co_await upnp::discover_igd(scope, local, timeout);
+  info.refused = found.refused;
+  if (!found.location) {
+    WanDescription none;
+    none.error = found.error;
+    none.code = found.code;
+    co_return none;
+  }
+  info.location = found.location->str();
+  info.server = found.answer->server;
+  co_return co_await fetch_wan_description(std::move(*found.location), timeout);
+}
+
+// The router's external address and (when asked) connection status, over SOAP.
+asio::awaitable<void> ask_wan_state(const upnp::HttpUrl& control, const std::string& service_type,
+                                    const ProbeOptions& options, UpnpAnswer& out)
+{
+  std::string error;
+  std::error_code code;
+  const upnp::soap::Action get_ip = upnp::soap::get_external_ip_address();
+  const auto ip = co_await call(control, service_type, get_ip, options.timeout, error, code);
+  if (!error.empty()) {
+    out.answer.error = "GetExternalIPAddress: " + error;
+    out.answer.code = code;
+    co_return;
+  }
+  if (ip.fault) {
+    out.answer.error = "GetExternalIPAddress: UPnP error " + std::to_string(ip.fault->error_code) + " " +
+                       ip.fault->error_description;
+    out.answer.code = upnp::error_for(ip.fault->error_code);
+    co_return;
+  }
+  const auto address = upnp::soap::external_ip_address(ip);
+  out.answer.answered = true;
+  if (address && !address.value.empty() && address.value != "0.0.0.0") out.answer.external_ip = address.value;
+  if (!options.ask_connection_status) co_return;
+  const upnp::soap::Action get_status = upnp::soap::get_status_info();
+  const auto status = co_await call(control, service_type, get_status, options.timeout, error, code);
+  if (error.empty() && !status.fault) {
+    if (const auto s = upnp::soap::status_info(status)) out.info->connection_status = s.value.connection_status;
+  }
+}
+
+// Where the WAN service is controlled and watched: its URLs resolved against
+// URLBase when there is one, else against the description's own URL.
+bool resolve_service_urls(const WanDescription& wan, const upnp::GatewayScope& scope, UpnpInfo& info,
+                          std::optional<upnp::HttpUrl>& control, std::string& error)
+{
+  upnp::HttpUrl base = wan.location;
+  if (!wan.description.url_base.empty()) {
+    if (auto b = upnp::accept_url(wan.description.url_base, scope)) base = b.value;
+  }
+  auto accepted = upnp::accept_url(base, wan.service.service.control_url, scope);
+  if (!accepted) {
+    error = "the control URL " + wan.service.service.control_url + " is refused: " + accepted.detail;
+    return false;
+  }
+  control = accepted.value;
+  info.control_url = accepted.value.str();
+  if (!wan.service.service.event_sub_url.empty()) {
+    if (const auto events = upnp::accept_url(base, wan.service.service.event_sub_url, scope))
+      info.event_url = events.value.str();
+  }
+  return true;
+}
+
+asio::awaitable<UpnpAnswer> ask_upnp(bool ask, const ProbeOptions& options, std::string gateway,
+                                     unsigned prefix_length, std::string local)
 {
   const upnp::GatewayScope scope{gateway, prefix_length};
   UpnpAnswer out;
@@ -139,82 +266,41 @@ asio::awaitable<UpnpAnswer> ask_upnp(bool ask, bool list_mappings, std::string g
   }
   const auto t0 = std::chrono::steady_clock::now();
   auto finish = [&](std::string error, std::error_code code) {
-    out.answer.error = std::move(error);
-    out.answer.code = code;
+    if (!error.empty()) {
+      out.answer.answered = false;
+      out.answer.error = std::move(error);
+      out.answer.code = code;
+    }
     out.answer.elapsed =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
     return std::move(out);
   };
-  upnp::Discovery found = co_await upnp::discover_igd(scope, local, timeout);
   UpnpInfo info;
-  info.refused = found.refused;
-  if (!found.location) {
-    out.info = info;
-    co_return finish(found.error, found.code);
+  std::optional<WanDescription> wan = co_await try_remembered(options.remembered, scope, options.timeout);
+  if (wan) {
+    info.location = wan->location.str();
+    info.server = options.remembered->upnp_server;
+    info.location_remembered = true;
+  } else {
+    wan = co_await discover_wan_description(scope, local, options.timeout, info);
   }
-  info.location = found.location->str();
-  info.server = found.answer->server;
-  out.info = info;
-  const upnp::HttpResponse desc = co_await upnp::http_exchange(*found.location, upnp::http_get_text(*found.location),
-                                                               {timeout, 256 * 1024});
-  if (!desc.ok || desc.status != 200) {
-    co_return finish(
-        "fetching " + info.location + ": " + (desc.ok ? "HTTP " + std::to_string(desc.status) : desc.error),
-        desc.ok ? make_error_code(PortmapErrc::bad_answer) : desc.code);
-  }
-  const auto description = upnp::parse_description(desc.body);
-  if (!description) {
-    co_return finish("the device description at " + info.location + " is unusable: " + description.detail,
-                     PortmapErrc::bad_answer);
-  }
-  const auto service = upnp::select_wan_service(description.value);
-  if (!service) {
-    co_return finish("the device at " + info.location + " has no WANIPConnection or WANPPPConnection service",
-                     PortmapErrc::not_supported);
-  }
-  out.info->friendly_name = service->root_friendly_name;
-  out.info->service_type = service->service.service_type;
-  // Control URLs are relative to URLBase when there is one, else to the description's URL.
-  upnp::HttpUrl base = *found.location;
-  if (!description.value.url_base.empty()) {
-    if (auto b = upnp::accept_url(description.value.url_base, scope)) base = b.value;
-  }
-  const auto control = upnp::accept_url(base, service->service.control_url, scope);
-  if (!control) {
-    co_return finish("the control URL " + service->service.control_url + " is refused: " + control.detail,
-                     PortmapErrc::unsafe_url);
-  }
-  out.info->control_url = control.value.str();
-  if (!service->service.event_sub_url.empty()) {
-    if (const auto events = upnp::accept_url(base, service->service.event_sub_url, scope))
-      out.info->event_url = events.value.str();
-  }
-
+  out.info = std::move(info);
+  if (!wan->error.empty()) co_return finish(wan->error, wan->code);
+  out.info->friendly_name = wan->service.root_friendly_name;
+  out.info->service_type = wan->service.service.service_type;
+  std::optional<upnp::HttpUrl> control;
   std::string error;
-  std::error_code code;
-  const upnp::soap::Action get_ip = upnp::soap::get_external_ip_address();
-  const auto ip = co_await call(control.value, service->service.service_type, get_ip, timeout, error, code);
-  if (!error.empty()) co_return finish("GetExternalIPAddress: " + error, code);
-  if (ip.fault) {
-    co_return finish("GetExternalIPAddress: UPnP error " + std::to_string(ip.fault->error_code) + " " +
-                         ip.fault->error_description,
-                     upnp::error_for(ip.fault->error_code));
-  }
-  const auto address = upnp::soap::external_ip_address(ip);
-  out.answer.answered = true;
-  if (address && !address.value.empty() && address.value != "0.0.0.0") out.answer.external_ip = address.value;
-  const upnp::soap::Action get_status = upnp::soap::get_status_info();
-  const auto status = co_await call(control.value, service->service.service_type, get_status, timeout, error, code);
-  if (error.empty() && !status.fault) {
-    if (const auto s = upnp::soap::status_info(status)) out.info->connection_status = s.value.connection_status;
-  }
-  out.answer.detail = std::string(upnp::to_string(service->kind));
+  if (!resolve_service_urls(*wan, scope, *out.info, control, error)) co_return finish(error, PortmapErrc::unsafe_url);
+  co_await ask_wan_state(*control, wan->service.service.service_type, options, out);
+  if (!out.answer.answered) co_return finish(out.answer.error, out.answer.code);
+  out.answer.detail = std::string(upnp::to_string(wan->service.kind));
   UpnpAnswer answered = finish("", {});  // the answer time, without the table walk
-  if (list_mappings) co_await read_table(control.value, service->service.service_type, timeout, *answered.info);
+  if (options.list_mappings)
+    co_await read_table(*control, wan->service.service.service_type, options.timeout, *answered.info);
   co_return answered;
 }
 #else
-asio::awaitable<UpnpAnswer> ask_upnp(bool ask, bool, std::string, unsigned, std::string, std::chrono::milliseconds)
+asio::awaitable<UpnpAnswer> ask_upnp(bool ask, const ProbeOptions&, std::string, unsigned, std::string)
 {
   UpnpAnswer out;
   out.answer.error = ask ? "not built in (this mulenet was built with MULENET_WITH_UPNP=OFF)" : "not asked";
@@ -271,8 +357,7 @@ asio::awaitable<GatewayReport> probe_gateway(ProbeOptions options)
   auto [natpmp_answer, pcp_answer, upnp_answer] =
       co_await (ask_natpmp(options.ask_natpmp, router, options.timeout) &&
                 ask_pcp(options.ask_pcp, router, asio::ip::make_address(*local), options.timeout) &&
-                ask_upnp(options.ask_upnp, options.list_mappings, report.gateway->address, prefix_length, *local,
-                         options.timeout));
+                ask_upnp(options.ask_upnp, options, report.gateway->address, prefix_length, *local));
   report.natpmp = std::move(natpmp_answer);
   report.pcp = std::move(pcp_answer);
   report.upnp = std::move(upnp_answer.answer);

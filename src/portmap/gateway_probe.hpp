@@ -13,6 +13,7 @@
 
 #include "config/port_plan.hpp"
 #include "net/default_gateway.hpp"
+#include "portmap/router_memory.hpp"
 
 namespace mulenet::portmap {
 
@@ -41,6 +42,7 @@ struct RouterTableEntry {
 // What UPnP discovery found, when it found something.
 struct UpnpInfo {
   std::string location;        // the description URL
+  bool location_remembered = false;  // from the last run's memory (no SSDP search this time)
   std::string server;          // the SSDP SERVER header ("... MiniUPnPd/2.3.1")
   std::string friendly_name;   // of the root device
   std::string service_type;    // the WAN service chosen
@@ -73,7 +75,13 @@ struct ProbeOptions {
   bool ask_pcp = true;
   bool ask_upnp = true;
   bool list_mappings = false;  // UPnP: also read the router's whole mapping table
+  // UPnP: also ask GetStatusInfo (for the report; a mapper does not need it,
+  // and each request is one more the router serves in turn).
+  bool ask_connection_status = true;
   std::optional<std::string> gateway_override;  // tests / odd setups: ask this address instead
+  // The last run's router memory: UPnP first tries its description URL (when
+  // the gateway is the same), and discovers by SSDP when that fails.
+  std::optional<RouterMemory> remembered;
 };
 
 boost::asio::awaitable<GatewayReport> probe_gateway(ProbeOptions options);

@@ -11,6 +11,7 @@
 
 #include "portmap/journal.hpp"
 #include "portmap/pcp/pcp_nonce.hpp"
+#include "portmap/router_memory.hpp"
 #include "portmap/router_operations.hpp"
 
 namespace mulenet::portmap {
@@ -228,18 +229,32 @@ asio::awaitable<std::vector<Mapping>> clear_leftovers(const config::PortPlan& pl
   co_return carried;
 }
 
+// The description URL that UPnP answered at, for the next run to skip SSDP.
+void remember_upnp(const MapperOptions& options, const std::optional<RouterMemory>& recalled, MapReport& report)
+{
+  const GatewayReport& g = report.gateway;
+  if (options.router_memory_path.empty() || !g.upnp.answered || !g.upnp_info || !g.gateway) return;
+  const RouterMemory now{g.gateway->address, g.upnp_info->location, g.upnp_info->server};
+  if (recalled == now) return;
+  std::string error;
+  if (!remember_router(options.router_memory_path, now, error)) report.warnings.push_back(error);
+}
+
 // 2. Ask the router what it speaks, and choose by which protocol to map.
 asio::awaitable<bool> find_router(const MapperOptions& options, MapReport& report)
 {
   ProbeOptions probe;
   probe.timeout = options.timeout;
   probe.gateway_override = options.gateway_override;
+  probe.ask_connection_status = false;
   if (options.via) {
     probe.ask_natpmp = *options.via == Via::natpmp;
     probe.ask_pcp = *options.via == Via::pcp;
     probe.ask_upnp = *options.via == Via::upnp;
   }
+  if (!options.router_memory_path.empty()) probe.remembered = recall_router(options.router_memory_path);
   report.gateway = co_await probe_gateway(probe);
+  remember_upnp(options, probe.remembered, report);
   if (!report.gateway.error.empty()) {
     report.error = report.gateway.error;
     report.code = report.gateway.code;
@@ -343,8 +358,9 @@ std::optional<Mapping> request_for(const config::PlannedPort& port, std::vector<
 }
 
 // 3. The plan's ports: the journal lists every request before any is sent
-// (a crash in the middle still leaves a trace) and what was granted once all
-// have answered: two writes for the whole plan, not two per port.
+// (a crash in the middle still leaves a trace) and, once all have answered,
+// what the router granted when that differs: at most two writes for the
+// whole plan, not two per port.
 asio::awaitable<void> map_ports(const config::PortPlan& plan, std::vector<Mapping>& carried, const MapperOptions& options,
                                 Journal& journal, MapReport& report)
 {
@@ -363,6 +379,7 @@ asio::awaitable<void> map_ports(const config::PortPlan& plan, std::vector<Mappin
     outcomes.push_back(std::move(outcome));
   }
   if (!requests.empty()) save(options.journal_path, journal, report.warnings);
+  const std::string asked = serialize_journal(journal);
   const std::vector<AddOutcome> answers = co_await add_all(requests, options.timeout);
   for (std::size_t i = 0; i < answers.size(); ++i) {
     forget(journal, requests[i]);
@@ -370,7 +387,9 @@ asio::awaitable<void> map_ports(const config::PortPlan& plan, std::vector<Mappin
     MappingOutcome& outcome = outcomes[asked_for[i]];
     take_answer(outcome.port, answers[i], report, outcome);
   }
-  if (!requests.empty()) save(options.journal_path, journal, report.warnings);
+  // Granted as asked (the usual case): the journal already says so, and a
+  // second write would only cost its fsyncs.
+  if (serialize_journal(journal) != asked) save(options.journal_path, journal, report.warnings);
   report.outcomes = std::move(outcomes);
 }
 

@@ -25,6 +25,9 @@ struct MapperOptions {
   std::uint32_t lease_seconds = 3600;
   std::chrono::milliseconds timeout{3000};
   std::filesystem::path journal_path;
+  // Where the router's UPnP description URL is remembered between runs
+  // (router_memory.hpp); empty: always discover by SSDP.
+  std::filesystem::path router_memory_path;
   std::optional<std::string> gateway_override;
   // A handover within one process (`mulenet run` on SIGHUP): the journal's
   // mappings that the plan asks for again, on the same router by the same

@@ -5,6 +5,7 @@
 #include <boost/asio/write.hpp>
 #include <fmt/format.h>
 
+#include "net/use_tuple.hpp"
 #include "net/with_timeout.hpp"
 #include "proxy/http_connect_codec.hpp"
 #include "proxy/socks4_codec.hpp"
@@ -17,7 +18,7 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using Bytes = std::vector<std::uint8_t>;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+using net::use_tuple;
 
 // Times one step and records it, ok or not.
 class Step {

@@ -1,4 +1,5 @@
 #include "proxy/proxied_udp_link.hpp"
+#include "net/use_tuple.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -37,7 +38,7 @@ struct ProxiedUdpLink::Impl {
 
 namespace {
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+using net::use_tuple;
 
 // The first association given to start(first), else a new one.
 asio::awaitable<std::pair<std::shared_ptr<Socks5UdpAssociation>, DialResult>> associate(ProxiedUdpLink::Impl& self)

@@ -7,6 +7,7 @@
 #include <boost/asio/write.hpp>
 #include <fmt/format.h>
 
+#include "net/use_tuple.hpp"
 #include "net/with_timeout.hpp"
 #include "proxy/socks5_codec.hpp"
 
@@ -16,7 +17,7 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using udp = asio::ip::udp;
 namespace {
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+using net::use_tuple;
 constexpr std::size_t kMaxDatagram = 65536;
 }  // namespace
 

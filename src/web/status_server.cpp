@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "net/tcp_listen.hpp"
+#include "net/use_tuple.hpp"
 #include "net/with_timeout.hpp"
 #include "web/request_guard.hpp"
 #include "net/random_bytes.hpp"
@@ -31,7 +32,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+using net::use_tuple;
 constexpr std::size_t kMaxConnections = 32;   // at once, SSE streams included
 constexpr std::size_t kMaxSseClients = 16;
 constexpr std::size_t kMaxQueued = 256;       // events waiting for a slow SSE client: beyond, it is dropped

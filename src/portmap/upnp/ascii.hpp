@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace mulenet::portmap::upnp::ascii {
@@ -52,6 +53,16 @@ template <typename Int>
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
   if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
   return value;
+}
+
+// Router text for messages and logs: at most `max_bytes`, control characters
+// made spaces (a router's fault text never breaks a line or a terminal).
+[[nodiscard]] inline std::string printable(std::string_view text, std::size_t max_bytes)
+{
+  std::string out(text.substr(0, max_bytes));
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  return out;
 }
 
 }  // namespace mulenet::portmap::upnp::ascii

@@ -13,6 +13,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include "net/tcp_listen.hpp"
+#include "net/use_tuple.hpp"
 #include "net/with_timeout.hpp"
 #include "portmap/upnp/http_fetch.hpp"
 
@@ -25,7 +26,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+using net::use_tuple;
 constexpr const char* kCallbackPath = "/mulenet/events";
 constexpr std::size_t kMaxConcurrent = 4;
 constexpr auto kRequestTime = 5s;

@@ -17,14 +17,7 @@ pugi::xml_node first_element(const pugi::xml_node& parent)
   return {};
 }
 
-// Router text for logs: printable, bounded.
-std::string printable(std::string text)
-{
-  if (text.size() > kMaxFaultTextBytes) text.resize(kMaxFaultTextBytes);
-  for (char& c : text)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
-  return text;
-}
+std::string printable(std::string_view text) { return ascii::printable(text, kMaxFaultTextBytes); }
 
 Fault read_fault(const pugi::xml_node& fault_node)
 {

@@ -19,13 +19,7 @@ bool is_ip_literal(const std::string& s)
          (inet_pton(AF_INET, s.c_str(), buf.data()) == 1 || inet_pton(AF_INET6, s.c_str(), buf.data()) == 1);
 }
 
-std::string printable(std::string_view text)
-{
-  std::string out(text.substr(0, kMaxTextBytes));
-  for (char& c : out)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
-  return out;
-}
+std::string value_text(std::string_view text) { return ascii::printable(text, kMaxTextBytes); }
 
 // Shared shape of "argument X is missing / is not Y" failures.
 template <typename T>
@@ -38,7 +32,7 @@ template <typename T>
 Parsed<T> bad(std::string_view name, const std::string& value, std::string_view expected)
 {
   return Parsed<T>::fail(CodecErrc::malformed,
-                         fmt::format("{} is \"{}\", not {}", name, printable(value), expected));
+                         fmt::format("{} is \"{}\", not {}", name, value_text(value), expected));
 }
 
 std::optional<std::uint16_t> port_value(const std::string& s)
@@ -84,8 +78,8 @@ Parsed<StatusInfo> status_info(const Response& response)
   const std::string* status = response.argument("NewConnectionStatus");
   if (!status || status->empty()) return missing<StatusInfo>("NewConnectionStatus");
   StatusInfo info;
-  info.connection_status = printable(*status);
-  if (const std::string* e = response.argument("NewLastConnectionError")) info.last_connection_error = printable(*e);
+  info.connection_status = value_text(*status);
+  if (const std::string* e = response.argument("NewLastConnectionError")) info.last_connection_error = value_text(*e);
   if (const std::string* up = response.argument("NewUptime")) info.uptime_seconds = ascii::parse_decimal<std::uint32_t>(*up);
   return R::done(std::move(info));
 }
@@ -128,7 +122,7 @@ Parsed<PortMappingEntry> port_mapping_entry(const Response& response, const Port
     if (!on) return bad<PortMappingEntry>("NewEnabled", *enabled, "a boolean");
     e.enabled = *on;
   }
-  if (const std::string* desc = response.argument("NewPortMappingDescription")) e.description = printable(*desc);
+  if (const std::string* desc = response.argument("NewPortMappingDescription")) e.description = value_text(*desc);
   if (const std::string* lease = response.argument("NewLeaseDuration")) {
     const auto seconds = ascii::parse_decimal<std::uint32_t>(*lease);
     if (!seconds) return bad<PortMappingEntry>("NewLeaseDuration", *lease, "a number of seconds");
