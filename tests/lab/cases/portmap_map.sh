@@ -32,6 +32,25 @@ for via in pcp natpmp upnp; do
   smoke_check "$via: peer can no longer connect in" smoke_tcp_blocked peer 4811 "late-$via"
 done
 
+# The description URL found by SSDP is remembered and tried first next time;
+# a remembered URL that no longer answers (a router restarted on another HTTP
+# port) costs nothing but the refused connection: SSDP finds the router again.
+memory="$conf_dir/mulenet-router.json"
+smoke_check "upnp: the description URL is remembered" jqt ".upnp_location == \"$LAB_ROUTER_DESC_URL\"" "$memory"
+out=$(mulenet_in_lan map --once --via upnp --json 2>/dev/null)
+smoke_check "upnp again: mapped from the remembered URL" \
+  jqt '.upnp_location_remembered == true and ([.mappings[] | select(.state == "mapped")] | length == 3)' <<<"$out"
+jq --arg url "http://$LAB_ROUTER_LAN_IP:5999/rootDesc.xml" '.upnp_location = $url' "$memory" >"$memory.new" && mv "$memory.new" "$memory"
+out=$(mulenet_in_lan map --once --via upnp --json 2>/dev/null)
+smoke_check "upnp, remembered URL dead: found by SSDP and mapped" \
+  jqt '.upnp_location_remembered == false and ([.mappings[] | select(.state == "mapped")] | length == 3)' <<<"$out"
+smoke_check "upnp, remembered URL dead: the memory is corrected" jqt ".upnp_location == \"$LAB_ROUTER_DESC_URL\"" "$memory"
+echo 'not json' >"$memory"
+out=$(mulenet_in_lan map --once --via upnp --json 2>/dev/null)
+smoke_check "upnp, memory damaged: found by SSDP and mapped" \
+  jqt '.upnp_location_remembered == false and ([.mappings[] | select(.state == "mapped")] | length == 3)' <<<"$out"
+smoke_check "nothing left after the remembered-URL runs" test -z "$(ours_on_router)"
+
 # --once without --keep: maps, then removes them again before exiting.
 out=$(mulenet_in_lan map --once --json 2>/dev/null)
 smoke_check "--once alone: mapped" jqt '[.mappings[] | select(.state == "mapped")] | length == 3' <<<"$out"
