@@ -35,11 +35,14 @@ asan: deps
 	@cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 900
 
 # Side-by-side benchmarks against the tools a user would otherwise use (root: it builds a lab).
-bench: deps
+bench: deps program
+	@bash bench/build_run.sh
 	@bash bench/run.sh
 	@bash bench/portmap_run.sh
+	@bash bench/kad_run.sh
 	@bash bench/daemon_run.sh
 	@bash bench/daemon_faults.sh
+	@bash bench/daemon_flood.sh
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan
