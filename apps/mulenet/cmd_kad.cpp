@@ -155,6 +155,7 @@ int run_kad_check(const GlobalOptions& g, const KadCheckCli& c)
                             {"internal_udp_port", o.settings.udp_port},
                             {"contacts", r.contacts},
                             {"tcp_acks", r.tcp_acks},
+                            {"tcp_reached", r.tcp_reached},
                             {"tcp_answers", r.tcp_answers},
                             {"verified_by", r.verified_by},
                             {"routing_contacts", r.routing.size()},

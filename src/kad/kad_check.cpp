@@ -67,9 +67,14 @@ struct Run {
   std::shared_ptr<ed2k::ClientListener> listener;  // borrowed; null: another program holds our TCP port
   std::shared_ptr<proxy::Dialer> dialer;           // borrowed
   ed2k::ClientListener::Subscription acks;         // our TCP check's ACKs, while the run lives
+  ed2k::ClientListener::Subscription hellos;       // the checkers connecting in, while the run lives
   ed2k::Identity me;
   std::set<std::uint32_t> tcp_asked;  // ed2k-order IPs asked to check our TCP port
   std::set<std::uint32_t> acked;      // ed2k-order IPs whose ACK arrived
+  // ed2k-order IPs that reached our TCP port: connected in and said Hello, or
+  // acknowledged. The connection is the evidence; aMule's ACK follows it by
+  // one to two of its once-a-second client ticks, so it is not waited for.
+  std::set<std::uint32_t> reached;
   std::vector<Contact> candidates;
   std::set<std::uint32_t> seen_ips;   // Kad order: each candidate once, and never one of ours
   Clock::time_point chosen_at;        // the checkers were fit then; a send to one after that spoils it
@@ -187,8 +192,16 @@ void borrow_services(Run& run, KadServices& services)
     const auto from = asio::ip::make_address_v4(peer_ip, ec);
     if (ec || p.protocol != kProtoEmule || p.opcode != OP_KAD_FWTCPCHECK_ACK) return;
     if (!run.tcp_asked.contains(ed2k_ip_of(from))) return;
+    run.reached.insert(ed2k_ip_of(from));
     if (run.acked.insert(ed2k_ip_of(from)).second)
       run.note(peer_ip, "OP_KAD_FWTCPCHECK_ACK over TCP: it reached our TCP port");
+  });
+  run.hellos = run.listener->subscribe_hellos([&run](const ed2k::IncomingHello& in) {
+    boost::system::error_code ec;
+    const auto from = asio::ip::make_address_v4(in.peer_ip, ec);
+    if (ec || !run.tcp_asked.contains(ed2k_ip_of(from))) return;
+    if (run.reached.insert(ed2k_ip_of(from)).second)
+      run.note(in.peer_ip, "connected to our TCP port and said Hello: its check got through");
   });
 }
 
@@ -300,13 +313,14 @@ void take_tcp_answer(Run& run, TcpAnswers& a, const Received& got)
       run.note(who, fmt::format("KADEMLIA2_PONG: it sees our UDP port as {}", *port.value));
     }
   } else if (run.acked.insert(from).second) {
+    run.reached.insert(from);
     run.note(who, "KADEMLIA_FIREWALLED_ACK_RES over UDP: it reached our TCP port");
   }
 }
 
 // Until every checker answered (or answer_wait passed), then tcp_wait after
 // the last answer for the ACKs; without any answer, answer_wait is all. Two
-// ACKs end it at once. The ACKs over TCP arrive on the listener, not in the
+// checkers that reached our port (connected in, or acknowledged) end it at once. The ACKs over TCP arrive on the listener, not in the
 // inbox: they are looked at every 50 ms (a look is a set's size; the verdict
 // should not wait for the next one long).
 asio::awaitable<TcpAnswers> collect_tcp_answers(Run& run, KadInbox& inbox, std::size_t asked)
@@ -328,7 +342,7 @@ asio::awaitable<TcpAnswers> collect_tcp_answers(Run& run, KadInbox& inbox, std::
     if (a.seen_port.size() == asked) run.pongs_done();
     return net::Collect::more;
   };
-  const net::CollectWatch acks{[&run] { return run.acked.size() >= 2; }, 50ms};
+  const net::CollectWatch acks{[&run] { return run.reached.size() >= 2; }, 50ms};
   co_await net::collect_until(inbox, deadline, 400, take, acks);
   run.pongs_done();
   co_return a;
@@ -339,7 +353,7 @@ void note_tcp_outcomes(Run& run, const std::vector<Contact>& checkers, const Tcp
 {
   for (const Contact& c : checkers) {
     const std::uint32_t ip = ed2k_ip_of_contact(c);
-    const TcpCheckOutcome outcome = run.acked.contains(ip)    ? TcpCheckOutcome::acked
+    const TcpCheckOutcome outcome = run.reached.contains(ip)  ? TcpCheckOutcome::acked
                                     : a.seen_ip.contains(ip) ? TcpCheckOutcome::no_ack
                                                              : TcpCheckOutcome::silent;
     run.learned.note_tcp_check(c.ip, run.now(), outcome);
@@ -352,6 +366,7 @@ void report_tcp_answers(Run& run, const TcpAnswers& a)
 {
   KadCheckReport& report = run.report;
   report.tcp_acks = run.acked.size();
+  report.tcp_reached = run.reached.size();
   report.tcp_answers = a.seen_ip.size();
   if (const auto ip = agreed(a.seen_ip)) report.public_ip = kad_ip_text(*ip);
   else if (a.seen_ip.size() == 1) report.public_ip = kad_ip_text(a.seen_ip.begin()->second);
@@ -385,7 +400,7 @@ asio::awaitable<TcpCheckEvidence> check_tcp(Run& run, const std::vector<Contact>
   const TcpAnswers a = co_await collect_tcp_answers(run, *inbox, checkers.size());
   note_tcp_outcomes(run, checkers, a);
   ev.answered = a.seen_ip.size();
-  ev.acked = run.acked.size();
+  ev.acked = run.reached.size();
   report_tcp_answers(run, a);
   co_return ev;
 }
@@ -718,6 +733,7 @@ asio::awaitable<KadCheckReport> check_kad(KadServices& services, KadCheckOptions
   if (run.node) report.routing = run.node->contacts();
   persist(run);
   run.acks.reset();
+  run.hellos.reset();
   co_return report;
 }
 

@@ -105,7 +105,8 @@ struct KadCheckReport {
   std::optional<std::uint16_t> udp_working_port;  // the port a FIREWALLUDP arrived for
   std::optional<std::string> public_ip;
   std::size_t contacts = 0;
-  std::size_t tcp_acks = 0;
+  std::size_t tcp_acks = 0;     // ACKs that came before the check ended (they follow the connections)
+  std::size_t tcp_reached = 0;  // checkers that connected to our TCP port (Hello) or acknowledged
   std::size_t tcp_answers = 0;
   std::size_t verified_by = 0;  // nodes that list us as a contact after the HELLO exchange
   std::size_t lookup_queries = 0;     // KADEMLIA2_REQ sent by node lookups

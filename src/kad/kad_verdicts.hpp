@@ -33,7 +33,7 @@ struct VerdictWithReason {
 struct TcpCheckEvidence {
   std::size_t asked = 0;     // fit checkers sent FIREWALLED(2)_REQ
   std::size_t answered = 0;  // of them, said they would try (FIREWALLED_RES)
-  std::size_t acked = 0;     // of them, reached our TCP port and acknowledged
+  std::size_t acked = 0;     // of them, reached our TCP port (connected in with a Hello, or acknowledged)
   std::size_t checked_recently = 0;  // known nodes left out: they checked us within the window
   std::chrono::seconds recheck_window{300};
   std::optional<std::int64_t> enough_fit_in_s;  // when 2 known nodes are fit again

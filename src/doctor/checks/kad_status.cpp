@@ -25,8 +25,9 @@ bool ed2k_high_id(const Evidence& ev)
 
 std::string evidence_text(const kad::KadCheckReport& r)
 {
-  std::string text = fmt::format("{} Kad contacts asked in {:.1f} s; TCP: {} ACK(s) from {} answering node(s)",
-                                 r.contacts, static_cast<double>(r.elapsed.count()) / 1000.0, r.tcp_acks, r.tcp_answers);
+  std::string text = fmt::format(
+      "{} Kad contacts asked in {:.1f} s; TCP: {} of {} answering node(s) reached our port ({} ACK(s) so far)",
+      r.contacts, static_cast<double>(r.elapsed.count()) / 1000.0, r.tcp_reached, r.tcp_answers, r.tcp_acks);
   if (r.external_udp_port) text += fmt::format("; the nodes see our UDP port as {}", *r.external_udp_port);
   if (r.udp_port_unstable) text += "; the nodes saw different UDP ports";
   if (r.udp_working_port) text += fmt::format("; a UDP test reached port {}", *r.udp_working_port);

@@ -48,7 +48,7 @@ smoke_check "direct: TCP open, UDP open, exit code 0 ($code)" \
 smoke_check "direct: external port = ours, not remapped; public address ours" \
   jqt '.external_udp_port == 4771 and (.udp_remapped | not) and .public_ip == "'"$LAB_DIRECT_IP"'"' <<<"$out"
 smoke_check "direct: the evidence names the nodes and what they said" \
-  jqt '[.evidence[] | select(.said | contains("OP_KAD_FWTCPCHECK_ACK") or contains("FIREWALLED_ACK_RES"))] | length >= 2' <<<"$out"
+  jqt '.tcp_reached >= 2 and ([.evidence[] | select(.said | contains("connected to our TCP port") or contains("OP_KAD_FWTCPCHECK_ACK") or contains("FIREWALLED_ACK_RES")) | .node] | unique | length >= 2)' <<<"$out"
 smoke_check "direct: amuled lists us as a verified contact after the HELLO/ACK exchange" \
   jqt '.verified_by >= 1' <<<"$out"
 
