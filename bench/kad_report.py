@@ -93,7 +93,7 @@ def main():
         "(its TCP verdict; amulecmd shows no UDP one), so its times are whole seconds of polling.", "",
         "Seconds from the start:", "",
         "| | runs | min | median | p90 | max |", "|---|---|---|---|---|---|",
-        row("mulenet: TCP verdict \"open\" (second ACK)", tcp_s),
+        row("mulenet: TCP verdict \"open\" (the second checker through)", tcp_s),
         row("mulenet: all verdicts (TCP, UDP, external port)", all_s),
         row("mulenet: process wall time", wall_s),
         row("amuled: \"Connected (ok)\"", amuled_s, 1), "",

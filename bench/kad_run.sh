@@ -213,7 +213,7 @@ python3 "$BENCH_HOME/kad_report.py" --mulenet "$WORK/mulenet.jsonl" --amuled "$W
   --json "$OUT/kad.json" --md "$OUT/kad.md" \
   --machine "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) CPUs, kernel $(uname -r)" \
   --started "$STARTED" --load-before "$LOAD_BEFORE" --load-after "$LOAD_AFTER" \
-  --mulenet-version "$("$MULENET" --version 2>&1 | head -n1) (tree $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'))" \
+  --mulenet-version "mulenet $("$MULENET" --version 2>&1 | head -n1) (tree $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'))" \
   --amuled-version "$(dpkg-query -W -f='${Version}' amule-daemon 2>/dev/null || echo '?')" \
   --runs "$RUNS" --parallel "$PARALLEL"
 cat "$OUT/kad.md"
