@@ -1,12 +1,15 @@
 // mulenet config show | get KEY | set KEY VALUE: read and change amule.conf.
 #include <iostream>
+#include <algorithm>
 #include <set>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include "command.hpp"
+#include "config/ini_text_check.hpp"
 #include "config/key_catalog.hpp"
+#include "config/key_path_check.hpp"
 #include "config/load_settings.hpp"
 #include "exit_codes.hpp"
 #include "json_output.hpp"
@@ -20,6 +23,7 @@ struct ConfigOptions {
   std::string key;
   std::string value;
   bool value_from_stdin = false;
+  bool force = false;  // set: write a key mulenet does not know
 };
 
 std::string shown_value(std::string_view key, const std::string& value)
@@ -101,14 +105,39 @@ int run_get(const GlobalOptions& g, const ConfigOptions& o)
   return kExitOk;
 }
 
+// The key as given, when it can be shown as it is (no control characters, UTF-8).
+std::string shown_key(const std::string& key)
+{
+  const bool plain = config::is_utf8(key) && std::none_of(key.begin(), key.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+  return plain ? "\"" + key + "\"" : "the key given";
+}
+
+// A typo (/eMule/Prot) would be written beside the real key and ignored by
+// aMule: a key mulenet does not know is written only with --force.
+bool refuse_unknown_key(const GlobalOptions& g, const ConfigOptions& o)
+{
+  if (o.force || config::find_key_spec(o.key) != nullptr) return false;
+  const auto near = config::nearest_known_key(o.key);
+  report_error(g, "unknown-key",
+               fmt::format("{} is not a key mulenet knows{}; nothing was written. To write it anyway (an aMule key that "
+                           "mulenet does not check), add --force",
+                           o.key, near ? ": did you mean " + *near + "?" : ""));
+  return true;
+}
+
 int run_set(const GlobalOptions& g, ConfigOptions o)
 {
+  const auto problem = config::key_path_problem(o.key);
   const auto kp = config::parse_key_path(o.key);
-  if (!kp || o.key.front() != '/' || kp->section.empty()) {
+  if (problem || !kp || kp->section.empty()) {
     report_error(g, "bad-key",
-                 fmt::format("\"{}\" is not a key path; write it as /Section/Key, e.g. /eMule/Port", o.key));
+                 fmt::format("{} cannot be written to amule.conf: {}. Write it as /Section/Key, e.g. /eMule/Port",
+                             shown_key(o.key), problem.value_or("it is not a key path")));
     return kExitUsage;
   }
+  if (refuse_unknown_key(g, o)) return kExitConfigInvalid;
   if (o.value_from_stdin) {
     if (!std::getline(std::cin, o.value)) o.value.clear();
     if (!o.value.empty() && o.value.back() == '\r') o.value.pop_back();
@@ -175,6 +204,7 @@ std::vector<Command> make_config_commands(CLI::App& root, GlobalOptions& g)
       "  mulenet config show                       the keys mulenet uses, with defaults filled in\n"
       "  mulenet config get /eMule/Port\n"
       "  mulenet config set /eMule/Port 4811       refused, with the reason, if the result is invalid\n"
+      "  mulenet config set /eMule/MaxUpload 50 --force   an aMule key mulenet does not know\n"
       "  echo secret | mulenet config set /Proxy/ProxyPassword --stdin");
 
   CLI::App* show = config->add_subcommand("show", "List the keys mulenet uses, their values and defaults");
@@ -191,9 +221,12 @@ std::vector<Command> make_config_commands(CLI::App& root, GlobalOptions& g)
   add_global_options(*set, g);
   set->add_option("KEY", o->key, "/Section/Key, e.g. /eMule/Port")->required();
   CLI::Option* value = set->add_option("VALUE", o->value, "the new value (may be empty: \"\")");
+  set->add_flag("--force", o->force, "write a key mulenet does not know (it is checked for typos otherwise)");
   set->add_flag("--stdin", o->value_from_stdin, "read the value from the first line of standard input "
                                                 "(keeps passwords out of the process list and shell history)");
-  set->footer("Exit code 3 when the value would make the configuration invalid; nothing is written then.");
+  set->footer("Exit code 3 when the value would make the configuration invalid, or the key is not one mulenet\n"
+              "knows (it suggests the nearest: a typo would be ignored by aMule; --force writes it anyway);\n"
+              "exit code 64 for a key that cannot be written to amule.conf at all. Nothing is written then.");
 
   return {{show, [&g, o] { return run_show(g, *o); }},
           {get, [&g, o] { return run_get(g, *o); }},

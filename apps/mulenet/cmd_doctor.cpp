@@ -59,6 +59,7 @@ struct DoctorOptions {
   std::vector<std::string> ed2k_servers;
   int ed2k_timeout_s = 25;
   bool no_kad = false;
+  bool no_proxy = false;
   std::vector<std::string> kad_bootstrap;
   bool no_amule = false;
 };
@@ -78,6 +79,7 @@ int run_doctor(const GlobalOptions& g, const DoctorOptions& o)
   options.ed2k_servers = o.ed2k_servers;
   options.ed2k_timeout = std::chrono::seconds(o.ed2k_timeout_s);
   options.ask_kad = !o.no_kad;
+  options.ask_proxy = !o.no_proxy;
   options.kad_bootstrap = o.kad_bootstrap;
   options.ask_amule = !o.no_amule;
   const doctor::Evidence evidence = doctor::gather_evidence(g.io(), config, options);
@@ -115,6 +117,7 @@ std::vector<Command> make_doctor_commands(CLI::App& root, GlobalOptions& g)
                   "log in to this server for the High ID check (repeatable; default: the first 4 of server.met)")
       ->type_name("HOST:PORT");
   app->add_flag("--no-kad", o->no_kad, "do not ask Kad nodes about our ports");
+  app->add_flag("--no-proxy", o->no_proxy, "do not try the proxy amule.conf configures (the eD2k and Kad checks still go through it: with --no-ed2k --no-kad too, nothing is sent to it)");
   app->add_option("--kad-bootstrap", o->kad_bootstrap, "ask this Kad node (repeatable; default: nodes.dat)")
       ->type_name("IP:PORT");
   app->add_flag("--no-amule", o->no_amule,

@@ -11,6 +11,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "config/ini_text_check.hpp"
+
 namespace mulenet::config {
 namespace {
 
@@ -62,7 +64,14 @@ std::optional<LoadedFile> read_config_file(const std::filesystem::path& path, Fi
   }
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  return LoadedFile{IniDocument::parse(buffer.str()), true};
+  const std::string bytes = buffer.str();
+  if (const auto bad = check_ini_text(bytes)) {
+    error.message = path.string() + " is not an amule.conf: line " + std::to_string(bad->line) + ": " + bad->why +
+                    ". Give --config the amule.conf file (aMule keeps it in ~/.aMule/), or move this one away and "
+                    "let aMule write a new one";
+    return std::nullopt;
+  }
+  return LoadedFile{IniDocument::parse(bytes), true};
 }
 
 bool write_file_atomically(const std::filesystem::path& link_or_file, const std::string& bytes,

@@ -23,7 +23,7 @@ struct FileError {
 };
 
 // Absent file: an empty document (not an error). Unreadable or not a regular
-// file, or larger than 16 MiB: an error.
+// file, larger than 16 MiB, or not an INI text (ini_text_check.hpp): an error.
 [[nodiscard]] std::optional<LoadedFile> read_config_file(const std::filesystem::path& path, FileError& error);
 
 // Writes `bytes` to `path` atomically with mode 0600 (amule.conf, the mapping

@@ -47,6 +47,7 @@ struct FirewallEvidence {
 
 // The configured proxy, tried for real: reachable, and accepting our login.
 struct ProxyEvidence {
+  bool asked = true;    // false: the user said --no-proxy
   bool probed = false;  // a proxy is enabled and was tried
   std::string url;      // redacted: never the password
   proxy::ProbeReport report;

@@ -28,6 +28,7 @@ struct GatherOptions {
   bool ask_kad = true;                    // false: no Kad check (mulenet doctor --no-kad)
   std::vector<std::string> kad_bootstrap; // IP:PORT; empty: nodes.dat next to amule.conf
   bool ask_amule = true;                  // false: no EC to a running aMule (mulenet doctor --no-amule)
+  bool ask_proxy = true;                  // false: the configured proxy is not tried (mulenet doctor --no-proxy)
   std::chrono::milliseconds amule_timeout{5000};
 };
 

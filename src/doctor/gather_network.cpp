@@ -194,7 +194,8 @@ asio::awaitable<void> gather_peers(const std::filesystem::path& config_path, con
 
 asio::awaitable<void> gather_all(const std::filesystem::path& config_path, const GatherOptions& o, Evidence& ev)
 {
-  if (ev.settings.proxy.enabled) {
+  ev.proxy.asked = o.ask_proxy;
+  if (ev.settings.proxy.enabled && o.ask_proxy) {
     say(o, "trying the proxy");
     co_await gather_proxy(ev);
   }

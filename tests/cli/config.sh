@@ -99,4 +99,45 @@ run --config "$TMP/new/dir/amule.conf" config set /eMule/Port 4700
 expect_code 0 "create"
 [ "$(cat "$TMP/new/dir/amule.conf")" = "$(printf '[eMule]\nPort=4700')" ] && pass || fail "created file: $(cat "$TMP/new/dir/amule.conf")"
 [ "$(stat -c %a "$TMP/new/dir/amule.conf")" = 600 ] && pass || fail "created file mode"
+
+# Keys: a typo is refused with the key meant; an unknown key needs --force;
+# a path that amule.conf cannot hold is refused; nothing is written.
+cp "$conf" "$TMP/before-keys"
+run --config "$conf" config set /eMule/Prot 4811
+expect_code 3 "a typo of a known key"
+expect_contains "$err" "did you mean /eMule/Port?" "the typo's key is suggested"
+run --config "$conf" config set /emule/udpport 4672 --json
+expect_code 0 "a known key in other case"
+cp "$conf" "$TMP/before-keys"
+run --config "$conf" config set /Foo/Bar 1 --json
+expect_code 3 "an unknown key"
+expect_json '.error.code == "unknown-key"' "unknown-key in JSON"
+for key in /eMule/Po=rt "/eMule/Po[rt" "/eMule/ Port" "//Port" "Port" "/Port" "/eMule/"; do
+  run --config "$conf" config set "$key" 1
+  expect_code 64 "malformed key path $key"
+done
+cmp -s "$conf" "$TMP/before-keys" && pass || fail "a refused key changed the file"
+run --config "$conf" config set /eMule/MaxUpload 50 --force
+expect_code 0 "--force writes an unknown key"
+grep -q '^MaxUpload=50$' "$conf" && pass || fail "MaxUpload=50 written"
+
+# A file that is not an amule.conf at all (binary, given by mistake): every
+# command refuses it, naming the file and the line, and nothing writes to it.
+head -c 4096 /dev/urandom >"$TMP/binary.conf"
+printf '\0' >>"$TMP/binary.conf"  # at least one NUL, whatever urandom gave
+chmod 644 "$TMP/binary.conf"
+sum_before=$(md5sum <"$TMP/binary.conf")
+run --config "$TMP/binary.conf" ports
+expect_code 4 "ports on a binary file"
+expect_contains "$err" "$TMP/binary.conf is not an amule.conf: line" "the error names the file and the line"
+run --config "$TMP/binary.conf" config set /eMule/Port 4811
+expect_code 4 "config set into a binary file"
+[ "$(md5sum <"$TMP/binary.conf")" = "$sum_before" ] && pass || fail "config set changed the binary file"
+[ "$(stat -c %a "$TMP/binary.conf")" = 644 ] && pass || fail "config set changed the binary file's mode"
+run --config "$TMP/binary.conf" config show --json
+expect_code 4 "config show on a binary file"
+printf 'Dear diary,\ntoday I set up aMule.\nIt went well.\nPort=4662\n' >"$TMP/diary.conf"
+run --config "$TMP/diary.conf" ports --json
+expect_code 4 "ports on a text that is not an INI file"
+expect_contains "$out$err" "3 of its 4 lines" "the error says why"
 finish

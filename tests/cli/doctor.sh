@@ -47,6 +47,22 @@ if [ "$(id -u)" -eq 0 ]; then
   expect_json "[.findings[] | select(.id==\"port.in-use.ed2k-tcp\") | .title | contains(\"nc\")] == [true]" "names the holder"
 fi
 
+# --no-proxy: a proxy that amule.conf enables is not contacted (a listener
+# in its place sees no connection), and the report says it was not tried.
+proxy_port=$((base + 7))
+printf '[eMule]\nPort=%s\nUDPPort=%s\n[Proxy]\nProxyEnableProxy=1\nProxyType=0\nProxyName=127.0.0.1\nProxyPort=%s\n' \
+  "$((base + 1))" "$((base + 2))" "$proxy_port" >"$TMP/proxy.conf"
+nc -l -p "$proxy_port" >"$TMP/proxy-seen" 2>&1 </dev/null &
+nc_pid=$!
+for _ in $(seq 50); do ss -Hltn "sport = :$proxy_port" | grep -q . && break; sleep 0.1; done
+run --config "$TMP/proxy.conf" doctor --no-router --no-ed2k --no-kad --no-amule --no-proxy --json
+connected=$(ss -Htn state established "sport = :$proxy_port" | wc -l)
+kill "$nc_pid" 2>/dev/null; wait "$nc_pid" 2>/dev/null
+expect_json '[.findings[] | select(.id == "proxy.not-tried")] | length == 1' "--no-proxy: said not tried"
+expect_json '[.findings[] | select(.id == "proxy.works" or (.title | startswith("The proxy does not work")))] | length == 0' \
+  "--no-proxy: no verdict from trying it"
+[ "$connected" -eq 0 ] && [ ! -s "$TMP/proxy-seen" ] && pass || fail "--no-proxy: the proxy was contacted"
+
 run doctor --help
 expect_code 0 "help"
 expect_contains "$out" "Exit code" "help explains exit codes"

@@ -7,6 +7,9 @@ namespace mulenet::doctor {
 
 std::vector<Finding> check_proxy_works(const Evidence& ev)
 {
+  if (!ev.proxy.asked && ev.settings.proxy.enabled)
+    return {{"proxy.not-tried", Severity::info, "The proxy was not tried (--no-proxy)",
+             "amule.conf enables a proxy; mulenet doctor was told not to contact it", ""}};
   if (!ev.proxy.probed) return {};
   const proxy::ProbeReport& r = ev.proxy.report;
   if (r.first_failure) {
