@@ -75,6 +75,9 @@ std::optional<std::string> nearest_known_key(std::string_view path)
   std::optional<std::string> best;
   std::size_t best_distance = kMaxEdits + 1;
   for (const KeySpec& spec : known_keys()) {
+    // The distance is at least the difference in length: most keys need no comparing.
+    const std::size_t longer = std::max(path.size(), spec.path.size());
+    if (longer - std::min(path.size(), spec.path.size()) > kMaxEdits) continue;
     const std::size_t d = edit_distance(path, spec.path);
     if (d < best_distance) {
       best_distance = d;
