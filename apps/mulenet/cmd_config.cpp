@@ -7,9 +7,9 @@
 #include <fmt/format.h>
 
 #include "command.hpp"
-#include "config/ini_text_check.hpp"
 #include "config/key_catalog.hpp"
 #include "config/key_path_check.hpp"
+#include "net/utf8.hpp"
 #include "config/load_settings.hpp"
 #include "exit_codes.hpp"
 #include "json_output.hpp"
@@ -108,7 +108,7 @@ int run_get(const GlobalOptions& g, const ConfigOptions& o)
 // The key as given, when it can be shown as it is (no control characters, UTF-8).
 std::string shown_key(const std::string& key)
 {
-  const bool plain = config::is_utf8(key) && std::none_of(key.begin(), key.end(), [](char c) {
+  const bool plain = net::is_utf8(key) && std::none_of(key.begin(), key.end(), [](char c) {
     return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
   });
   return plain ? "\"" + key + "\"" : "the key given";

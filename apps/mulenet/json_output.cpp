@@ -5,10 +5,17 @@
 #include <boost/json/serialize.hpp>
 
 #include "engine/error_names.hpp"
+#include "net/json_utf8.hpp"
 
 namespace mulenet::cli {
 
-void print_json(const boost::json::value& value) { std::cout << boost::json::serialize(value) << "\n"; }
+// Valid UTF-8 whatever the strings held (net/json_utf8.hpp: reversible).
+void print_json(const boost::json::value& value)
+{
+  boost::json::value copy = value;
+  net::make_json_utf8(copy);
+  std::cout << boost::json::serialize(copy) << "\n";
+}
 
 boost::json::value code_json(const std::error_code& code)
 {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "net/utf8.hpp"
+
 namespace mulenet::config {
 namespace {
 
@@ -13,27 +15,6 @@ std::string_view trim(std::string_view s)
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
   return s;
-}
-
-// The length of the UTF-8 sequence that starts with `lead`, 0 when it cannot start one.
-std::size_t sequence_length(unsigned char lead)
-{
-  if (lead < 0x80) return 1;
-  if (lead >= 0xC2 && lead <= 0xDF) return 2;
-  if (lead >= 0xE0 && lead <= 0xEF) return 3;
-  if (lead >= 0xF0 && lead <= 0xF4) return 4;
-  return 0;  // a continuation byte, an overlong lead (C0, C1) or beyond U+10FFFF (F5..FF)
-}
-
-// The second byte's range: the first continuation byte rules out overlongs,
-// surrogates (ED A0..BF) and code points past U+10FFFF.
-bool second_byte_fits(unsigned char lead, unsigned char next)
-{
-  if (lead == 0xE0) return next >= 0xA0 && next <= 0xBF;
-  if (lead == 0xED) return next >= 0x80 && next <= 0x9F;
-  if (lead == 0xF0) return next >= 0x90 && next <= 0xBF;
-  if (lead == 0xF4) return next >= 0x80 && next <= 0x8F;
-  return next >= 0x80 && next <= 0xBF;
 }
 
 enum class LineKind { blank_or_comment, group, entry, other };
@@ -57,22 +38,6 @@ std::string_view name_of(std::string_view line, LineKind kind)
 
 }  // namespace
 
-bool is_utf8(std::string_view text)
-{
-  for (std::size_t i = 0; i < text.size();) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    const std::size_t n = sequence_length(lead);
-    if (n == 0 || i + n > text.size()) return false;
-    if (n > 1 && !second_byte_fits(lead, static_cast<unsigned char>(text[i + 1]))) return false;
-    for (std::size_t k = 2; k < n; ++k) {
-      const auto c = static_cast<unsigned char>(text[i + k]);
-      if (c < 0x80 || c > 0xBF) return false;
-    }
-    i += n;
-  }
-  return true;
-}
-
 std::optional<NotIniText> check_ini_text(std::string_view bytes)
 {
   std::size_t line_number = 0, good = 0, bad = 0, first_bad = 0;
@@ -91,7 +56,7 @@ std::optional<NotIniText> check_ini_text(std::string_view bytes)
       continue;
     }
     ++good;
-    if (!is_utf8(name_of(line, kind)))
+    if (!net::is_utf8(name_of(line, kind)))
       return NotIniText{line_number, kind == LineKind::group ? "a group name that is not UTF-8 text"
                                                              : "a key name that is not UTF-8 text"};
   }

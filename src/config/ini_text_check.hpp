@@ -23,7 +23,4 @@ struct NotIniText {
 // comment, and more of them than of lines that are.
 [[nodiscard]] std::optional<NotIniText> check_ini_text(std::string_view bytes);
 
-// Whether `text` is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
-[[nodiscard]] bool is_utf8(std::string_view text);
-
 }  // namespace mulenet::config

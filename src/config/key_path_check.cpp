@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "config/ini_document.hpp"
-#include "config/ini_text_check.hpp"
 #include "config/key_catalog.hpp"
+#include "net/utf8.hpp"
 
 namespace mulenet::config {
 namespace {
@@ -46,7 +46,7 @@ std::optional<std::string> name_problem(std::string_view name, std::string_view 
     if (c == '=' || c == '[' || c == ']')
       return w + " \"" + std::string(name) + "\" has a '" + std::string(1, c) + "', which cannot be part of a name";
   }
-  if (!is_utf8(name)) return w + " is not UTF-8 text";
+  if (!net::is_utf8(name)) return w + " is not UTF-8 text";
   return std::nullopt;
 }
 

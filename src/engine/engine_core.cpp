@@ -17,6 +17,7 @@
 #include "kad/checker_memory.hpp"
 #include "kad/kad_seeds.hpp"
 #include "net/default_gateway.hpp"
+#include "net/json_utf8.hpp"
 #include "net/local_address.hpp"
 #include "portmap/journal.hpp"
 #include "portmap/router_memory.hpp"
@@ -98,6 +99,7 @@ void Core::publish(const Event& event)
 {
   boost::json::value v = boost::json::value_from(event);
   v.as_object()["at"] = iso8601_utc(std::chrono::system_clock::now());
+  net::make_json_utf8(v);
   web_->publish_event(event_name(event), boost::json::serialize(v));
   web_->publish_status(to_json(status_));
 }

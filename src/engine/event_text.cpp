@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "engine/status_json.hpp"
+#include "net/json_utf8.hpp"
 
 namespace mulenet {
 namespace {
@@ -146,6 +147,11 @@ void tag_invoke(json::value_from_tag, json::value& out, const Event& event)
   out = std::move(o);
 }
 
-std::string to_json(const Event& event) { return json::serialize(json::value_from(event)); }
+std::string to_json(const Event& event)
+{
+  json::value v = json::value_from(event);
+  net::make_json_utf8(v);
+  return json::serialize(v);
+}
 
 }  // namespace mulenet

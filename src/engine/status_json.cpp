@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "engine/status_findings.hpp"
+#include "net/json_utf8.hpp"
 
 namespace mulenet {
 namespace {
@@ -103,6 +104,11 @@ void tag_invoke(json::value_from_tag, json::value& out, const Status& s)
                      {"updated_at", s.updated_at ? json::value(iso8601_utc(*s.updated_at)) : json::value(nullptr)}};
 }
 
-std::string to_json(const Status& status) { return json::serialize(json::value_from(status)); }
+std::string to_json(const Status& status)
+{
+  json::value v = json::value_from(status);
+  net::make_json_utf8(v);  // a Latin-1 nick or server name must not break the API's JSON
+  return json::serialize(v);
+}
 
 }  // namespace mulenet

@@ -121,6 +121,20 @@ run --config "$conf" config set /eMule/MaxUpload 50 --force
 expect_code 0 "--force writes an unknown key"
 grep -q '^MaxUpload=50$' "$conf" && pass || fail "MaxUpload=50 written"
 
+# --json is UTF-8 text even when amule.conf holds bytes that are not (a
+# Latin-1 user name, as old aMule wrote): such bytes become U+10FF80..U+10FFFF
+# (documented in README.md), and turning them back gives the bytes exactly.
+printf '[Proxy]\nProxyUser=J\xe9r\xf4me\n' >"$TMP/latin1.conf"
+run --config "$TMP/latin1.conf" config get /Proxy/ProxyUser --json
+expect_code 0 "get a Latin-1 value"
+python3 -c '
+import json, sys
+raw = sys.stdin.buffer.read()
+text = raw.decode("utf-8")  # strict: fails on any byte that is not UTF-8
+value = json.loads(text)["value"]
+back = b"".join(bytes([ord(c) - 0x10FF00]) if ord(c) >= 0x10FF80 else c.encode("utf-8") for c in value)
+sys.exit(0 if back == b"J\xe9r\xf4me" else 1)' <<<"$out" && pass || fail "--json with Latin-1 bytes: not UTF-8, or not reversible: $out"
+
 # A file that is not an amule.conf at all (binary, given by mistake): every
 # command refuses it, naming the file and the line, and nothing writes to it.
 head -c 4096 /dev/urandom >"$TMP/binary.conf"

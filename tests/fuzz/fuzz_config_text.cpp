@@ -2,7 +2,8 @@
 // what `config set` checks about a key (config/key_path_check.hpp).
 // Properties, for any bytes:
 // - is_utf8 agrees with a decoder written differently (code point by code
-//   point, from the Unicode table of well-formed sequences);
+//   point, from the Unicode table of well-formed sequences); escaping makes
+//   any bytes UTF-8, and unescaping gives them back exactly;
 // - check_ini_text names a line that exists, and a NUL byte is always refused;
 // - a key path accepted by key_path_problem has a group and a key, no '=',
 //   '[', ']' or control character, and is UTF-8;
@@ -17,6 +18,7 @@
 #include "config/key_catalog.hpp"
 #include "config/key_path_check.hpp"
 #include "fuzz_check.hpp"
+#include "net/utf8.hpp"
 
 using namespace mulenet::config;
 
@@ -53,7 +55,10 @@ bool decodes_as_utf8(std::string_view s)
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  FUZZ_CHECK(is_utf8(text) == decodes_as_utf8(text), "is_utf8 agrees with a reference decoder");
+  FUZZ_CHECK(mulenet::net::is_utf8(text) == decodes_as_utf8(text), "is_utf8 agrees with a reference decoder");
+  const std::string escaped = mulenet::net::escape_invalid_utf8(text);
+  FUZZ_CHECK(decodes_as_utf8(escaped), "escaped text is UTF-8");
+  FUZZ_CHECK(mulenet::net::unescape_utf8_bytes(escaped) == text, "the escape is undone exactly");
 
   const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
   const auto bad = check_ini_text(text);
@@ -69,7 +74,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(std::none_of(path.begin(), path.end(),
                             [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }),
                "no control character in an accepted path");
-    FUZZ_CHECK(is_utf8(path), "an accepted path is UTF-8");
+    FUZZ_CHECK(mulenet::net::is_utf8(path), "an accepted path is UTF-8");
   }
   if (const auto near = nearest_known_key(path)) FUZZ_CHECK(find_key_spec(*near) != nullptr, "suggests known keys only");
   return 0;

@@ -48,16 +48,3 @@ TEST(ConfigIniTextCheck, MostlyUnparseableIsNotAConfig)
   EXPECT_FALSE(check_ini_text("hello\nworld\n"));
 }
 
-TEST(ConfigIniTextCheck, Utf8Validation)
-{
-  EXPECT_TRUE(is_utf8(""));
-  EXPECT_TRUE(is_utf8("plain ascii"));
-  EXPECT_TRUE(is_utf8("J\xc3\xa9r\xc3\xb4me \xe2\x82\xac \xf0\x9f\x98\x80"));
-  EXPECT_FALSE(is_utf8("\xc3"));              // cut short
-  EXPECT_FALSE(is_utf8("\xc0\xaf"));          // overlong '/'
-  EXPECT_FALSE(is_utf8("\xe0\x80\xaf"));      // overlong, 3 bytes
-  EXPECT_FALSE(is_utf8("\xed\xa0\x80"));      // a surrogate
-  EXPECT_FALSE(is_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
-  EXPECT_FALSE(is_utf8("\x80"));              // a lone continuation byte
-  EXPECT_FALSE(is_utf8("\xe9t\xe9"));         // Latin-1
-}
