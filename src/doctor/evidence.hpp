@@ -29,6 +29,12 @@ struct ConfigEvidence {
   std::string read_error;                     // non-empty: the file could not be read
   std::vector<std::string> parse_warnings;    // lines wxFileConfig would complain about
   std::vector<config::ConfigIssue> issues;
+  // False when the file cannot be used at all (unreadable, not an INI text):
+  // nothing that depends on what it says is checked then.
+  bool usable = true;
+  // What is not checked because the file gets it wrong ("ed2k-tcp (/eMule/Port)",
+  // "the proxy (/Proxy/ProxyType)"): never checked as if the file said aMule's default.
+  std::vector<std::string> left_out;
 };
 
 struct PortEvidence {

@@ -1,9 +1,14 @@
 #include "doctor/gather_evidence.hpp"
 
+#include <algorithm>
 #include <chrono>
 
+#include <fmt/format.h>
+
 #include "config/config_file.hpp"
+#include "config/ini_document.hpp"
 #include "config/load_settings.hpp"
+#include "config/validation.hpp"
 #include "doctor/gather_network.hpp"
 #include "net/run_command.hpp"
 
@@ -11,6 +16,40 @@ namespace mulenet::doctor {
 namespace {
 
 using namespace std::chrono_literals;
+
+bool key_has_error(const std::vector<config::ConfigIssue>& issues, std::string_view key)
+{
+  return std::any_of(issues.begin(), issues.end(), [&](const config::ConfigIssue& i) {
+    return i.severity == config::ConfigIssue::Severity::error && config::names_equal(i.key, key);
+  });
+}
+
+bool proxy_has_error(const std::vector<config::ConfigIssue>& issues)
+{
+  return std::any_of(issues.begin(), issues.end(), [](const config::ConfigIssue& i) {
+    return i.severity == config::ConfigIssue::Severity::error && i.key.size() > 7 &&
+           config::names_equal(std::string_view(i.key).substr(0, 7), "/Proxy/");
+  });
+}
+
+// load_settings puts aMule's default where a value is invalid; the doctor
+// must not then report on a port or a proxy the file does not name. An
+// unusable file leaves every port and the proxy out; an invalid port key,
+// that port; an invalid proxy key, the proxy.
+void leave_out_what_the_file_gets_wrong(Evidence& ev)
+{
+  std::vector<std::string>& out = ev.config.left_out;
+  const auto wrong = [&](const config::PlannedPort& p) {
+    return !ev.config.usable || key_has_error(ev.config.issues, p.key);
+  };
+  for (const config::PlannedPort& p : ev.plan.ports)
+    if (wrong(p)) out.push_back(fmt::format("{} ({})", p.name, p.key));
+  std::erase_if(ev.plan.ports, wrong);
+  if (ev.settings.proxy.enabled && (!ev.config.usable || proxy_has_error(ev.config.issues))) {
+    out.push_back("the proxy ([Proxy])");
+    ev.settings.proxy.enabled = false;
+  }
+}
 
 void gather_config(const std::filesystem::path& path, Evidence& ev)
 {
@@ -26,6 +65,8 @@ void gather_config(const std::filesystem::path& path, Evidence& ev)
   ev.config.issues = config::validate(loaded->doc);
   ev.settings = config::load_settings(loaded->doc);
   ev.plan = config::make_port_plan(ev.settings);
+  ev.config.usable = ev.config.read_error.empty();
+  leave_out_what_the_file_gets_wrong(ev);
 }
 
 firewall::FirewallKind detect_kind(const std::string& nft_json)

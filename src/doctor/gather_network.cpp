@@ -106,7 +106,7 @@ void replace_by_amule(Evidence& ev)
 Plan plan_checks(const std::filesystem::path& config_path, const GatherOptions& o, Evidence& ev)
 {
   Plan p;
-  const bool config_ok = !config::has_errors(ev.config.issues);
+  const bool config_ok = ev.config.usable && !config::has_errors(ev.config.issues);
   ev.ed2k.asked = o.ask_ed2k && config_ok;
   ev.kad.asked = o.ask_kad && config_ok && ev.settings.udp_enabled;
   replace_by_amule(ev);

@@ -63,6 +63,34 @@ expect_json '[.findings[] | select(.id == "proxy.works" or (.title | startswith(
   "--no-proxy: no verdict from trying it"
 [ "$connected" -eq 0 ] && [ ! -s "$TMP/proxy-seen" ] && pass || fail "--no-proxy: the proxy was contacted"
 
+# What the file gets wrong is not checked as if it said aMule's defaults:
+# no "OK" about port 4662 when Port=abc, no SOCKS5 test when ProxyType=7,
+# nothing at all from a file that is not an amule.conf; each is said.
+printf '[eMule]\nPort=abc\nUDPPort=%s\n' "$((base + 2))" >"$TMP/badport.conf"
+run --config "$TMP/badport.conf" doctor --no-router --no-ed2k --no-kad --no-amule --json
+expect_code 2 "invalid Port is a problem"
+expect_json '[.findings[] | select(.evidence | test("4662"))] | length == 0' "Port=abc: nothing said about 4662"
+expect_json '[.findings[] | select(.id == "config.left-out" and (.evidence | contains("ed2k-tcp (/eMule/Port)")))] | length == 1' \
+  "Port=abc: ed2k-tcp left out, and said"
+printf '[eMule]\nPort=%s\nUDPPort=%s\n[Proxy]\nProxyEnableProxy=1\nProxyType=7\nProxyName=127.0.0.1\nProxyPort=%s\n' \
+  "$((base + 1))" "$((base + 2))" "$proxy_port" >"$TMP/badproxy.conf"
+nc -l -p "$proxy_port" >"$TMP/proxy-seen" 2>&1 </dev/null &
+nc_pid=$!
+for _ in $(seq 50); do ss -Hltn "sport = :$proxy_port" | grep -q . && break; sleep 0.1; done
+run --config "$TMP/badproxy.conf" doctor --no-router --no-amule --json
+kill "$nc_pid" 2>/dev/null; wait "$nc_pid" 2>/dev/null
+expect_json '[.findings[] | select((.id | startswith("config.") | not) and ((.evidence + .title) | test("SOCKS5|ProxyType=0")))] | length == 0' \
+  "ProxyType=7: not tested or described as SOCKS5"
+expect_json '[.findings[] | select(.id == "config.left-out" and (.evidence | contains("the proxy")))] | length == 1' \
+  "ProxyType=7: the proxy left out, and said"
+[ ! -s "$TMP/proxy-seen" ] && pass || fail "ProxyType=7: the proxy was contacted"
+head -c 2048 /dev/urandom >"$TMP/binary.conf"; printf '\0' >>"$TMP/binary.conf"
+run --config "$TMP/binary.conf" doctor --no-router --no-ed2k --no-kad --no-amule --json
+expect_code 2 "a binary config is a problem"
+expect_json '[.findings[] | select(.id == "config.unreadable")] | length == 1' "binary config: unreadable"
+expect_json '[.findings[] | select(.id == "port.bindable" or .id == "firewall.open")] | length == 0' \
+  "binary config: no port checked on defaults"
+
 run doctor --help
 expect_code 0 "help"
 expect_contains "$out" "Exit code" "help explains exit codes"

@@ -1,4 +1,6 @@
 // The config is valid: every value usable, no two services on one port.
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "doctor/check.hpp"
@@ -15,6 +17,18 @@ std::string dotted(std::string key)
   return key;
 }
 
+// What the doctor did not check because the file gets it wrong: said, so
+// that no "OK" elsewhere reads as covering it.
+std::optional<Finding> left_out(const ConfigEvidence& cfg)
+{
+  if (cfg.left_out.empty()) return std::nullopt;
+  std::string what;
+  for (const std::string& w : cfg.left_out) what += (what.empty() ? "" : ", ") + w;
+  return Finding{"config.left-out", Severity::info, "Not checked, because the configuration gets it wrong",
+                 fmt::format("left out: {}; aMule's defaults in their place would not be what the file says", what),
+                 "Fix the configuration (the finding above), then run mulenet doctor again."};
+}
+
 }  // namespace
 
 std::vector<Finding> check_config_valid(const Evidence& ev)
@@ -22,8 +36,11 @@ std::vector<Finding> check_config_valid(const Evidence& ev)
   const ConfigEvidence& cfg = ev.config;
   const std::string file = cfg.path.string();
   if (!cfg.read_error.empty()) {
-    return {{"config.unreadable", Severity::problem, "The configuration file cannot be read", cfg.read_error,
-             fmt::format("Check that {} is a readable file, or name another with --config PATH.", file)}};
+    std::vector<Finding> out{{"config.unreadable", Severity::problem, "The configuration file cannot be read",
+                              cfg.read_error,
+                              fmt::format("Check that {} is a readable file, or name another with --config PATH.", file)}};
+    if (auto f = left_out(cfg)) out.push_back(std::move(*f));
+    return out;
   }
   std::vector<Finding> out;
   for (const config::ConfigIssue& issue : cfg.issues) {
@@ -36,6 +53,7 @@ std::vector<Finding> check_config_valid(const Evidence& ev)
     out.push_back({"config.syntax", Severity::info, "A line of the configuration file is ignored",
                    fmt::format("{}: {}", file, warning), "Edit the line or remove it; aMule ignores it too."});
   }
+  if (auto f = left_out(cfg)) out.push_back(std::move(*f));
   if (out.empty()) {
     if (cfg.exists) {
       out.push_back({"config.valid", Severity::ok, "The configuration is valid", fmt::format("read {}", file), ""});
