@@ -3,6 +3,7 @@
 # evidence, against the lab's eD2k test server from behind the real router:
 #   nothing forwarded                 -> Low ID, port closed: forward it (exact rule)
 #   forwarded, ISP filters the port   -> Low ID although forwarded and allowed: another port
+#   forwarded, local firewall drops it -> the firewall named first, no forwarding offered again
 #   an "overloaded" server + a good one -> that server gives Low IDs: use the other (High ID)
 #   through a SOCKS5 proxy            -> Low ID because servers connect back to the proxy
 #   server.met read when no server is named; --no-ed2k asks none.
@@ -29,6 +30,18 @@ doctor "$conf" --ed2k-server "$good"
 smoke_check "forwarded but filtered on the way: an ISP block is suspected, another port suggested" \
   jqt '.findings[] | select(.id == "ed2k.low-id-isp-block" and (.fix | contains("mulenet config set /eMule/Port")))' <<<"$out"
 "$LAB" router isp-block-tcp off
+
+# Forwarded, but this host's firewall drops the port: that is the cause named
+# first, with its own fix; forwarding (already done) is not offered again.
+nft_lan() { "$LAB" exec lan nft "$@"; }
+smoke_on_exit nft_lan delete table inet mulenet_case
+nft_lan add table inet mulenet_case
+nft_lan add chain inet mulenet_case input '{ type filter hook input priority 0; policy accept; }'
+nft_lan add rule inet mulenet_case input tcp dport 4861 drop
+doctor "$conf" --ed2k-server "$good" --no-kad --no-amule
+smoke_check "forwarded, local firewall drops it: the first finding names the firewall, and no map is offered" \
+  jqt '.findings[0].id == "ed2k.low-id-local-firewall" and (.findings[0].fix | contains("mulenet map") | not)' <<<"$out"
+nft_lan delete table inet mulenet_case
 
 doctor "$conf" --ed2k-server "$busy" --ed2k-server "$good"
 smoke_check "an overloaded server beside a good one: that server is named, the good one gave a High ID" \
