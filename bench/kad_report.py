@@ -6,24 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-
-def quantile(values, q):
-    """Linear interpolation between closest ranks (as the other reports)."""
-    if not values:
-        return None
-    v = sorted(values)
-    pos = q * (len(v) - 1)
-    lo = int(pos)
-    hi = min(lo + 1, len(v) - 1)
-    return v[lo] + (v[hi] - v[lo]) * (pos - lo)
-
-
-def stats(values):
-    values = [v for v in values if v is not None]
-    if not values:
-        return {"n": 0}
-    return {"n": len(values), "min": min(values), "median": quantile(values, 0.5), "p90": quantile(values, 0.9),
-            "max": max(values)}
+from bench_stats import stats
 
 
 def read_jsonl(path):

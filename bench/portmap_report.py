@@ -21,6 +21,8 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from bench_stats import quantile, stats
+
 CLIENT = "192.168.77.10"
 ROUTER = "192.168.77.1"
 
@@ -39,24 +41,6 @@ PAIRS = (
 )
 CASE_ORDER = ("mulenet-pcp", "mulenet-natpmp", "mulenet-upnp", "mulenet-upnp-remembered", "natpmpc", "upnpc-url-a",
               "upnpc-url-r", "upnpc-ssdp-a", "upnpc-ssdp-r")
-
-
-def quantile(values, q):
-    """Linear interpolation between closest ranks (as proxy_connect_report.py)."""
-    if not values:
-        return None
-    v = sorted(values)
-    pos = q * (len(v) - 1)
-    lo = int(pos)
-    hi = min(lo + 1, len(v) - 1)
-    return v[lo] + (v[hi] - v[lo]) * (pos - lo)
-
-
-def stats(values):
-    if not values:
-        return {"n": 0}
-    return {"n": len(values), "median": quantile(values, 0.5), "p90": quantile(values, 0.9),
-            "mean": sum(values) / len(values), "min": min(values), "max": max(values)}
 
 
 def read_kv(path):

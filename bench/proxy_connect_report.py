@@ -22,32 +22,10 @@ import re
 import sys
 from pathlib import Path
 
+from bench_stats import quantile, stats
+
 # run.sh's curl -w format: namelookup connect pretransfer total (seconds) exitcode num_connects http_code
 CURL_FIELDS = ("namelookup", "connect", "pretransfer", "total", "exitcode", "num_connects", "http_code")
-
-
-def quantile(values, q):
-    """Linear interpolation between closest ranks: the same as proxy_connect_bench."""
-    if not values:
-        return None
-    v = sorted(values)
-    pos = q * (len(v) - 1)
-    lo = int(pos)
-    hi = min(lo + 1, len(v) - 1)
-    return v[lo] + (v[hi] - v[lo]) * (pos - lo)
-
-
-def stats(values):
-    if not values:
-        return {"n": 0}
-    return {
-        "n": len(values),
-        "median": quantile(values, 0.5),
-        "p90": quantile(values, 0.9),
-        "mean": sum(values) / len(values),
-        "min": min(values),
-        "max": max(values),
-    }
 
 
 def read_kv(path):
