@@ -358,3 +358,17 @@ TEST(PortmapUpnpSoap, ErrorCodesExplainThemselves)
   EXPECT_TRUE(upnp_error_message(716, "Wildcard not permited in ExtPort")
                   .starts_with("UPnP error 716 WildCardNotPermittedInExtPort (router: \"Wildcard not permited in ExtPort\")"));
 }
+
+// Found by fuzz_soap: an element named "p:" has no local name, so it is no
+// argument (it used to become one named "", breaking "every argument has a name").
+TEST(PortmapUpnpSoap, AnElementWithOnlyAPrefixIsNoArgument)
+{
+  const std::string body =
+      "<?xml version=\"1.0\"?><s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>"
+      "<u:GetExternalIPAddressResponse xmlns:u=\"urn:schemas-upnp-org:service:WANIPConnection:1\">"
+      "<p:>1.2.3.4</p:></u:GetExternalIPAddressResponse></s:Body></s:Envelope>";
+  const auto r = soap::parse_response(body, "GetExternalIPAddress");
+  ASSERT_TRUE(r) << r.detail;
+  EXPECT_TRUE(r.value.arguments.empty());
+  EXPECT_FALSE(soap::external_ip_address(r.value));
+}
