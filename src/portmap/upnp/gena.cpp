@@ -119,7 +119,8 @@ Parsed<Event> parse_event_body(std::string_view xml_body)
   for (pugi::xml_node p = root.first_child(); p; p = p.next_sibling()) {
     if (p.type() != pugi::node_element || xml::local_name(p) != "property") continue;
     for (pugi::xml_node v = p.first_child(); v; v = v.next_sibling()) {
-      if (v.type() != pugi::node_element) continue;
+      // An element named "prefix:" has no local name: no variable (as in SOAP responses).
+      if (v.type() != pugi::node_element || xml::local_name(v).empty()) continue;
       if (e.variables.size() == kMaxVariables)
         return R::fail(CodecErrc::too_large, fmt::format("more than {} variables", kMaxVariables));
       e.variables.push_back({std::string(xml::local_name(v)), xml::text(v)});
