@@ -32,7 +32,7 @@ LineKind kind_of(std::string_view line)
 std::string_view name_of(std::string_view line, LineKind kind)
 {
   const std::string_view t = trim(line);
-  if (kind == LineKind::group) return t.substr(1, t.find(']') == std::string_view::npos ? t.npos : t.find(']') - 1);
+  if (kind == LineKind::group) return t.substr(1, t.find(']') - 1);  // npos - 1 still means "to the end"
   return trim(t.substr(0, t.find('=')));
 }
 

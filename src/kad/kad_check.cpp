@@ -320,9 +320,9 @@ void take_tcp_answer(Run& run, TcpAnswers& a, const Received& got)
 
 // Until every checker answered (or answer_wait passed), then tcp_wait after
 // the last answer for the ACKs; without any answer, answer_wait is all. Two
-// checkers that reached our port (connected in, or acknowledged) end it at once. The ACKs over TCP arrive on the listener, not in the
-// inbox: they are looked at every 50 ms (a look is a set's size; the verdict
-// should not wait for the next one long).
+// checkers that reached our port (connected in, or acknowledged) end it at
+// once. Those arrive on the listener, not in the inbox: they are looked at
+// every 50 ms (a look is a set's size; the verdict should not wait long).
 asio::awaitable<TcpAnswers> collect_tcp_answers(Run& run, KadInbox& inbox, std::size_t asked)
 {
   TcpAnswers a;

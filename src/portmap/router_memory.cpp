@@ -62,7 +62,6 @@ std::optional<RouterMemory> recall_router(const std::filesystem::path& path)
 
 bool remember_router(const std::filesystem::path& path, const RouterMemory& memory, std::string& error)
 {
-  if (recall_router(path) == memory) return true;
   config::FileError file_error;
   if (!config::write_file_atomically(path, serialize_router_memory(memory), file_error)) {
     error = "cannot remember the router in " + path.string() + ": " + file_error.message;

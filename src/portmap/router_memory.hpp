@@ -29,8 +29,9 @@ struct RouterMemory {
 
 // An absent, unreadable or malformed file is no memory.
 [[nodiscard]] std::optional<RouterMemory> recall_router(const std::filesystem::path& path);
-// Writes only when it changed; false (and why) when it could not be written,
-// which costs the next run its shortcut, nothing else.
+// Writes it (the caller compares with what it recalled: no second read);
+// false (and why) when it could not be written, which costs the next run its
+// shortcut, nothing else.
 bool remember_router(const std::filesystem::path& path, const RouterMemory& memory, std::string& error);
 
 }  // namespace mulenet::portmap
