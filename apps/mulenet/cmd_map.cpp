@@ -136,7 +136,16 @@ void print_change(const GlobalOptions& g, portmap::MapperChange change, std::str
     case portmap::MapperChange::network_changed:
       std::cerr << portmap::to_string(change) << ": " << detail << std::endl;
       return;
-    case portmap::MapperChange::renewed_changed:
+    case portmap::MapperChange::renewed_changed: {
+      // What holds now, each port in one word: a port put back or granted
+      // at last is news as much as one lost.
+      std::string now;
+      for (const auto& o : state.outcomes)
+        now += fmt::format("{}{} {} {}", now.empty() ? "" : ", ", config::to_string(o.port.protocol), o.port.port,
+                           portmap::to_string(o.state));
+      std::cerr << "Mappings changed: " << now << std::endl;
+      [[fallthrough]];
+    }
     case portmap::MapperChange::mapped:
       for (const auto& o : state.outcomes)
         if (o.state != portmap::MappingState::mapped)
@@ -272,7 +281,8 @@ std::vector<Command> make_map_commands(CLI::App& root, GlobalOptions& g)
       "removes what a crash left behind.\n\n"
       "Without --once it stays, renewing the mappings (and putting back any the router lost, checked every\n"
       "few seconds and at once when the router's UPnP events report a change: it subscribes to them with\n"
-      "a callback on /eMule/UPnPTCPPort, 50000 by default), until Ctrl-C, which removes them.\n"
+      "a callback on /eMule/UPnPTCPPort, 50000 by default), and asking again for any it refused (after 5 s,\n"
+      "then twice as long each time up to a minute), until Ctrl-C, which removes them.\n"
       "Exit code: 0 every port mapped at its own number, 2 otherwise, 3 nothing to map.\n"
       "JSON: {\"external_ip\",\"mappings\":[{\"protocol\",\"internal_port\",\"external_port\",\"via\",\"lease\",\"state\"}]}");
   CLI::App* unmap = root.add_subcommand("unmap", "Remove from the router every mapping mulenet made (its journal)");

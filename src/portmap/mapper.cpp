@@ -137,6 +137,31 @@ asio::awaitable<UnmapReport> unmap_journal(MapperOptions options)
   co_return report;
 }
 
+namespace {
+
+// A renewal's or a retry's answer as the outcome of the mapping asked.
+MappingOutcome outcome_of(const Mapping& asked, const AddOutcome& answer)
+{
+  MappingOutcome outcome;
+  outcome.port = config::PlannedPort{asked.name, asked.protocol, asked.internal_port, "", "", "", true, true};
+  outcome.epoch = answer.epoch;
+  outcome.received_at = answer.received_at;
+  outcome.external_ip = answer.external_ip;
+  if (answer.ok) {
+    outcome.mapping = answer.mapping;
+    outcome.state =
+        answer.mapping.external_port == answer.mapping.internal_port ? MappingState::mapped : MappingState::other_port;
+    return outcome;
+  }
+  outcome.error = answer.error;
+  outcome.code = answer.code;
+  outcome.holder = answer.holder;
+  outcome.requested = asked;
+  return outcome;
+}
+
+}  // namespace
+
 asio::awaitable<std::vector<MappingOutcome>> renew_mappings(std::vector<Mapping>& live, MapperOptions options,
                                                             bool ask_planned_ports)
 {
@@ -152,22 +177,12 @@ asio::awaitable<std::vector<MappingOutcome>> renew_mappings(std::vector<Mapping>
   const std::vector<AddOutcome> answers = co_await add_all(asks, options.timeout);
   for (std::size_t i = 0; i < live.size(); ++i) {
     Mapping& m = live[i];
-    const AddOutcome& again = answers[i];
-    MappingOutcome outcome;
-    outcome.port = config::PlannedPort{m.name, m.protocol, m.internal_port, "", "", "", true, true};
-    outcome.epoch = again.epoch;
-    outcome.received_at = again.received_at;
-    outcome.external_ip = again.external_ip;
-    if (again.ok) {
+    MappingOutcome outcome = outcome_of(m, answers[i]);
+    if (answers[i].ok) {
       renewed.push_back(m);
-      m = again.mapping;
-      outcome.mapping = m;
-      outcome.state = m.external_port == m.internal_port ? MappingState::mapped : MappingState::other_port;
-    } else {
-      outcome.error = again.error;
-      outcome.code = again.code;
-      outcome.holder = again.holder;
+      m = answers[i].mapping;
     }
+    outcome.requested.reset();  // a live mapping stays live: the next round asks again anyway
     outcomes.push_back(std::move(outcome));
   }
   // The journal as it is now, not as the round began (`mulenet unmap` may
@@ -181,6 +196,29 @@ asio::awaitable<std::vector<MappingOutcome>> renew_mappings(std::vector<Mapping>
   for (const MappingOutcome& o : outcomes)
     if (o.mapping) journal.mappings.push_back(*o.mapping);
   if (serialize_journal(journal) != before) save(options.journal_path, journal, warnings);
+  co_return outcomes;
+}
+
+asio::awaitable<std::vector<MappingOutcome>> ask_again(const std::vector<Mapping>& requests, MapperOptions options)
+{
+  std::vector<MappingOutcome> outcomes;
+  if (requests.empty()) co_return outcomes;
+  std::vector<std::string> warnings;
+  std::string error;
+  Journal journal = read_journal(options.journal_path, error, warnings).value_or(Journal{});
+  for (const Mapping& m : requests) {
+    forget(journal, m);
+    journal.mappings.push_back(m);
+  }
+  save(options.journal_path, journal, warnings);
+  const std::string asked = serialize_journal(journal);
+  const std::vector<AddOutcome> answers = co_await add_all(requests, options.timeout);
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    forget(journal, requests[i]);
+    if (answers[i].ok) journal.mappings.push_back(answers[i].mapping);
+    outcomes.push_back(outcome_of(requests[i], answers[i]));
+  }
+  if (serialize_journal(journal) != asked) save(options.journal_path, journal, warnings);
   co_return outcomes;
 }
 
@@ -386,6 +424,7 @@ asio::awaitable<void> map_ports(const config::PortPlan& plan, std::vector<Mappin
     if (answers[i].ok) journal.mappings.push_back(answers[i].mapping);
     MappingOutcome& outcome = outcomes[asked_for[i]];
     take_answer(outcome.port, answers[i], report, outcome);
+    if (!answers[i].ok) outcome.requested = requests[i];
   }
   // Granted as asked (the usual case): the journal already says so, and a
   // second write would only cost its fsyncs.

@@ -48,6 +48,7 @@ struct MappingOutcome {
   config::PlannedPort port;
   MappingState state = MappingState::failed;
   std::optional<Mapping> mapping;  // mapped / other_port
+  std::optional<Mapping> requested;  // failed: what was asked, for a keeper to ask again (ask_again)
   std::string error;               // failed / skipped / other_port: why, in plain words
   std::error_code code;            // with error: its PortmapErrc (other_port, below_1024, conflict, ...)
   std::string holder;              // a conflict: who holds the port, as far as the router tells
@@ -83,6 +84,13 @@ boost::asio::awaitable<MapReport> map_plan(config::PortPlan plan, MapperOptions 
 boost::asio::awaitable<std::vector<MappingOutcome>> renew_mappings(std::vector<Mapping>& live,
                                                                    MapperOptions options,
                                                                    bool ask_planned_ports = false);
+
+// Asks again for mappings the router refused or did not answer (a request
+// lost while the router restarted, a port it would not forward then). Each is
+// listed in the journal before it is sent (a crash in between leaves a trace)
+// and stays there only when granted. One outcome per request, in order.
+boost::asio::awaitable<std::vector<MappingOutcome>> ask_again(const std::vector<Mapping>& requests,
+                                                              MapperOptions options);
 
 struct UnmapOutcome {
   Mapping mapping;

@@ -100,8 +100,12 @@ void Mapper::take_report(const MapReport& r)
   state_.code = r.code;
   event_url_ = r.gateway.upnp_info ? r.gateway.upnp_info->event_url : std::string();
   live_.clear();
-  for (const MappingOutcome& o : r.outcomes)
+  refused_.clear();
+  const std::chrono::seconds first_wait = renewal_period(keep_, options_);
+  for (const MappingOutcome& o : r.outcomes) {
     if (o.mapping) live_.push_back(*o.mapping);
+    if (o.requested) refused_.push_back({*o.requested, std::chrono::steady_clock::now() + first_wait, first_wait});
+  }
   for (const MappingOutcome& o : r.outcomes)
     if (o.epoch) epoch_.observe(*o.epoch, o.received_at);
 }
@@ -147,9 +151,36 @@ asio::awaitable<bool> Mapper::renew_round()
     state_.degraded = is_private_or_cgnat(o.external_ip);
     report(MapperChange::external_address, o.external_ip);
   }
-  const bool changed = merge_outcomes(state_.outcomes, outcomes);
+  bool changed = merge_outcomes(state_.outcomes, outcomes);
+  changed = co_await ask_again_for_refused(restarted) || changed;
+  if (stopping_) co_return false;
   if (changed) report(MapperChange::renewed_changed, "");
   co_return changed || restarted;
+}
+
+asio::awaitable<bool> Mapper::ask_again_for_refused(bool router_restarted)
+{
+  const auto now = std::chrono::steady_clock::now();
+  std::vector<Mapping> due;
+  for (const Refused& r : refused_)
+    if (router_restarted || r.due <= now) due.push_back(r.ask);
+  if (due.empty()) co_return false;
+  const std::vector<MappingOutcome> outcomes = co_await ask_again(due, options_);
+  if (stopping_) co_return false;
+  for (const MappingOutcome& o : outcomes) {
+    auto it = std::find_if(refused_.begin(), refused_.end(), [&](const Refused& r) {
+      return r.ask.protocol == o.port.protocol && r.ask.internal_port == o.port.port;
+    });
+    if (it == refused_.end()) continue;
+    if (o.mapping) {
+      live_.push_back(*o.mapping);
+      refused_.erase(it);
+      continue;
+    }
+    it->backoff = std::min(it->backoff * 2, std::max(keep_.retry_period, it->backoff));
+    it->due = std::chrono::steady_clock::now() + it->backoff;
+  }
+  co_return merge_outcomes(state_.outcomes, outcomes);
 }
 
 asio::awaitable<void> Mapper::retry_whole_plan()

@@ -10,6 +10,10 @@
 //     said at once, and every mapping is asked for again in the same round;
 //   - the router's UPnP events (GENA, callback on UPnPTCPPort) start a round
 //     at once instead of at the next period;
+//   - a mapping the router refused or did not answer (a request lost while
+//     it restarted) is asked for again: after one period, then twice as long
+//     each time up to `retry_period` (a router that refuses on purpose is not
+//     asked every few seconds forever);
 //   - a plan that could not be mapped at all (no router yet) is tried again
 //     every `retry_period`.
 // Every change of what it holds is reported through the change callback,
@@ -110,6 +114,7 @@ class Mapper {
  private:
   boost::asio::awaitable<void> watch_router_events();
   boost::asio::awaitable<bool> renew_round();  // true: the router's state changed
+  boost::asio::awaitable<bool> ask_again_for_refused(bool router_restarted);  // true: an outcome changed
   boost::asio::awaitable<void> retry_whole_plan();
   boost::asio::awaitable<void> follow_network_change();
   boost::asio::awaitable<void> remove_unlisted_live(UnmapReport& removed);
@@ -123,6 +128,13 @@ class Mapper {
   KeepOptions keep_;
   MapperState state_;
   std::vector<Mapping> live_;
+  // A mapping not granted yet: when to ask again, and the wait after that.
+  struct Refused {
+    Mapping ask;
+    std::chrono::steady_clock::time_point due;
+    std::chrono::seconds backoff;
+  };
+  std::vector<Refused> refused_;
   std::string event_url_;  // the router's GENA URL, from discovery
   std::optional<std::string> events_said_;  // the last events report ("" watched, else why not)
   ChangeFn on_change_;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `mulenet map` staying up: the router loses the mappings (its rules flushed
 # behind its back, then the daemon restarted with an empty lease file) and
-# mulenet puts them back within 10 s; Ctrl-C (SIGINT) removes them.
+# mulenet puts them back within 10 s; Ctrl-C (SIGINT) removes them. A port
+# the router refused at first is asked for again and granted once allowed.
 # (UPnP cannot notice a flush: miniupnpd keeps listing the flushed mapping
 # and answers AddPortMapping without re-creating its rule. So for UPnP only
 # the restart is tested; PCP and NAT-PMP re-create the rules on renewal.)
@@ -15,6 +16,7 @@ ours() { "$LAB" router mappings | grep -cE '^(tcp|udp) (4911|4914|4921) ' || tru
 all_three() { [ "$(ours)" -eq 3 ]; }
 none() { [ "$(ours)" -eq 0 ]; }
 smoke_on_exit "$LAB" exec lan "$MULENET" --config "$conf" unmap
+smoke_on_exit "$LAB" router refuse-port off
 
 for via in pcp natpmp upnp; do
   "$LAB" exec lan "$MULENET" --config "$conf" map --via "$via" >"$SMOKE_TMP/stay-$via.log" 2>&1 &
@@ -45,6 +47,21 @@ for via in pcp natpmp upnp; do
   smoke_check "$via: and removes them" none
   smoke_check "$via: and the journal" test ! -e "$conf_dir/mulenet-mappings.json"
 done
+
+# A port the router refuses at first (its rules, or a request lost while it
+# restarted) is asked for again while mulenet stays, and granted once allowed.
+"$LAB" router refuse-port 4921 >/dev/null 2>&1
+"$LAB" exec lan "$MULENET" --config "$conf" map --via upnp >"$SMOKE_TMP/stay-refused.log" 2>&1 &
+stayer=$!
+SMOKE_PIDS+=("$stayer")
+two() { [ "$(ours)" -eq 2 ] && grep -q "failed  kad-udp" "$SMOKE_TMP/stay-refused.log"; }
+smoke_check "refused: two mapped, UDP 4921 refused by the router" lab_wait_for "two mappings" 15 two
+"$LAB" router refuse-port off >/dev/null 2>&1
+smoke_check "refused: asked again and granted once the router allows it" lab_wait_for "the third mapping" 20 all_three
+smoke_check "refused: and it says so" grep -q "Mappings changed: .*udp 4921 mapped" "$SMOKE_TMP/stay-refused.log"
+kill -INT "$(pgrep -f "mulenet --config $conf map --via upnp" | head -n 1)" 2>/dev/null
+for _ in $(seq 100); do kill -0 "$stayer" 2>/dev/null || break; sleep 0.1; done
+smoke_check "refused: SIGINT removes all three" none
 
 # Without --via all three protocols are asked, and the router's UPnP events
 # (GENA, callback on UPnPTCPPort) are watched: a mapping of ours deleted by

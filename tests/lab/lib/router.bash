@@ -196,6 +196,10 @@ usage: lab router COMMAND
         rules are removed and reloaded from its lease file, as on a router
         whose daemon restarts; with "forget" the lease file is emptied too
         (a router that rebooted and lost its mappings)
+  refuse-port PORT|off
+        miniupnpd refuses to forward PORT (a deny line in its permissions,
+        as on routers that keep some ports for themselves) and restarts to
+        read it, its lease file kept; off: every port allowed again (restarts)
   flush-mappings
         delete miniupnpd's rules behind its back (and the conntrack entries
         of flows they let in); miniupnpd does not notice
@@ -220,6 +224,7 @@ router_cmd() {
     isp-block-tcp) router_require_up && router_isp_block_tcp "$@" ;;
     forget-flows) router_require_up && router_exec conntrack -F >/dev/null 2>&1 ;;
     restart-miniupnpd) router_require_up && router_restart_miniupnpd "$@" ;;
+    refuse-port) router_require_up && router_refuse_port "$@" ;;
     flush-mappings) router_require_up && router_flush_mappings ;;
     mappings) router_require_up && router_mappings "$@" ;;
     wan-address) router_require_up && router_wan_address "$@" ;;
@@ -291,6 +296,21 @@ router_remap_udp() {
   esac
   # Outgoing flows already NATed keep their port until they are forgotten.
   router_forget_flows -p udp -s "$LAB_LAN_NET"
+}
+
+# router_refuse_port PORT|off: see router_usage. The deny line goes before
+# the allow line (miniupnpd takes the first permission rule that matches).
+router_refuse_port() {
+  local port=${1:-}
+  if [ "$port" != off ] && ! [[ $port =~ ^[0-9]{1,5}$ && $port -le 65535 ]]; then
+    lab_log "router: refuse-port takes a port number or off"
+    return 64
+  fi
+  router_render miniupnpd.conf.in "$ROUTER_DIR/miniupnpd.conf"
+  if [ "$port" != off ]; then
+    sed -i "0,/^allow /s//deny $port 0.0.0.0\/0 0-65535\n&/" "$ROUTER_DIR/miniupnpd.conf"
+  fi
+  router_restart_miniupnpd
 }
 
 # router_restart_miniupnpd [forget]: see router_usage.

@@ -28,6 +28,7 @@ smoke_on_exit() { SMOKE_CLEANUPS+=("$(printf '%q ' "$@")"); }
 
 smoke_exit() {
   local pid cleanup
+  [ "${SMOKE_FAILED:-0}" -gt 0 ] && smoke_show_logs
   for cleanup in "${SMOKE_CLEANUPS[@]}"; do eval "$cleanup" >/dev/null 2>&1 || true; done
   for pid in "${SMOKE_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${SMOKE_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
@@ -45,6 +46,17 @@ smoke_check() {
 }
 
 # smoke_finish: the summary line; the exit status says whether all passed.
+# smoke_show_logs: after a failure, the end of every log the case kept in
+# its temporary folder (removed at exit), so that a CI run says why.
+smoke_show_logs() {
+  local log
+  [ -n "${SMOKE_TMP:-}" ] || return 0
+  while IFS= read -r log; do
+    echo "--- the last lines of ${log#"$SMOKE_TMP"/} ---"
+    tail -n 25 "$log"
+  done < <(find "$SMOKE_TMP" -maxdepth 2 -name '*.log' -type f 2>/dev/null | sort | head -n 20)
+}
+
 smoke_finish() {
   echo "$SMOKE_PASSED passed, $SMOKE_FAILED failed"
   [ "$SMOKE_FAILED" -eq 0 ]
