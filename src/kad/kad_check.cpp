@@ -370,7 +370,11 @@ void report_tcp_answers(Run& run, const TcpAnswers& a)
   report.tcp_answers = a.seen_ip.size();
   if (const auto ip = agreed(a.seen_ip)) report.public_ip = kad_ip_text(*ip);
   else if (a.seen_ip.size() == 1) report.public_ip = kad_ip_text(a.seen_ip.begin()->second);
-  if (const auto port = agreed(a.seen_port)) {
+  // Two that agree; or the only one that answered before two checkers had
+  // reached our TCP port (which ends the wait), as with our address above.
+  std::optional<std::uint16_t> port = agreed(a.seen_port);
+  if (!port && a.seen_port.size() == 1) port = a.seen_port.begin()->second;
+  if (port) {
     report.external_udp_port = *port;
     // Through the proxy the nodes see the relay's port: the proxy's doing,
     // not a NAT remapping our port (no forwarding rule would change it).
