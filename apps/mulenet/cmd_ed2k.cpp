@@ -14,6 +14,7 @@
 #include "config/load_settings.hpp"
 #include "ed2k/ed2k_check.hpp"
 #include "ed2k/hello_probe.hpp"
+#include "proxy/proxy_error.hpp"
 #include "proxy/proxy_spec.hpp"
 #include "ed2k/server_met.hpp"
 #include "ed2k/user_hash.hpp"
@@ -68,6 +69,7 @@ boost::json::object server_check_json(const ed2k::ServerCheck& s)
   }
   o["error"] = r.error.empty() ? boost::json::value(nullptr) : boost::json::value(r.error);
   o["code"] = code_json(r.code);
+  o["dial_code"] = code_json(r.dial_code);
   return o;
 }
 
@@ -85,6 +87,8 @@ void print_text(const ed2k::Ed2kCheckReport& report, const std::string& user_has
   for (const ed2k::ServerCheck& s : report.servers) {
     const ed2k::LoginResult& r = s.login;
     if (!r.error.empty()) std::cout << fmt::format("  {}: {}\n", r.server.str(), r.error);
+    if (r.dial_code.category() == proxy::proxy_category())
+      std::cout << fmt::format("  fix: {}\n", proxy::fix_for(static_cast<proxy::ProxyErrc>(r.dial_code.value())));
     for (const std::string& m : r.messages) std::cout << fmt::format("  {} says: {}\n", r.server.str(), m);
     if (s.udp && !s.udp->answered) std::cout << fmt::format("  {}: UDP: {}\n", r.server.str(), s.udp->error);
     if (s.udp && !s.udp->note.empty()) std::cout << fmt::format("  {}: UDP: {}\n", r.server.str(), s.udp->note);

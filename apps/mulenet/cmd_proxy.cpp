@@ -120,8 +120,10 @@ int run_proxy_test(const GlobalOptions& g, const ProxyTestOptions& o)
     boost::json::value error = nullptr;
     if (report.first_failure) {
       const auto& f = *report.first_failure;
-      error = boost::json::object{{"code", code_of(f.error)}, {"message", f.error.message()},
-                                  {"detail", f.detail}, {"fix", fix_of(f.error)}, {"step", f.name}};
+      boost::json::object e{{"code", code_of(f.error)}, {"message", f.error.message()},
+                            {"detail", f.detail}, {"fix", fix_of(f.error)}, {"step", f.name}};
+      if (report.refused_port) e["refused_ports"] = boost::json::array{*report.refused_port};
+      error = std::move(e);
     }
     boost::json::value udp_ok = nullptr;
     if (report.udp_requested) udp_ok = report.udp_ok();

@@ -108,6 +108,7 @@ asio::awaitable<LoginSession> login_and_stay(proxy::Dialer& dialer, proxy::Targe
   if (!dial.ok()) {
     r.error = dial.detail.empty() ? dial.error.message() : dial.detail;
     r.code = Ed2kErrc::connect_failed;
+    r.dial_code = dial.error;
     r.elapsed = elapsed();
     co_return session;
   }

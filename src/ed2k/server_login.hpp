@@ -39,6 +39,7 @@ struct LoginResult {
   bool rejected = false;          // OP_REJECT
   std::string error;              // why there is no ID
   std::error_code code;           // with error: its Ed2kErrc (ed2k_error.hpp)
+  std::error_code dial_code;      // connect_failed: the Dialer's own (a ProxyErrc: port-not-allowed, ...)
   proxy::Route route = proxy::Route::direct;
   std::chrono::milliseconds elapsed{0};          // the whole login, the wait for status/ident included
   std::optional<std::chrono::milliseconds> id_after;  // from the start until the ID arrived

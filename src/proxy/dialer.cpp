@@ -1,5 +1,7 @@
 #include "proxy/dialer.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
@@ -383,7 +385,14 @@ asio::awaitable<DialResult> Dialer::connect(Target target, TrafficKind kind)
     co_return result;
   }
 
-  ProxyControl control = co_await connect_to_proxy(*proxy_, timeouts_, result.steps);
+  DialResult proxied = co_await through_proxy(target, std::move(result), timeouts_);
+  if (proxied.error == ProxyErrc::not_allowed) co_await tell_port_policy(target, proxied);
+  co_return proxied;
+}
+
+asio::awaitable<DialResult> Dialer::through_proxy(const Target& target, DialResult result, DialTimeouts timeouts)
+{
+  ProxyControl control = co_await connect_to_proxy(*proxy_, timeouts, result.steps);
   if (control.error) {
     result.error = control.error;
     result.detail = control.detail;
@@ -396,16 +405,16 @@ asio::awaitable<DialResult> Dialer::connect(Target target, TrafficKind kind)
       case config::ProxyType::socks5: co_return co_await socks5_connect(s, inbox, *proxy_, target, result.steps);
       case config::ProxyType::socks4:
       case config::ProxyType::socks4a:
-        co_return co_await socks4_connect(s, inbox, *proxy_, target, timeouts_, result.steps);
+        co_return co_await socks4_connect(s, inbox, *proxy_, target, timeouts, result.steps);
       case config::ProxyType::http: co_return co_await http_connect_to(s, inbox, *proxy_, target, result.steps);
     }
     co_return Failure{ProxyErrc::protocol_violation, "unknown proxy type"};
   };
-  auto outcome = co_await net::with_timeout(handshake(), timeouts_.handshake);
+  auto outcome = co_await net::with_timeout(handshake(), timeouts.handshake);
   if (!outcome) {
     result.error = ProxyErrc::proxy_timeout;
     result.detail = fmt::format("the proxy {} did not finish the handshake within {} ms", proxy_->redacted_url(),
-                                timeouts_.handshake.count());
+                                timeouts.handshake.count());
     co_return result;
   }
   if (*outcome) {
@@ -416,6 +425,60 @@ asio::awaitable<DialResult> Dialer::connect(Target target, TrafficKind kind)
   result.early_bytes = std::move(inbox.bytes);
   result.socket = std::move(control.socket);
   co_return result;
+}
+
+// A refusal by the proxy's rules (HTTP 403, SOCKS5 "not allowed by
+// ruleset") may be about the port only: most HTTP proxies allow CONNECT to
+// 443 alone (Debian's squid: `http_access deny CONNECT !SSL_ports`). So the
+// same host is asked at 443: when the proxy lets that through, or at least
+// tries it (the target refuses or cannot be reached), the refusal was the
+// port's. What a port showed is remembered: a client dials many peers.
+asio::awaitable<void> Dialer::tell_port_policy(const Target& target, DialResult& result)
+{
+  if (target.port == kPortProxiesAllow) co_return;
+  Step step(result.steps, "port policy");
+  auto known = port_policy_.find(target.port);
+  if (known == port_policy_.end() && first_refused_port_) {
+    // Proven once: this proxy filters by port; no probe per peer's port.
+    step.done(true, fmt::format("as port {}, which it refused while letting port {} through", *first_refused_port_,
+                                kPortProxiesAllow));
+    refused_by_port(target, result, *first_refused_port_);
+    co_return;
+  }
+  if (known == port_policy_.end()) {
+    Target other = target;
+    other.port = kPortProxiesAllow;
+    DialTimeouts quick = timeouts_;
+    quick.handshake = std::min(quick.handshake, kPortProbeWait);
+    DialResult blank;  // named: a temporary inside co_await is miscompiled by GCC 12
+    const DialResult probe = co_await through_proxy(other, std::move(blank), quick);
+    // Let through, or taken and still being tried (the target refuses, is
+    // unreachable, or has not answered yet): not refused by the rules.
+    const bool taken = probe.ok() || probe.error == ProxyErrc::target_refused ||
+                       probe.error == ProxyErrc::target_unreachable || probe.error == ProxyErrc::proxy_timeout;
+    if (port_policy_.size() >= kMaxPortPolicies) port_policy_.clear();
+    known = port_policy_.emplace(target.port, taken).first;
+    if (taken && !first_refused_port_) first_refused_port_ = target.port;
+  }
+  if (!known->second) {
+    step.done(false, fmt::format("port {} is refused as well: the rules are not about the port", kPortProxiesAllow));
+    co_return;
+  }
+  step.done(true, fmt::format("port {} is let through, port {} is not", kPortProxiesAllow, target.port));
+  refused_by_port(target, result, target.port);
+}
+
+void Dialer::refused_by_port(const Target& target, DialResult& result, std::uint16_t proven_on)
+{
+  result.error = ProxyErrc::port_not_allowed;
+  result.refused_port = target.port;
+  result.detail = proven_on == target.port
+                      ? fmt::format("{}; the proxy lets CONNECT to port {} through but not to port {}: its rules "
+                                    "allow only some ports",
+                                    result.detail, kPortProxiesAllow, target.port)
+                      : fmt::format("{}; the proxy refuses ports by its rules (it let port {} through where it "
+                                    "refused port {})",
+                                    result.detail, kPortProxiesAllow, proven_on);
 }
 
 }  // namespace mulenet::proxy

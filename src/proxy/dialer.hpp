@@ -5,6 +5,7 @@
 // Each step is timed, so `mulenet proxy test` can show where time goes.
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -40,6 +41,7 @@ struct DialResult {
   std::vector<std::uint8_t> early_bytes;  // tunnel bytes that came with the proxy's reply
   std::vector<DialStep> steps;
   Route route = Route::direct;
+  std::optional<std::uint16_t> refused_port;  // port-not-allowed: the target port the proxy's rules refuse
 
   [[nodiscard]] bool ok() const { return !error && socket.has_value(); }
 };
@@ -55,11 +57,25 @@ class Dialer {
   [[nodiscard]] ProxyMode mode() const;
   [[nodiscard]] const DialTimeouts& timeouts() const { return timeouts_; }
 
+  // The port the proxy is asked for when it refused another by its rules:
+  // the one nearly every proxy allows (HTTPS).
+  static constexpr std::uint16_t kPortProxiesAllow = 443;
+
  private:
+  boost::asio::awaitable<DialResult> through_proxy(const Target& target, DialResult result, DialTimeouts timeouts);
+  boost::asio::awaitable<void> tell_port_policy(const Target& target, DialResult& result);
+  static void refused_by_port(const Target& target, DialResult& result, std::uint16_t proven_on);
+
+  static constexpr std::size_t kMaxPortPolicies = 1024;
+  // A proxy that refuses by rule answers at once; one still busy after this
+  // long took the request (it is connecting to the target).
+  static constexpr std::chrono::milliseconds kPortProbeWait{3000};
   boost::asio::any_io_executor executor_;
   std::optional<ProxySpec> proxy_;
   bool strict_ = false;
   DialTimeouts timeouts_;
+  std::map<std::uint16_t, bool> port_policy_;  // refused port -> the proxy lets 443 through to the same host
+  std::optional<std::uint16_t> first_refused_port_;  // the first port proven refused by the proxy's port rules
 };
 
 // The socket connected (and authenticated) to the proxy itself, before any

@@ -66,6 +66,11 @@ Description describe(ProxyErrc e) noexcept
       return {"refused-by-strict-mode", "strict mode: this traffic cannot go through the proxy, so it is not sent",
               "Use a proxy type that carries it (SOCKS5 for UDP), or turn strict mode off: mulenet config set "
               "/mulenet/ProxyStrict 0."};
+    case ProxyErrc::port_not_allowed:
+      return {"port-not-allowed", "the proxy's rules allow connections only to some ports, not to this one",
+              "eD2k needs the servers' ports (4661, ...) and other clients' TCP ports: ask the proxy's administrator "
+              "to allow them (Debian's squid allows CONNECT to 443 only: `http_access deny CONNECT !SSL_ports`; add "
+              "the ports to SSL_ports), or use a SOCKS5 proxy (/Proxy/ProxyType=0), which carries any port."};
     case ProxyErrc::udp_association_lost:
       return {"udp-association-lost", "the proxy closed the UDP association's control connection",
               "UDP through the proxy is down until it is re-associated; check the proxy's logs and limits."};

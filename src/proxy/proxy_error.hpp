@@ -24,6 +24,7 @@ enum class ProxyErrc {
   proxy_failure,               // the proxy reports a general failure
   refused_by_strict_mode,      // strict mode: this traffic would not go through the proxy
   udp_association_lost,        // the UDP association's control connection closed
+  port_not_allowed,            // the proxy's rules allow only some target ports (HTTP proxies: often 443 only)
 };
 
 [[nodiscard]] const std::error_category& proxy_category() noexcept;

@@ -28,12 +28,14 @@ std::string failure_text(const std::error_code& e, const std::string& detail)
 }
 
 // A check made of one dial through the proxy.
-asio::awaitable<ProbeCheck> dial_check(std::string name, Dialer& dialer, Target target)
+asio::awaitable<ProbeCheck> dial_check(std::string name, Dialer& dialer, Target target,
+                                       std::optional<std::uint16_t>& refused_port)
 {
   const auto t0 = Clock::now();
   DialResult r = co_await dialer.connect(target, TrafficKind::client_tcp);
   ProbeCheck check{std::move(name), r.ok(), false, since(t0), r.ok() ? target.str() : failure_text(r.error, r.detail),
                    std::move(r.steps), r.error};
+  if (r.refused_port) refused_port = r.refused_port;
   co_return check;
 }
 
@@ -131,9 +133,10 @@ asio::awaitable<ProbeReport> probe_proxy(ProbeRequest request, std::function<voi
       by_address = target;
       record(report.tcp, {"connect to name", false, true, {}, "--target is an address, not a name", {}, {}});
     }
-    if (by_address) record(report.tcp, co_await dial_check("connect to address", dialer, *by_address));
+    if (by_address)
+      record(report.tcp, co_await dial_check("connect to address", dialer, *by_address, report.refused_port));
     if (by_name) {
-      ProbeCheck check = co_await dial_check("connect to name", dialer, *by_name);
+      ProbeCheck check = co_await dial_check("connect to name", dialer, *by_name, report.refused_port);
       if (proxy.type == config::ProxyType::socks4 && check.ok) check.detail += " (resolved here: SOCKS4 sends no names)";
       record(report.tcp, std::move(check));
     }

@@ -4,6 +4,7 @@
 // each timed; then which eD2k/Kad traffic would use the proxy, go direct
 // (and so leak the real address) or be refused in strict mode.
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -46,6 +47,7 @@ struct ProbeReport {
   bool udp_requested = false;
   std::vector<ProbeRoute> routing;
   std::optional<ProbeCheck> first_failure;
+  std::optional<std::uint16_t> refused_port;  // port-not-allowed: the target port the proxy's rules refuse
 
   [[nodiscard]] bool tcp_ok() const;
   [[nodiscard]] bool udp_ok() const;

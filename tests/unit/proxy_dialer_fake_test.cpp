@@ -3,6 +3,8 @@
 // tests in tests/lab/cases/; this only covers misbehaviour real ones rarely show.)
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -242,4 +244,55 @@ TEST(ProxyUdpLinkFake, AdoptsTheFirstAssociationAndCountsItsLoss)
   ASSERT_TRUE(link.relay().has_value());
   EXPECT_EQ(link.relay()->port(), port);
   link.stop();
+}
+
+namespace {
+
+Bytes http_reply(const std::string& status_line)
+{
+  const std::string text = "HTTP/1.1 " + status_line + "\r\nContent-Length: 0\r\n\r\n";
+  return Bytes(text.begin(), text.end());
+}
+
+bool has_step(const DialResult& r, const std::string& name, bool ok)
+{
+  return std::any_of(r.steps.begin(), r.steps.end(), [&](const DialStep& s) { return s.name == name && s.ok == ok; });
+}
+
+}  // namespace
+
+// A proxy that refuses the host at every port (a host rule, not a port rule):
+// asked again at 443 it refuses that too, so the refusal stays "not allowed".
+TEST(ProxyDialerFake, RefusedAtPort443TooIsNoPortPolicy)
+{
+  asio::io_context io;
+  FakeProxy fake(io, {Script{{{1, http_reply("403 Forbidden")}}, false, false},
+                      Script{{{1, http_reply("403 Forbidden")}}, false, false}});
+  const auto r = dial(io, fake.spec(mulenet::config::ProxyType::http), *parse_target("1.2.3.4:4661"));
+  EXPECT_EQ(r.error, make_error_code(ProxyErrc::not_allowed)) << r.detail;
+  EXPECT_FALSE(r.refused_port.has_value());
+  EXPECT_EQ(fake.connections, 2);
+  EXPECT_TRUE(has_step(r, "port policy", false));
+}
+
+// 403 for the port asked, 503 for 443 (the proxy tried the host): the port's.
+TEST(ProxyDialerFake, RefusedPortButTriedAt443IsPortPolicy)
+{
+  asio::io_context io;
+  FakeProxy fake(io, {Script{{{1, http_reply("403 Forbidden")}}, false, false},
+                      Script{{{1, http_reply("503 Service Unavailable")}}, false, false}});
+  const auto r = dial(io, fake.spec(mulenet::config::ProxyType::http), *parse_target("1.2.3.4:4661"));
+  EXPECT_EQ(r.error, make_error_code(ProxyErrc::port_not_allowed)) << r.detail;
+  EXPECT_EQ(r.refused_port, std::optional<std::uint16_t>(4661));
+  EXPECT_NE(r.detail.find("not to port 4661"), std::string::npos) << r.detail;
+}
+
+// A refusal of port 443 itself is not probed: there is no other port to ask.
+TEST(ProxyDialerFake, RefusedPort443IsNotProbed)
+{
+  asio::io_context io;
+  FakeProxy fake(io, {Script{{{1, http_reply("403 Forbidden")}}, false, false}});
+  const auto r = dial(io, fake.spec(mulenet::config::ProxyType::http), *parse_target("1.2.3.4:443"));
+  EXPECT_EQ(r.error, make_error_code(ProxyErrc::not_allowed)) << r.detail;
+  EXPECT_EQ(fake.connections, 1);
 }

@@ -108,7 +108,7 @@ TEST(ProxyError, StableCodesAndFixes)
   const std::error_code ec = ProxyErrc::proxy_timeout;
   EXPECT_EQ(ec.category().name(), std::string("mulenet.proxy"));
   EXPECT_FALSE(ec.message().empty());
-  for (int e = 1; e <= static_cast<int>(ProxyErrc::udp_association_lost); ++e) {
+  for (int e = 1; e <= static_cast<int>(ProxyErrc::port_not_allowed); ++e) {
     EXPECT_NE(code_name(static_cast<ProxyErrc>(e)), "unknown") << e;
     EXPECT_FALSE(fix_for(static_cast<ProxyErrc>(e)).empty()) << e;
   }

@@ -9,6 +9,7 @@
 
 #include "doctor/check.hpp"
 #include "doctor/low_id_diagnosis.hpp"
+#include "proxy/proxy_error.hpp"
 
 namespace mulenet::doctor {
 namespace {
@@ -26,6 +27,21 @@ std::string server_words(const ed2k::ServerCheck& s)
     words += (words.empty() ? "" : " / ") + m;
   }
   return words;
+}
+
+// Every login the proxy refused by its port rules (HTTP proxies that allow
+// CONNECT to 443 only): the cause is the proxy's policy, not the servers.
+std::optional<Finding> refused_by_proxy_port_rules(const std::vector<const ed2k::ServerCheck*>& failed)
+{
+  const auto by_policy = [](const ed2k::ServerCheck* s) {
+    return s->login.dial_code == make_error_code(proxy::ProxyErrc::port_not_allowed);
+  };
+  if (failed.empty() || !std::all_of(failed.begin(), failed.end(), by_policy)) return std::nullopt;
+  std::string evidence;
+  for (const auto* s : failed) evidence += (evidence.empty() ? "" : "\n") + s->login.server.str() + ": " + s->login.error;
+  return Finding{"ed2k.proxy-port-not-allowed", Severity::problem,
+                 "The proxy refuses the eD2k servers' ports by its rules", evidence,
+                 std::string(proxy::fix_for(proxy::ProxyErrc::port_not_allowed))};
 }
 
 }  // namespace
@@ -48,6 +64,7 @@ std::vector<Finding> check_ed2k_id(const Evidence& ev)
   }
   const std::uint16_t port = ev.settings.tcp_port;
   if (high.empty() && low.empty()) {
+    if (auto policy = refused_by_proxy_port_rules(failed)) return {*policy};
     std::string evidence;
     for (const auto* s : failed) evidence += (evidence.empty() ? "" : "\n") + s->login.server.str() + ": " + s->login.error;
     return {{"ed2k.no-login", Severity::warning, "No eD2k server could be logged in to", evidence,

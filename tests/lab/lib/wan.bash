@@ -20,6 +20,10 @@
 #   sshd        2222/tcp    the sshd that ssh-socks is logged in to (root, by a
 #                           key made per run; not for the tests)
 #   squid       3128/tcp    HTTP proxy, Basic auth; CONNECT and plain requests
+#   squid-stock 3129/tcp    HTTP proxy with the port rules of Debian's stock
+#                           squid.conf: CONNECT to 443 only (SSL_ports), plain
+#                           requests to Safe_ports; no auth; the proxy most
+#                           users meet, which refuses eD2k's ports by policy
 #   tinyproxy   8888/tcp    HTTP proxy, Basic auth; CONNECT and plain requests
 #
 # Every proxy that authenticates takes $LAB_PROXY_USER / $LAB_PROXY_PASS. The
@@ -47,6 +51,7 @@ export LAB_MICROSOCKS_PORT=1082
 export LAB_SSH_SOCKS_PORT=1083
 export LAB_SSHD_PORT=2222
 export LAB_SQUID_PORT=3128
+export LAB_SQUID_STOCK_PORT=3129
 export LAB_TINYPROXY_PORT=8888
 export LAB_DANTE_UDP_PORTS=40000-40099
 export LAB_DANTE_OPEN_UDP_PORTS=40100-40199
@@ -69,6 +74,7 @@ WAN_SERVICES=(
   "microsocks tcp $LAB_MICROSOCKS_PORT"
   "tinyproxy tcp $LAB_TINYPROXY_PORT"
   "squid tcp $LAB_SQUID_PORT"
+  "squid-stock tcp $LAB_SQUID_STOCK_PORT"
   "sshd tcp $LAB_SSHD_PORT"
   "ssh-socks tcp $LAB_SSH_SOCKS_PORT"
 )
@@ -284,6 +290,38 @@ CONF
   chmod 600 "$dir/htpasswd"
 }
 
+# squid-stock: the access rules of Debian's /etc/squid/squid.conf, except
+# that every client may use it (the stock file allows localnet, and the
+# lab's LAN reaches it from the router's public address).
+wan_write_squid_stock() {
+  local dir=$WAN_DIR/squid-stock
+  mkdir -p "$dir"
+  cat >"$dir/squid.conf" <<CONF
+# squid with Debian's stock port rules, written by tests/lab/lib/wan.bash
+http_port $LAB_WAN_IP:$LAB_SQUID_STOCK_PORT
+visible_hostname proxy-stock.lab
+cache_effective_user proxy
+cache_effective_group proxy
+pid_filename none
+cache_log /var/spool/squid/cache.log
+access_log stdio:/var/spool/squid/access.log
+cache_store_log none
+netdb_filename none
+coredump_dir /var/spool/squid
+cache deny all
+pinger_enable off
+shutdown_lifetime 0 seconds
+
+acl SSL_ports port 443
+acl Safe_ports port 80 21 443 70 210 1025-65535 280 488 591 777
+http_access deny !Safe_ports
+http_access deny CONNECT !SSL_ports
+http_access allow all
+CONF
+  chown -R proxy:proxy "$dir"
+  chmod 700 "$dir"
+}
+
 # Keys made per run: the host key (pinned in known_hosts, so the client
 # checks it strictly) and root's login key, only good for port forwarding.
 wan_write_ssh() {
@@ -368,6 +406,9 @@ wan_start_proxies() {
   # shellcheck disable=SC2016 # expanded by the daemon's own shell (wan_spawn)
   wan_spawn squid 'mount -n --bind "$WAN_DIR/squid" /var/spool/squid && mount -n -t tmpfs -o mode=1777,size=16m lab-shm /dev/shm' \
     squid -N -d 1 -f /var/spool/squid/squid.conf
+  # shellcheck disable=SC2016 # expanded by the daemon's own shell (wan_spawn)
+  wan_spawn squid-stock 'mount -n --bind "$WAN_DIR/squid-stock" /var/spool/squid && mount -n -t tmpfs -o mode=1777,size=16m lab-shm /dev/shm' \
+    squid -N -d 1 -f /var/spool/squid/squid.conf
   # sshd re-executes itself, hence the absolute path.
   wan_spawn sshd "$WAN_MOUNT_ACCOUNTS"' && mount -n -t tmpfs -o mode=755,size=64k lab-run /run && mkdir -m 755 /run/sshd' \
     /usr/sbin/sshd -D -e -f "$WAN_DIR/ssh/sshd_config"
@@ -383,7 +424,7 @@ wan_up() {
   wan_check_settings && wan_check_tools || return 1
   rm -rf "$WAN_DIR"
   mkdir -p "$WAN_DIR/tmp"
-  if ! { wan_write_accounts && wan_write_dante && wan_write_tinyproxy && wan_write_squid && wan_write_ssh; }; then
+  if ! { wan_write_accounts && wan_write_dante && wan_write_tinyproxy && wan_write_squid && wan_write_squid_stock && wan_write_ssh; }; then
     lab_log "wan: could not write the configuration under $WAN_DIR"
     return 1
   fi
