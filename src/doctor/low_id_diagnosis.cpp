@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "doctor/ports_to_forward.hpp"
+#include "doctor/unreachable_cause.hpp"
 
 namespace mulenet::doctor {
 namespace {
@@ -10,56 +11,6 @@ namespace {
 constexpr const char* kLowIdLimits =
     "With a Low ID you cannot exchange data with other Low-ID clients (an eD2k limit, no workaround):\n"
     "at least one side needs a High ID.";
-
-const PortEvidence* port_named(const Evidence& ev, const std::string& name)
-{
-  for (const PortEvidence& p : ev.ports)
-    if (p.port.name == name) return &p;
-  return nullptr;
-}
-
-// The router says it forwards our TCP port to us (its UPnP table, or our journal).
-bool router_forwards_tcp(const Evidence& ev)
-{
-  const RouterEvidence& r = ev.router;
-  if (!r.asked || !r.report.error.empty()) return false;
-  if (r.report.upnp_info) {
-    for (const auto& e : r.report.upnp_info->table)
-      if (e.protocol == config::Protocol::tcp && e.external_port == ev.settings.tcp_port &&
-          e.internal_client == r.report.local_address && e.internal_port == ev.settings.tcp_port)
-        return true;
-  }
-  for (const auto& m : r.journal.mappings)
-    if (m.protocol == config::Protocol::tcp && m.internal_port == ev.settings.tcp_port &&
-        m.external_port == ev.settings.tcp_port && m.internal_client == r.report.local_address)
-      return true;
-  return false;
-}
-
-std::optional<std::string> router_external(const Evidence& ev)
-{
-  const auto& r = ev.router.report;
-  if (!ev.router.asked || !r.error.empty()) return std::nullopt;
-  return r.natpmp.external_ip ? r.natpmp.external_ip : r.upnp.external_ip;
-}
-
-// A port for the "ISP filters the port" advice: away from the well-known
-// P2P ports, its TCP+3 clear of the UDP port.
-std::uint16_t other_port(const config::Settings& s)
-{
-  for (std::uint32_t candidate = 20000u + s.tcp_port % 10000u; candidate < 65500u; candidate += 7) {
-    const auto c = static_cast<std::uint16_t>(candidate);
-    if (c != s.udp_port && c + 3u != s.udp_port && c != s.ec_port && c != s.web_port) return c;
-  }
-  return 51000;
-}
-
-std::optional<firewall::Verdict> firewall_verdict(const Evidence& ev)
-{
-  const PortEvidence* tcp = port_named(ev, "ed2k-tcp");
-  if (!tcp || !tcp->firewall) return std::nullopt;
-  return tcp->firewall->verdict;
-}
 
 Finding via_proxy(const Evidence& ev, const LowIdFacts& f)
 {
@@ -96,7 +47,7 @@ Finding local_firewall(const Evidence& ev, const LowIdFacts& f)
 
 Finding isp_block(const Evidence& ev, const LowIdFacts& f)
 {
-  const std::uint16_t n = other_port(ev.settings);
+  const std::uint16_t n = other_port(ev.settings, ev.settings.tcp_port);
   return {f.id_prefix + ".low-id-isp-block", Severity::problem,
           fmt::format("{} although TCP {} is forwarded and the local firewall lets it in: your ISP may filter it",
                       f.subject, ev.settings.tcp_port),
@@ -116,7 +67,7 @@ Finding not_forwarded(const Evidence& ev, const LowIdFacts& f)
   for (const auto& p : ports_to_forward(ev))
     if (p.name == "ed2k-tcp") tcp_only.push_back(p);
   fix += forwarding_rules_text(tcp_only, ev.router.report.local_address) + "\n";
-  if (firewall_verdict(ev) == firewall::Verdict::blocked)
+  if (firewall_verdict(ev, "ed2k-tcp") == firewall::Verdict::blocked)
     fix += "and allow it in the local firewall (the firewall finding shows the rule).\n";
   fix += kLowIdLimits;
   return {f.id_prefix + ".low-id", Severity::problem,
@@ -128,12 +79,12 @@ Finding not_forwarded(const Evidence& ev, const LowIdFacts& f)
 Finding low_id_finding(const Evidence& ev, const LowIdFacts& facts)
 {
   if (facts.via_proxy) return via_proxy(ev, facts);
-  const auto external = router_external(ev);
-  if (external && portmap::is_private_or_cgnat(*external)) return double_nat(ev, facts, *external);
-  if (router_forwards_tcp(ev)) {
-    const auto verdict = firewall_verdict(ev);
-    if (verdict == firewall::Verdict::blocked) return local_firewall(ev, facts);
-    if (verdict == firewall::Verdict::allowed) return isp_block(ev, facts);
+  const config::PlannedPort tcp{"ed2k-tcp", config::Protocol::tcp, ev.settings.tcp_port, "", "", "", true, true};
+  switch (unreachable_cause(ev, tcp)) {
+    case UnreachableCause::double_nat: return double_nat(ev, facts, router_external(ev).value_or(""));
+    case UnreachableCause::local_firewall: return local_firewall(ev, facts);
+    case UnreachableCause::filtered_upstream: return isp_block(ev, facts);
+    case UnreachableCause::not_forwarded: break;
   }
   return not_forwarded(ev, facts);
 }

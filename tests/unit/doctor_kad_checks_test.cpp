@@ -215,3 +215,72 @@ TEST(DoctorKad, UnknownWithoutAnEstimateStillGivesTheCommand)
   EXPECT_NE(f->evidence.find("UDP unknown: none of the 2"), std::string::npos);
   EXPECT_NE(f->fix.find("mulenet kad check"), std::string::npos);
 }
+
+namespace {
+
+// Behind a router that answers, with this host's firewall's verdict on every port.
+Evidence behind_router(firewall::Verdict verdict, const std::string& external = "198.51.100.7")
+{
+  Evidence ev = base();
+  for (const auto& p : ev.plan.ports)
+    if (p.active) ev.ports.push_back({p, {net::BindStatus::free, "free"}, std::nullopt,
+                                      firewall::InboundVerdict{verdict, "ruleset"}});
+  ev.router.asked = true;
+  ev.router.report.gateway = net::DefaultGateway{"eth0", "192.168.1.1"};
+  ev.router.report.natpmp.answered = true;
+  ev.router.report.natpmp.external_ip = external;
+  return ev;
+}
+
+void forwarded(Evidence& ev, config::Protocol protocol, std::uint16_t port)
+{
+  portmap::Mapping m;
+  m.protocol = protocol;
+  m.internal_port = m.external_port = port;
+  m.internal_client = "192.168.1.10";
+  ev.router.journal.mappings.push_back(m);
+}
+
+}  // namespace
+
+// The router forwards Kad's UDP port, this host's firewall drops it: the
+// firewall is named, and forwarding (done already) is not offered again.
+TEST(DoctorKad, UdpFirewalledWhileForwardedAndDroppedHereNamesTheLocalFirewall)
+{
+  Evidence ev = behind_router(firewall::Verdict::blocked);
+  forwarded(ev, config::Protocol::udp, 4672);
+  ev.kad.report.tcp = kad::Verdict::open;
+  ev.kad.report.udp = kad::Verdict::firewalled;
+  const auto fs = run(ev);
+  const Finding* f = find(fs, "kad.udp-firewalled-local-firewall");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->fix.find("Allow UDP 4672 in the local firewall"), std::string::npos) << f->fix;
+  EXPECT_EQ(f->fix.find("mulenet map"), std::string::npos) << f->fix;
+  EXPECT_EQ(find(fs, "kad.udp-firewalled"), nullptr);
+}
+
+// Forwarded and allowed, yet nothing came in: upstream filtering, another port.
+TEST(DoctorKad, TcpFirewalledWhileForwardedAndAllowedSuspectsTheIsp)
+{
+  Evidence ev = behind_router(firewall::Verdict::allowed);
+  forwarded(ev, config::Protocol::tcp, 4662);
+  ev.kad.report.tcp = kad::Verdict::firewalled;
+  ev.kad.report.udp = kad::Verdict::open;
+  const Finding* f = find(run(ev), "kad.tcp-firewalled-filtered");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->fix.find("mulenet config set /eMule/Port 24662"), std::string::npos) << f->fix;
+  EXPECT_EQ(f->fix.find("TCP 4662 ->"), std::string::npos) << f->fix;
+}
+
+// The router's own outside address is private: no forwarding here can help.
+TEST(DoctorKad, UdpFirewalledBehindADoubleNat)
+{
+  Evidence ev = behind_router(firewall::Verdict::allowed, "100.64.3.4");
+  forwarded(ev, config::Protocol::udp, 4672);
+  ev.kad.report.tcp = kad::Verdict::open;
+  ev.kad.report.udp = kad::Verdict::firewalled;
+  const Finding* f = find(run(ev), "kad.udp-firewalled-double-nat");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->title.find("100.64.3.4"), std::string::npos) << f->title;
+  EXPECT_NE(f->fix.find("bridge mode"), std::string::npos) << f->fix;
+}

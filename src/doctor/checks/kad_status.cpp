@@ -8,6 +8,7 @@
 
 #include "doctor/check.hpp"
 #include "doctor/ports_to_forward.hpp"
+#include "doctor/unreachable_cause.hpp"
 
 namespace mulenet::doctor {
 namespace {
@@ -41,6 +42,56 @@ std::uint16_t workaround_port(const config::Settings& s)
     if (n != s.tcp_port && n != s.udp_port && n + 3u != s.udp_port) return n;
   }
   return 31337;
+}
+
+constexpr const char* kUntilThen = "Until then other nodes reach you only through a buddy.";
+
+// A port the nodes could not reach, explained by the cause the rest of the
+// evidence shows (unreachable_cause.hpp), with the fix for that cause only:
+// forwarding is offered only when the router does not forward the port yet.
+Finding firewalled_by_cause(const Evidence& ev, const std::string& port_name, const std::string& symptom,
+                            const std::string& evidence)
+{
+  config::PlannedPort port;
+  for (const auto& p : ev.plan.ports)
+    if (p.name == port_name) port = p;
+  const std::string proto = port.protocol == config::Protocol::udp ? "UDP" : "TCP";
+  const std::string id = port.protocol == config::Protocol::udp ? "kad.udp-firewalled" : "kad.tcp-firewalled";
+  const std::string key = port.protocol == config::Protocol::udp ? "/eMule/UDPPort" : "/eMule/Port";
+  switch (unreachable_cause(ev, port)) {
+    case UnreachableCause::double_nat:
+      return {id + "-double-nat", Severity::warning,
+              fmt::format("{}: double NAT (the router's own outside address {} is private)", symptom,
+                          router_external(ev).value_or("")),
+              evidence,
+              fmt::format("Forwarding on this router alone cannot work: put the modem/ISP box in bridge mode, or "
+                          "forward {} {} on it to this router too; with carrier-grade NAT ask the ISP for a public "
+                          "IPv4 address. {}",
+                          proto, port.port, kUntilThen)};
+    case UnreachableCause::local_firewall:
+      return {id + "-local-firewall", Severity::warning,
+              fmt::format("{}: the router forwards {} {}, but the local firewall drops it", symptom, proto, port.port),
+              evidence + "; the router forwards the port to this computer, and the firewall ruleset blocks it",
+              fmt::format("Allow {} {} in the local firewall (the firewall finding shows the rule). {}", proto,
+                          port.port, kUntilThen)};
+    case UnreachableCause::filtered_upstream:
+      return {id + "-filtered", Severity::warning,
+              fmt::format("{} although {} {} is forwarded and the local firewall lets it in: something upstream "
+                          "(the ISP) may filter it",
+                          symptom, proto, port.port),
+              evidence + "; the router forwards it to this computer and the firewall allows it, yet nothing arrived",
+              fmt::format("Some ISPs block the usual P2P ports. Use another port:\n  mulenet config set {} {}\nthen "
+                          "forward it (mulenet map) and restart aMule. {}",
+                          key, other_port(ev.settings, port.port), kUntilThen)};
+    case UnreachableCause::not_forwarded: break;
+  }
+  std::vector<config::PlannedPort> to_forward;
+  for (const auto& p : ports_to_forward(ev))
+    if (p.name == port_name) to_forward.push_back(p);
+  return {id, Severity::warning, fmt::format("{}: {} {} is not forwarded", symptom, proto, port.port), evidence,
+          "Forward it: mulenet map, or in the router:\n" +
+              forwarding_rules_text(to_forward, ev.router.report.local_address) +
+              "\nand let it through the local firewall. " + kUntilThen};
 }
 
 }  // namespace
@@ -115,22 +166,11 @@ std::vector<Finding> check_kad_status(const Evidence& ev)
       out.push_back({"kad.udp-remapped", Severity::warning,
                      "Kad UDP firewalled" + where + ": the router remaps the UDP source port", evidence, workaround});
     } else {
-      std::vector<config::PlannedPort> kad_port;
-      for (const auto& p : ports_to_forward(ev))
-        if (p.name == "kad-udp") kad_port.push_back(p);
-      out.push_back({"kad.udp-firewalled", Severity::warning,
-                     fmt::format("Kad UDP firewalled{}: UDP {} is not forwarded", where, s.udp_port), evidence,
-                     "Forward it: mulenet map, or in the router:\n" +
-                         forwarding_rules_text(kad_port, ev.router.report.local_address) +
-                         "\nand let it through the local firewall. Until then other nodes reach you only through a buddy."});
+      out.push_back(firewalled_by_cause(ev, "kad-udp", "Kad UDP firewalled" + where, evidence));
     }
   }
-  if (r.tcp == Verdict::firewalled) {
-    out.push_back({"kad.tcp-firewalled", Severity::warning,
-                   fmt::format("Kad TCP firewalled: the nodes could not connect to TCP {}", s.tcp_port), evidence,
-                   "Forward the TCP port (mulenet map) and let it through the local firewall; the eD2k findings\n"
-                   "above say more (a Low ID has the same cause)."});
-  }
+  if (r.tcp == Verdict::firewalled)
+    out.push_back(firewalled_by_cause(ev, "ed2k-tcp", "Kad TCP firewalled: the nodes could not connect", evidence));
   if (r.tcp == Verdict::unknown || r.udp == Verdict::unknown) {
     std::string why;
     if (r.tcp == Verdict::unknown) why += "TCP unknown: " + r.tcp_reason + ". ";
