@@ -5,7 +5,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 WERROR := $(if $(CI),ON,OFF)
 
-.PHONY: run test build program configure deps clean asan bench
+.PHONY: run test build program configure deps clean asan bench fuzz-long
 
 deps:
 	@bash scripts/install-deps.sh
@@ -43,6 +43,11 @@ bench: deps program
 	@bash bench/daemon_run.sh
 	@bash bench/daemon_faults.sh
 	@bash bench/daemon_flood.sh
+
+# Every fuzz target for 10 million executions or 20 minutes each (ASan + UBSan),
+# two at a time: hours, not minutes; writes bench/results/fuzz.md.
+fuzz-long: deps
+	@bash bench/fuzz_long.sh
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan

@@ -1,6 +1,7 @@
 #include "config/ini_document.hpp"
 
 #include <cctype>
+#include <unordered_map>
 
 #include "config/wx_escaping.hpp"
 
@@ -81,11 +82,27 @@ std::string KeyPath::str() const
   return section.empty() ? "/" + key : "/" + section + "/" + key;
 }
 
+namespace {
+
+// Section and key as names_equal compares them, as one map key (the length
+// first, so that no two pairs give the same text).
+std::string folded_name(std::string_view section, std::string_view key)
+{
+  std::string out = std::to_string(section.size()) + ':';
+  out.reserve(out.size() + section.size() + key.size());
+  for (const char c : section) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char c : key) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
 IniDocument IniDocument::parse(std::string_view bytes)
 {
   IniDocument doc;
   std::string current;  // the root group until the first header
   std::size_t number = 0;
+
   split_lines(bytes, [&](std::string_view text, std::string_view eol) {
     ++number;
     Line line{std::string(text), std::string(eol), Kind::other, current, {}, {}};
@@ -117,10 +134,12 @@ IniDocument IniDocument::parse(std::string_view bytes)
         line.kind = Kind::entry;
         line.key = unescape_name(trim_right(text.substr(start, end - start)));
         line.value = unescape_value(text.substr(skip_blanks(text, end + 1)));
-        if (const auto previous = doc.find_entry(current, line.key)) {
+        auto [previous, first] = doc.last_entry_.try_emplace(folded_name(current, line.key), doc.lines_.size());
+        if (!first) {
           doc.warnings_.push_back("line " + std::to_string(number) + ": key '" + line.key +
-                                  "' was first found at line " + std::to_string(*previous + 1) +
+                                  "' was first found at line " + std::to_string(previous->second + 1) +
                                   "; the last one counts");
+          previous->second = doc.lines_.size();
         }
       }
     }
@@ -141,12 +160,16 @@ std::string IniDocument::serialize() const
 
 std::optional<std::size_t> IniDocument::find_entry(std::string_view section, std::string_view key) const
 {
-  const std::string wanted = normalize_section(section);
-  for (std::size_t i = lines_.size(); i-- > 0;) {
-    const Line& line = lines_[i];
-    if (line.kind == Kind::entry && names_equal(line.key, key) && names_equal(line.section, wanted)) return i;
-  }
-  return std::nullopt;
+  const auto it = last_entry_.find(folded_name(normalize_section(section), key));
+  if (it == last_entry_.end()) return std::nullopt;
+  return it->second;
+}
+
+void IniDocument::reindex()
+{
+  last_entry_.clear();
+  for (std::size_t i = 0; i < lines_.size(); ++i)
+    if (lines_[i].kind == Kind::entry) last_entry_[folded_name(lines_[i].section, lines_[i].key)] = i;
 }
 
 std::optional<std::string> IniDocument::get(std::string_view section, std::string_view key) const
@@ -217,6 +240,7 @@ bool IniDocument::set(std::string_view section, std::string_view key, std::strin
     point = lines_.size() - 1;
   }
   insert_line_after(point, std::move(entry));
+  reindex();  // the lines after the new ones moved
   return true;
 }
 

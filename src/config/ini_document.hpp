@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace mulenet::config {
@@ -57,8 +58,12 @@ class IniDocument {
   void insert_line_after(std::optional<std::size_t> index, Line line);
   [[nodiscard]] std::string default_eol() const;
 
+  void reindex();
   std::vector<Line> lines_;
   std::vector<std::string> warnings_;
+  // Each key's last line (section and key folded as names_equal compares
+  // them): a lookup, not a scan of every line, per get() and per parsed line.
+  std::unordered_map<std::string, std::size_t> last_entry_;
 };
 
 // "/eMule/Port" -> {"eMule", "Port"}; "/UserEvents/DownloadCompleted/Enabled"

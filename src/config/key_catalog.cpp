@@ -56,10 +56,11 @@ const KeySpec* find_key_spec(std::string_view path)
 {
   const auto wanted = parse_key_path(path);
   if (!wanted) return nullptr;
-  for (const KeySpec& spec : kKeys) {
-    const auto kp = parse_key_path(spec.path);
-    if (names_equal(kp->section, wanted->section) && names_equal(kp->key, wanted->key)) return &spec;
-  }
+  // The catalog's paths are written canonically ("/Section/Key", the unit
+  // tests hold them to it): compared as text, no parse per entry.
+  const std::string canonical = wanted->str();
+  for (const KeySpec& spec : kKeys)
+    if (names_equal(spec.path, canonical)) return &spec;
   return nullptr;
 }
 

@@ -1,5 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <string>
+
+#include "config/ini_document.hpp"
+#include "config/key_catalog.hpp"
 #include "config/key_path_check.hpp"
 
 using namespace mulenet::config;
@@ -34,4 +39,21 @@ TEST(ConfigKeyPathCheck, NoSuggestionForStrangers)
   EXPECT_FALSE(nearest_known_key("/Foo/Bar"));
   EXPECT_FALSE(nearest_known_key("/eMule/MaxUpload"));
   EXPECT_FALSE(nearest_known_key(std::string(1000, 'x')));
+}
+
+// find_key_spec compares the catalog's paths as text: each must be canonical
+// (what parse_key_path(...).str() gives), and found in any letter case.
+TEST(ConfigKeyCatalog, PathsAreCanonicalAndFoundInAnyCase)
+{
+  for (const mulenet::config::KeySpec& spec : mulenet::config::known_keys()) {
+    const auto kp = mulenet::config::parse_key_path(spec.path);
+    ASSERT_TRUE(kp.has_value()) << spec.path;
+    EXPECT_EQ(kp->str(), spec.path);
+    std::string shouted(spec.path);
+    for (char& c : shouted) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    EXPECT_EQ(mulenet::config::find_key_spec("//" + shouted + "/"), nullptr) << "a trailing slash names no key";
+    EXPECT_EQ(mulenet::config::find_key_spec("/" + shouted), &spec) << shouted;
+  }
+  EXPECT_EQ(mulenet::config::find_key_spec("/eMule//Port"), mulenet::config::find_key_spec("/eMule/Port"));
+  EXPECT_EQ(mulenet::config::find_key_spec("/eMule/Prot"), nullptr);
 }
