@@ -28,11 +28,18 @@ run: program
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
 
-# The same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+# The same suite, the lab included, under AddressSanitizer + UndefinedBehaviorSanitizer
+# (root for the lab). A sanitizer report of any process fails it, also one whose exit
+# code no test reads: they are collected in build-asan/sanitizer-reports.
 asan: deps
 	@cmake --preset asan >/dev/null
 	@cmake --build build-asan -j $(JOBS)
-	@cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 900
+	@rm -rf build-asan/sanitizer-reports && mkdir -p build-asan/sanitizer-reports
+	@cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 900; status=$$?; \
+	  if [ -n "$$(ls sanitizer-reports)" ]; then \
+	    for f in sanitizer-reports/*; do echo "== sanitizer report $$f"; head -n 60 "$$f"; done; exit 1; \
+	  fi; \
+	  echo "make asan: no sanitizer report"; exit $$status
 
 # Side-by-side benchmarks against the tools a user would otherwise use (root: it builds a lab).
 bench: deps program

@@ -116,7 +116,8 @@ asio::awaitable<void> serve_once(tcp::acceptor& acceptor, ServerAct act)
   // The whole login (so that a close is a FIN, not a reset for unread bytes).
   std::array<std::uint8_t, 5> header{};
   co_await asio::async_read(s, asio::buffer(header), use_tuple);
-  const std::uint32_t length = header[1] | (header[2] << 8) | (header[3] << 16) | (std::uint32_t{header[4]} << 24);
+  const std::uint32_t length = std::uint32_t{header[1]} | (std::uint32_t{header[2]} << 8) |
+                                (std::uint32_t{header[3]} << 16) | (std::uint32_t{header[4]} << 24);
   std::vector<std::uint8_t> body(std::min<std::uint32_t>(length, 4096));
   co_await asio::async_read(s, asio::buffer(body), use_tuple);
   switch (act) {
@@ -286,7 +287,8 @@ asio::awaitable<void> give_id_then_close(tcp::acceptor& acceptor, std::uint32_t 
   if (aec) co_return;
   std::array<std::uint8_t, 5> header{};
   co_await asio::async_read(s, asio::buffer(header), use_tuple);
-  const std::uint32_t length = header[1] | (header[2] << 8) | (header[3] << 16) | (std::uint32_t{header[4]} << 24);
+  const std::uint32_t length = std::uint32_t{header[1]} | (std::uint32_t{header[2]} << 8) |
+                                (std::uint32_t{header[3]} << 16) | (std::uint32_t{header[4]} << 24);
   std::vector<std::uint8_t> body(std::min<std::uint32_t>(length, 4096));
   co_await asio::async_read(s, asio::buffer(body), use_tuple);
   ed2k::Bytes payload{static_cast<std::uint8_t>(id), static_cast<std::uint8_t>(id >> 8),
