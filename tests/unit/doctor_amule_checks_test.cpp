@@ -191,7 +191,8 @@ TEST(DoctorAmule, NotConnectedToEd2kIsInfo)
   s.ed2k = ec::AmuleEd2k::connecting;
   s.ed2k_id.reset();
   ev.amule.reading.state = s;
-  const Finding* f = find(run(ev), "amule.ed2k-not-connected");
+  const auto fs = run(ev);  // kept: f points into it
+  const Finding* f = find(fs, "amule.ed2k-not-connected");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->severity, Severity::info);
 }
@@ -224,7 +225,8 @@ TEST(DoctorAmule, SaysWhichOwnChecksItReplaced)
   ev.amule.reading.state = connected(0x0764330C);
   ev.amule.replaces_ed2k = true;
   ev.amule.replaces_kad = true;
-  const Finding* f = find(run(ev), "amule.replaces-checks");
+  const auto fs = run(ev);  // kept: f points into it
+  const Finding* f = find(fs, "amule.replaces-checks");
   ASSERT_NE(f, nullptr);
   EXPECT_NE(f->title.find("the eD2k login and the Kad check"), std::string::npos) << f->title;
 }

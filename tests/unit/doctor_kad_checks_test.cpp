@@ -266,7 +266,8 @@ TEST(DoctorKad, TcpFirewalledWhileForwardedAndAllowedSuspectsTheIsp)
   forwarded(ev, config::Protocol::tcp, 4662);
   ev.kad.report.tcp = kad::Verdict::firewalled;
   ev.kad.report.udp = kad::Verdict::open;
-  const Finding* f = find(run(ev), "kad.tcp-firewalled-filtered");
+  const auto fs = run(ev);  // kept: f points into it
+  const Finding* f = find(fs, "kad.tcp-firewalled-filtered");
   ASSERT_NE(f, nullptr);
   EXPECT_NE(f->fix.find("mulenet config set /eMule/Port 24662"), std::string::npos) << f->fix;
   EXPECT_EQ(f->fix.find("TCP 4662 ->"), std::string::npos) << f->fix;
@@ -279,7 +280,8 @@ TEST(DoctorKad, UdpFirewalledBehindADoubleNat)
   forwarded(ev, config::Protocol::udp, 4672);
   ev.kad.report.tcp = kad::Verdict::open;
   ev.kad.report.udp = kad::Verdict::firewalled;
-  const Finding* f = find(run(ev), "kad.udp-firewalled-double-nat");
+  const auto fs = run(ev);  // kept: f points into it
+  const Finding* f = find(fs, "kad.udp-firewalled-double-nat");
   ASSERT_NE(f, nullptr);
   EXPECT_NE(f->title.find("100.64.3.4"), std::string::npos) << f->title;
   EXPECT_NE(f->fix.find("bridge mode"), std::string::npos) << f->fix;

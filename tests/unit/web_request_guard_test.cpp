@@ -76,8 +76,9 @@ TEST(RequestGuard, AnActionNeedsPostAndThePagesToken)
   EXPECT_EQ(decide(r, local()).status, 403);  // no token
   r.token = "ffffffffffffffffffffffffffffffff";
   EXPECT_EQ(decide(r, local()).status, 403);  // a wrong one
-  r.token = local().token;
-  const Decision d = decide(r, local());
+  const GuardConfig config = local();  // kept: r.token views its token
+  r.token = config.token;
+  const Decision d = decide(r, config);
   EXPECT_TRUE(d.allowed) << d.reason;
   EXPECT_EQ(d.route, Route::check_kad);
   GuardConfig no_token = local();

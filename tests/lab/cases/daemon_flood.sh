@@ -122,7 +122,7 @@ smoke_check "a real lookup during the flood was answered (KADEMLIA2_BOOTSTRAP_RE
   "$SMOKE_TMP/lookup.json"
 smoke_check "no flooding address got more bytes back than it sent" \
   jqt '.sources_answered_more_than_sent == 0 and .worst_source_ratio <= 1' <<<"$report"
-smoke_check "memory bounded: the peak RSS at most 16 MiB above the start" test "$peak_rss" -le $((rss0 + 16384))
+memory_check "memory bounded: the peak RSS at most 16 MiB above the start" test "$peak_rss" -le $((rss0 + 16384))
 smoke_check "descriptors bounded: at most the listener's 32 connections above the start" \
   test "$peak_fds" -le $((fds0 + 32 + 8))
 smoke_check "CPU bounded: under one core on average while flooded" \

@@ -133,7 +133,7 @@ fi
 
 rss_after_faults=$(rss_kib)
 echo "RSS: $rss_before_faults KiB before the faults, $rss_after_faults KiB after"
-smoke_check "resident memory flat across the faults (within 2 MiB)" test "$rss_after_faults" -le $((rss_before_faults + 2048))
+memory_check "resident memory flat across the faults (within 2 MiB)" test "$rss_after_faults" -le $((rss_before_faults + 2048))
 sigterm_daemon "$conf"
 smoke_check "no mapping left on the router" none
 smoke_check "the last line says they were removed" bash -c "tail -n 3 '$log' | grep -q 'mapping(s) removed'"
@@ -219,7 +219,7 @@ smoke_check "WAN: no port said firewalled after the restart" bash -c "$(declare 
   wstatus | jqt '.kad.tcp != \"firewalled\" and .kad.udp != \"firewalled\"' >/dev/null"
 grep 'Kad: connected, TCP' "$wlog" | tail -n 1
 echo "WAN RSS: $wrss_before KiB before the restart, $(wrss) KiB after"
-smoke_check "WAN: resident memory flat across the restart (within 2 MiB)" test "$(wrss)" -le $((wrss_before + 2048))
+memory_check "WAN: resident memory flat across the restart (within 2 MiB)" test "$(wrss)" -le $((wrss_before + 2048))
 sigterm_daemon "$wan_dir/amule.conf" "WAN: "
 smoke_check "WAN: the Kad port is free again" bash -c "! '$LAB' exec daemon ss -uln | grep -q ':4965 '"
 smoke_finish

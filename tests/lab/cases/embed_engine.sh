@@ -16,12 +16,15 @@ smoke_check "the shared library has a SONAME" bash -c "objdump -p '$libdir/libmu
 smoke_check "and the static one is there" test -f "$libdir/libmulenet.a"
 smoke_check "only include/mulenet/ is installed" bash -c "[ \"\$(ls '$prefix/include')\" = mulenet ]"
 export PKG_CONFIG_PATH="$libdir/pkgconfig"
+# A library built with the sanitizers (`make asan`) needs its client built with them too.
+san=()
+mulenet_under_asan && san=("-fsanitize=address,undefined")
 smoke_check "pkg-config knows it" pkg-config --exists mulenet
 # shellcheck disable=SC2046
-smoke_check "built with pkg-config" c++ -std=c++20 -O1 "$src/examples/embed/main.cpp" -o "$SMOKE_TMP/embed-pc" \
+smoke_check "built with pkg-config" c++ -std=c++20 -O1 "${san[@]}" "$src/examples/embed/main.cpp" -o "$SMOKE_TMP/embed-pc" \
   $(pkg-config --cflags --libs mulenet) -Wl,-rpath,"$(pkg-config --variable=libdir mulenet)"
 smoke_check "built with find_package" bash -c "cmake -S '$src/examples/embed' -B '$SMOKE_TMP/embed-cmake' -G Ninja \
-  -DCMAKE_PREFIX_PATH='$prefix' >/dev/null && cmake --build '$SMOKE_TMP/embed-cmake' >/dev/null"
+  -DCMAKE_PREFIX_PATH='$prefix' -DCMAKE_CXX_FLAGS='${san[*]}' >/dev/null && cmake --build '$SMOKE_TMP/embed-cmake' >/dev/null"
 
 conf_dir="$SMOKE_TMP/conf"
 mkdir -p "$conf_dir"

@@ -47,6 +47,6 @@ smoke_check "the API: Kad still connected" bash -c "$(declare -f status_json); L
 smoke_check "the log never shows the proxy password" bash -c '! grep -qF "$1" "$2"' _ "$LAB_PROXY_PASS" "$log"
 rss_after=$(rss_kib)
 echo "RSS: $rss_before KiB before the restart, $rss_after KiB after the new association and check"
-smoke_check "resident memory flat across the restart (within 2 MiB)" test "$rss_after" -le $((rss_before + 2048))
+memory_check "resident memory flat across the restart (within 2 MiB)" test "$rss_after" -le $((rss_before + 2048))
 sigterm_daemon "$conf"
 smoke_finish
