@@ -4,7 +4,8 @@
 # reason an HTTP proxy "does not work" for aMule. mulenet tells that refusal
 # by port policy from an unreachable target (it asks the same host at 443:
 # squid takes that request, the host refuses it), names the port and the
-# fix, in `proxy test`, `ed2k login` and the doctor.
+# fix, in `proxy test`, `ed2k login` and the doctor. A SOCKS5 proxy's rule
+# against one port (dante) is told the same way.
 # shellcheck source=../lib/case.bash
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/case.bash" "$@"
 stock="http://$LAB_WAN_IP:$LAB_SQUID_STOCK_PORT"
@@ -26,6 +27,12 @@ smoke_check "proxy test: the port policy step is shown" \
 out=$(proxy_test "$stock" --target "$LAB_WAN_IP:443")
 smoke_check "port 443: squid takes it, the host refuses it (target-refused)" \
   jqt '.error.code == "target-refused"' <<<"$out"
+
+# SOCKS5 too: dante refuses one port by a rule ("not allowed by ruleset")
+# and takes 443 of the same host: the port's rule, named as such.
+out=$(proxy_test "socks5://$LAB_WAN_IP:$LAB_DANTE_OPEN_PORT" --target "$LAB_WAN_IP:$LAB_SOCKS_REFUSED_PORT")
+smoke_check "SOCKS5 (dante): a port refused by rule is port-not-allowed, named" \
+  jqt '.error.code == "port-not-allowed" and .error.refused_ports == ['"$LAB_SOCKS_REFUSED_PORT"']' <<<"$out"
 
 # The lab's other squid allows the eD2k ports: the same target goes through.
 out=$(proxy_test "http://$LAB_PROXY_USER:$LAB_PROXY_PASS@$LAB_WAN_IP:$LAB_SQUID_PORT" --target "$server")

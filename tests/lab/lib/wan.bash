@@ -13,6 +13,7 @@
 #                           40000-40099). SOCKS4 is refused here.
 #   dante-open  1081/tcp    SOCKS4 and SOCKS5 without authentication; CONNECT,
 #                           BIND, UDP ASSOCIATE (relay ports 40100-40199)
+#               (both dantes refuse CONNECT to port 4999 by a rule: LAB_SOCKS_REFUSED_PORT)
 #   microsocks  1082/tcp    SOCKS5, username/password; CONNECT only
 #   ssh-socks   1083/tcp    `ssh -N -D`: SOCKS4, SOCKS4a and SOCKS5 without
 #                           authentication, CONNECT only; the proxy resolves
@@ -52,6 +53,7 @@ export LAB_SSH_SOCKS_PORT=1083
 export LAB_SSHD_PORT=2222
 export LAB_SQUID_PORT=3128
 export LAB_SQUID_STOCK_PORT=3129
+export LAB_SOCKS_REFUSED_PORT=4999
 export LAB_TINYPROXY_PORT=8888
 export LAB_DANTE_UDP_PORTS=40000-40099
 export LAB_DANTE_OPEN_UDP_PORTS=40100-40199
@@ -213,6 +215,13 @@ client pass {
 socks pass {
   from: 0.0.0.0/0 to: 0.0.0.0/0
   command: bindreply udpreply
+  log: error
+}
+# A port refused by rule, as on proxies that allow only some ports (no lab
+# service uses it): dante answers "connection not allowed by ruleset".
+socks block {
+  from: 0.0.0.0/0 to: 0.0.0.0/0 port = $LAB_SOCKS_REFUSED_PORT
+  command: connect
   log: error
 }
 socks pass {
