@@ -87,7 +87,7 @@ void print_text(const ed2k::Ed2kCheckReport& report, const std::string& user_has
   for (const ed2k::ServerCheck& s : report.servers) {
     const ed2k::LoginResult& r = s.login;
     if (!r.error.empty()) std::cout << fmt::format("  {}: {}\n", r.server.str(), r.error);
-    if (r.dial_code.category() == proxy::proxy_category())
+    if (r.route == proxy::Route::via_proxy && r.dial_code.category() == proxy::proxy_category())
       std::cout << fmt::format("  fix: {}\n", proxy::fix_for(static_cast<proxy::ProxyErrc>(r.dial_code.value())));
     for (const std::string& m : r.messages) std::cout << fmt::format("  {} says: {}\n", r.server.str(), m);
     if (s.udp && !s.udp->answered) std::cout << fmt::format("  {}: UDP: {}\n", r.server.str(), s.udp->error);
