@@ -160,6 +160,30 @@ MappingOutcome outcome_of(const Mapping& asked, const AddOutcome& answer)
   return outcome;
 }
 
+// Asks for these mappings with the journal kept true meanwhile: it lists
+// every request before any is sent (a crash in the middle still leaves a
+// trace) and, once all have answered, only what the router granted, written
+// only when that differs (the usual case, all granted as asked, costs no
+// second write and its fsyncs): at most two writes per batch, not per port.
+asio::awaitable<std::vector<AddOutcome>> ask_listed(const std::vector<Mapping>& requests, const MapperOptions& options,
+                                                    Journal& journal, std::vector<std::string>& warnings)
+{
+  if (requests.empty()) co_return std::vector<AddOutcome>{};
+  for (const Mapping& m : requests) {
+    forget(journal, m);
+    journal.mappings.push_back(m);
+  }
+  save(options.journal_path, journal, warnings);
+  const std::string asked = serialize_journal(journal);
+  std::vector<AddOutcome> answers = co_await add_all(requests, options.timeout);
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    forget(journal, requests[i]);
+    if (answers[i].ok) journal.mappings.push_back(answers[i].mapping);
+  }
+  if (serialize_journal(journal) != asked) save(options.journal_path, journal, warnings);
+  co_return answers;
+}
+
 }  // namespace
 
 asio::awaitable<std::vector<MappingOutcome>> renew_mappings(std::vector<Mapping>& live, MapperOptions options,
@@ -206,19 +230,8 @@ asio::awaitable<std::vector<MappingOutcome>> ask_again(const std::vector<Mapping
   std::vector<std::string> warnings;
   std::string error;
   Journal journal = read_journal(options.journal_path, error, warnings).value_or(Journal{});
-  for (const Mapping& m : requests) {
-    forget(journal, m);
-    journal.mappings.push_back(m);
-  }
-  save(options.journal_path, journal, warnings);
-  const std::string asked = serialize_journal(journal);
-  const std::vector<AddOutcome> answers = co_await add_all(requests, options.timeout);
-  for (std::size_t i = 0; i < requests.size(); ++i) {
-    forget(journal, requests[i]);
-    if (answers[i].ok) journal.mappings.push_back(answers[i].mapping);
-    outcomes.push_back(outcome_of(requests[i], answers[i]));
-  }
-  if (serialize_journal(journal) != asked) save(options.journal_path, journal, warnings);
+  const std::vector<AddOutcome> answers = co_await ask_listed(requests, options, journal, warnings);
+  for (std::size_t i = 0; i < requests.size(); ++i) outcomes.push_back(outcome_of(requests[i], answers[i]));
   co_return outcomes;
 }
 
@@ -395,10 +408,7 @@ std::optional<Mapping> request_for(const config::PlannedPort& port, std::vector<
   return wanted;
 }
 
-// 3. The plan's ports: the journal lists every request before any is sent
-// (a crash in the middle still leaves a trace) and, once all have answered,
-// what the router granted when that differs: at most two writes for the
-// whole plan, not two per port.
+// 3. The plan's ports, all asked at once (ask_listed keeps the journal true).
 asio::awaitable<void> map_ports(const config::PortPlan& plan, std::vector<Mapping>& carried, const MapperOptions& options,
                                 Journal& journal, MapReport& report)
 {
@@ -409,26 +419,17 @@ asio::awaitable<void> map_ports(const config::PortPlan& plan, std::vector<Mappin
     if (!port.upnp) continue;
     MappingOutcome outcome;
     if (auto wanted = request_for(port, carried, options, report, outcome)) {
-      forget(journal, *wanted);
-      journal.mappings.push_back(*wanted);
       requests.push_back(*wanted);
       asked_for.push_back(outcomes.size());
     }
     outcomes.push_back(std::move(outcome));
   }
-  if (!requests.empty()) save(options.journal_path, journal, report.warnings);
-  const std::string asked = serialize_journal(journal);
-  const std::vector<AddOutcome> answers = co_await add_all(requests, options.timeout);
+  const std::vector<AddOutcome> answers = co_await ask_listed(requests, options, journal, report.warnings);
   for (std::size_t i = 0; i < answers.size(); ++i) {
-    forget(journal, requests[i]);
-    if (answers[i].ok) journal.mappings.push_back(answers[i].mapping);
     MappingOutcome& outcome = outcomes[asked_for[i]];
     take_answer(outcome.port, answers[i], report, outcome);
     if (!answers[i].ok) outcome.requested = requests[i];
   }
-  // Granted as asked (the usual case): the journal already says so, and a
-  // second write would only cost its fsyncs.
-  if (serialize_journal(journal) != asked) save(options.journal_path, journal, report.warnings);
   report.outcomes = std::move(outcomes);
 }
 

@@ -29,6 +29,14 @@ std::string server_words(const ed2k::ServerCheck& s)
   return words;
 }
 
+// Each failed login as "server: why", one per line.
+std::string failures_text(const std::vector<const ed2k::ServerCheck*>& failed)
+{
+  std::string text;
+  for (const auto* s : failed) text += (text.empty() ? "" : "\n") + s->login.server.str() + ": " + s->login.error;
+  return text;
+}
+
 // Every login the proxy refused by its port rules (HTTP proxies that allow
 // CONNECT to 443 only): the cause is the proxy's policy, not the servers.
 std::optional<Finding> refused_by_proxy_port_rules(const std::vector<const ed2k::ServerCheck*>& failed)
@@ -37,10 +45,8 @@ std::optional<Finding> refused_by_proxy_port_rules(const std::vector<const ed2k:
     return s->login.dial_code == make_error_code(proxy::ProxyErrc::port_not_allowed);
   };
   if (failed.empty() || !std::all_of(failed.begin(), failed.end(), by_policy)) return std::nullopt;
-  std::string evidence;
-  for (const auto* s : failed) evidence += (evidence.empty() ? "" : "\n") + s->login.server.str() + ": " + s->login.error;
   return Finding{"ed2k.proxy-port-not-allowed", Severity::problem,
-                 "The proxy refuses the eD2k servers' ports by its rules", evidence,
+                 "The proxy refuses the eD2k servers' ports by its rules", failures_text(failed),
                  std::string(proxy::fix_for(proxy::ProxyErrc::port_not_allowed))};
 }
 
@@ -65,9 +71,7 @@ std::vector<Finding> check_ed2k_id(const Evidence& ev)
   const std::uint16_t port = ev.settings.tcp_port;
   if (high.empty() && low.empty()) {
     if (auto policy = refused_by_proxy_port_rules(failed)) return {*policy};
-    std::string evidence;
-    for (const auto* s : failed) evidence += (evidence.empty() ? "" : "\n") + s->login.server.str() + ": " + s->login.error;
-    return {{"ed2k.no-login", Severity::warning, "No eD2k server could be logged in to", evidence,
+    return {{"ed2k.no-login", Severity::warning, "No eD2k server could be logged in to", failures_text(failed),
              "The servers may be gone (an old server.met): get a current list, or name a server you trust:\n"
              "mulenet ed2k login HOST:PORT. With a proxy configured, `mulenet proxy test` shows whether it works."}};
   }

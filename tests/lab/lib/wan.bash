@@ -263,14 +263,13 @@ CONF
 
 # squid runs as user proxy and sees $WAN_DIR/squid at /var/spool/squid (its
 # package's spool folder, which it can enter), hence those paths.
-wan_write_squid() {
-  local dir=$WAN_DIR/squid
-  mkdir -p "$dir"
-  echo "$LAB_PROXY_USER:$(openssl passwd -apr1 "$LAB_PROXY_PASS")" >"$dir/htpasswd"
-  cat >"$dir/squid.conf" <<CONF
-# squid, written by tests/lab/lib/wan.bash
-http_port $LAB_WAN_IP:$LAB_SQUID_PORT
-visible_hostname proxy.lab
+# wan_squid_basics PORT HOSTNAME: what both squids' configurations start with
+# (where it listens, its files, no cache, a quick shutdown).
+wan_squid_basics() {
+  cat <<CONF
+# squid on port $1, written by tests/lab/lib/wan.bash
+http_port $LAB_WAN_IP:$1
+visible_hostname $2
 cache_effective_user proxy
 cache_effective_group proxy
 pid_filename none
@@ -282,6 +281,16 @@ coredump_dir /var/spool/squid
 cache deny all
 pinger_enable off
 shutdown_lifetime 0 seconds
+CONF
+}
+
+wan_write_squid() {
+  local dir=$WAN_DIR/squid
+  mkdir -p "$dir"
+  echo "$LAB_PROXY_USER:$(openssl passwd -apr1 "$LAB_PROXY_PASS")" >"$dir/htpasswd"
+  {
+    wan_squid_basics "$LAB_SQUID_PORT" proxy.lab
+    cat <<CONF
 via off
 forwarded_for delete
 
@@ -294,6 +303,7 @@ http_access deny !lab_ports
 http_access allow lab_user
 http_access deny all
 CONF
+  } >"$dir/squid.conf"
   chown -R proxy:proxy "$dir"
   chmod 700 "$dir"
   chmod 600 "$dir/htpasswd"
@@ -305,28 +315,16 @@ CONF
 wan_write_squid_stock() {
   local dir=$WAN_DIR/squid-stock
   mkdir -p "$dir"
-  cat >"$dir/squid.conf" <<CONF
-# squid with Debian's stock port rules, written by tests/lab/lib/wan.bash
-http_port $LAB_WAN_IP:$LAB_SQUID_STOCK_PORT
-visible_hostname proxy-stock.lab
-cache_effective_user proxy
-cache_effective_group proxy
-pid_filename none
-cache_log /var/spool/squid/cache.log
-access_log stdio:/var/spool/squid/access.log
-cache_store_log none
-netdb_filename none
-coredump_dir /var/spool/squid
-cache deny all
-pinger_enable off
-shutdown_lifetime 0 seconds
-
+  {
+    wan_squid_basics "$LAB_SQUID_STOCK_PORT" proxy-stock.lab
+    cat <<CONF
 acl SSL_ports port 443
 acl Safe_ports port 80 21 443 70 210 1025-65535 280 488 591 777
 http_access deny !Safe_ports
 http_access deny CONNECT !SSL_ports
 http_access allow all
 CONF
+  } >"$dir/squid.conf"
   chown -R proxy:proxy "$dir"
   chmod 700 "$dir"
 }
@@ -403,6 +401,14 @@ wan_start_targets() {
     socat "TCP4-LISTEN:$LAB_HTTP_PORT,bind=$ip,fork,reuseaddr" 'SYSTEM:exec bash "$WAN_HTTP_SCRIPT"'
 }
 
+# wan_spawn_squid NAME: the squid whose folder is $WAN_DIR/NAME, shown to it
+# at /var/spool/squid.
+wan_spawn_squid() {
+  # shellcheck disable=SC2016 # expanded by the daemon's own shell (wan_spawn)
+  wan_spawn "$1" 'mount -n --bind "$WAN_DIR/'"$1"'" /var/spool/squid && mount -n -t tmpfs -o mode=1777,size=16m lab-shm /dev/shm' \
+    squid -N -d 1 -f /var/spool/squid/squid.conf
+}
+
 wan_start_proxies() {
   wan_spawn dante "$WAN_MOUNT_ACCOUNTS" danted -f "$WAN_DIR/dante/auth.conf" -p "$WAN_DIR/dante/auth.pid"
   wan_spawn dante-open "" danted -f "$WAN_DIR/dante/open.conf" -p "$WAN_DIR/dante/open.pid"
@@ -412,12 +418,8 @@ wan_start_proxies() {
   # squid also keeps shared memory segments in /dev/shm (fixed names, left
   # behind when it dies): a private tmpfs keeps them from the host and from
   # another lab's squid.
-  # shellcheck disable=SC2016 # expanded by the daemon's own shell (wan_spawn)
-  wan_spawn squid 'mount -n --bind "$WAN_DIR/squid" /var/spool/squid && mount -n -t tmpfs -o mode=1777,size=16m lab-shm /dev/shm' \
-    squid -N -d 1 -f /var/spool/squid/squid.conf
-  # shellcheck disable=SC2016 # expanded by the daemon's own shell (wan_spawn)
-  wan_spawn squid-stock 'mount -n --bind "$WAN_DIR/squid-stock" /var/spool/squid && mount -n -t tmpfs -o mode=1777,size=16m lab-shm /dev/shm' \
-    squid -N -d 1 -f /var/spool/squid/squid.conf
+  wan_spawn_squid squid
+  wan_spawn_squid squid-stock
   # sshd re-executes itself, hence the absolute path.
   wan_spawn sshd "$WAN_MOUNT_ACCOUNTS"' && mount -n -t tmpfs -o mode=755,size=64k lab-run /run && mkdir -m 755 /run/sshd' \
     /usr/sbin/sshd -D -e -f "$WAN_DIR/ssh/sshd_config"
